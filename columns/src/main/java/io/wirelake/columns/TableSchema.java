@@ -1,0 +1,122 @@
+package io.wirelake.columns;
+
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+
+import java.nio.ByteBuffer;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A table's Avro schema (the Parquet schema follows from it) and its rows, derived from the
+ * column declarations. Every field is non-null and starts at the documented default.
+ */
+public final class TableSchema
+{
+    public static final String NAMESPACE = "io.wirelake.tables";
+
+    private static final Map<Table, TableSchema> SCHEMAS = new IdentityHashMap<>();
+
+    private final Table table;
+    private final List<Column> columns;
+    private final Schema schema;
+    private final Map<Column, Integer> positions = new IdentityHashMap<>();
+    private final Object[] defaults;
+
+    private TableSchema(Table table)
+    {
+        this.table = requireNonNull(table, "table is null");
+        this.columns = Columns.of(table);
+        SchemaBuilder.FieldAssembler<Schema> fields = SchemaBuilder.record(table.recordName()).namespace(NAMESPACE)
+                .doc("wirelake " + table.sqlName() + " row").fields();
+        for (Column column : columns) {
+            fields = fields.name(column.sqlName()).doc(column.doc()).type(avroType(column.type())).noDefault();
+        }
+        this.schema = fields.endRecord();
+        this.defaults = new Object[columns.size()];
+        for (int index = 0; index < columns.size(); index++) {
+            positions.put(columns.get(index), index);
+            defaults[index] = defaultValue(columns.get(index).type());
+        }
+    }
+
+    public static synchronized TableSchema of(Table table)
+    {
+        return SCHEMAS.computeIfAbsent(table, TableSchema::new);
+    }
+
+    public Table table()
+    {
+        return table;
+    }
+
+    public List<Column> columns()
+    {
+        return columns;
+    }
+
+    public Schema avroSchema()
+    {
+        return schema;
+    }
+
+    /** The field position of a column in this table's rows. */
+    public int position(Column column)
+    {
+        Integer position = positions.get(column);
+        if (position == null) {
+            throw new IllegalArgumentException("column " + column.kflName() + " is not in " + table.sqlName());
+        }
+        return position;
+    }
+
+    /** A new row with every column at its default. Lists and maps are fresh, so callers may fill them. */
+    public GenericData.Record newRow()
+    {
+        GenericData.Record row = new GenericData.Record(schema);
+        for (int index = 0; index < defaults.length; index++) {
+            Object value = defaults[index];
+            if (value instanceof List) {
+                value = new java.util.ArrayList<String>();
+            }
+            else if (value instanceof Map) {
+                value = new java.util.LinkedHashMap<String, String>();
+            }
+            else if (value instanceof ByteBuffer) {
+                value = ByteBuffer.allocate(0);
+            }
+            row.put(index, value);
+        }
+        return row;
+    }
+
+    static Schema avroType(ColumnType type)
+    {
+        return switch (type) {
+            case STRING -> Schema.create(Schema.Type.STRING);
+            case INT -> Schema.create(Schema.Type.LONG);
+            case BOOL -> Schema.create(Schema.Type.BOOLEAN);
+            case TIMESTAMP -> LogicalTypes.timestampMicros().addToSchema(Schema.create(Schema.Type.LONG));
+            case BYTES -> Schema.create(Schema.Type.BYTES);
+            case STRING_LIST -> Schema.createArray(Schema.create(Schema.Type.STRING));
+            case STRING_MAP -> Schema.createMap(Schema.create(Schema.Type.STRING));
+        };
+    }
+
+    static Object defaultValue(ColumnType type)
+    {
+        return switch (type) {
+            case STRING -> "";
+            case INT, TIMESTAMP -> 0L;
+            case BOOL -> false;
+            case BYTES -> ByteBuffer.allocate(0);
+            case STRING_LIST -> List.of();
+            case STRING_MAP -> Map.of();
+        };
+    }
+}
