@@ -1,0 +1,27 @@
+package io.wirelake.dissect.protocol;
+
+import org.apache.avro.generic.GenericData;
+
+/** What a dissector may do with the connection it dissects: make rows, emit them, report trouble. */
+public interface DissectionContext
+{
+    /**
+     * A new api_calls row with the connection's columns filled (addresses, ports, transport,
+     * node, stream, ids, capture source), the protocol's display name and flag set, and the time.
+     */
+    GenericData.Record newCall(Protocol protocol, long timestampMicros);
+
+    void emit(GenericData.Record row);
+
+    /** A named anomaly: parsing goes on. Counted in the job report and listed on the flow. */
+    void anomaly(String name);
+
+    /** The largest body or payload a row keeps (bytes). */
+    int bodyCap();
+
+    /** Records an address-to-name resolution seen in a DNS answer (fills {@code src.dns}/{@code dst.dns}). */
+    void resolved(String address, String name);
+
+    /** The connection switched protocols (HTTP Upgrade, 101): bytes that follow go to {@code protocol}'s dissector if there is one. */
+    void upgrade(String protocol, long timestampMicros);
+}

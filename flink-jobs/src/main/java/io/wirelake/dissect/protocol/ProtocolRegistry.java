@@ -1,0 +1,68 @@
+package io.wirelake.dissect.protocol;
+
+import io.wirelake.dissect.protocol.dns.DnsDetector;
+import io.wirelake.dissect.protocol.dns.DnsTcpDetector;
+import io.wirelake.dissect.protocol.http1.Http1Detector;
+import io.wirelake.packets.decode.DecodedPacket;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The detectors, in the order they are asked. Detection is by content first: every detector sees
+ * the first bytes whatever the port, and port hints only order the questions. A protocol that
+ * arrives later (an HTTP/2 connection upgraded, h2c prior knowledge on an odd port) registers a
+ * detector here and needs no change elsewhere; {@link #byName} serves protocol switches.
+ */
+public final class ProtocolRegistry
+{
+    private final List<ProtocolDetector> detectors;
+
+    public ProtocolRegistry(List<ProtocolDetector> detectors)
+    {
+        this.detectors = List.copyOf(requireNonNull(detectors, "detectors is null"));
+    }
+
+    public static ProtocolRegistry standard()
+    {
+        return new ProtocolRegistry(List.of(new Http1Detector(), new DnsDetector(), new DnsTcpDetector()));
+    }
+
+    /** The detectors for a transport, those hinting the port first. */
+    public List<ProtocolDetector> candidates(int transport, int serverPort, int clientPort)
+    {
+        List<ProtocolDetector> hinted = new ArrayList<>();
+        List<ProtocolDetector> others = new ArrayList<>();
+        for (ProtocolDetector detector : detectors) {
+            if (detector.transport() != transport) {
+                continue;
+            }
+            if (detector.hintsPort(serverPort) || detector.hintsPort(clientPort)) {
+                hinted.add(detector);
+            }
+            else {
+                others.add(detector);
+            }
+        }
+        hinted.addAll(others);
+        return hinted;
+    }
+
+    public Optional<ProtocolDetector> byName(String name)
+    {
+        return detectors.stream().filter(detector -> detector.name().equalsIgnoreCase(name)).findFirst();
+    }
+
+    public boolean anyFor(int transport)
+    {
+        return detectors.stream().anyMatch(detector -> detector.transport() == transport);
+    }
+
+    public static boolean isStreamTransport(int transport)
+    {
+        return transport == DecodedPacket.TCP;
+    }
+}

@@ -1,0 +1,62 @@
+package io.wirelake.dissect.protocol.dns;
+
+import io.wirelake.dissect.protocol.DatagramDissector;
+import io.wirelake.dissect.protocol.Detection;
+import io.wirelake.dissect.protocol.DissectionContext;
+import io.wirelake.dissect.protocol.ProtocolDetector;
+import io.wirelake.packets.decode.DecodedPacket;
+
+import java.util.Set;
+
+/**
+ * DNS over UDP: on DNS ports (53, mDNS 5353, LLMNR 5355) a plausible header is enough; elsewhere
+ * the whole message must parse with one question and nothing left over.
+ */
+public final class DnsDetector
+        implements ProtocolDetector
+{
+    static final Set<Integer> PORTS = Set.of(53, 5353, 5355);
+
+    @Override
+    public String name()
+    {
+        return "DNS";
+    }
+
+    @Override
+    public int transport()
+    {
+        return DecodedPacket.UDP;
+    }
+
+    @Override
+    public boolean hintsPort(int port)
+    {
+        return PORTS.contains(port);
+    }
+
+    @Override
+    public Detection detect(boolean fromClient, byte[] data, int offset, int length, int serverPort)
+    {
+        return looksLikeDns(data, offset, length, hintsPort(serverPort)) ? Detection.MATCH : Detection.NO_MATCH;
+    }
+
+    static boolean looksLikeDns(byte[] data, int offset, int length, boolean onDnsPort)
+    {
+        if (!DnsMessageParser.plausibleHeader(data, offset, length)) {
+            return false;
+        }
+        if (onDnsPort) {
+            return true;
+        }
+        DnsMessage message = DnsMessageParser.parse(data, offset, length);
+        return message != null && message.complete() && message.questions().size() == 1 && !message.response()
+                && message.questions().get(0).contains(".") && length < 512;
+    }
+
+    @Override
+    public DatagramDissector newDatagramDissector(DissectionContext context)
+    {
+        return new DnsDissector(context);
+    }
+}

@@ -1,0 +1,97 @@
+package io.wirelake.dissect.scan;
+
+import io.wirelake.dissect.flow.FlowTracker;
+import io.wirelake.dissect.protocol.ProtocolRegistry;
+import io.wirelake.packets.capture.CaptureFormatException;
+import io.wirelake.packets.capture.CaptureReader;
+import io.wirelake.packets.capture.CaptureReaders;
+import io.wirelake.packets.capture.LinkType;
+import io.wirelake.packets.decode.DecodeStatus;
+import io.wirelake.packets.decode.DecodedPacket;
+import io.wirelake.packets.decode.PacketDecoder;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Scans the captures of one scan unit in time order with one flow table, so flows that span
+ * segment files stay whole. This is the whole per-packet path: read, decode, track, dissect.
+ * A file that cannot be read at all, or is damaged part-way, is reported and the scan goes on.
+ */
+public final class CaptureScanner
+{
+    /** Opens the stream of one capture of the unit. */
+    public interface CaptureSource
+    {
+        String name();
+
+        InputStream open()
+                throws IOException;
+    }
+
+    private final FlowTracker tracker;
+    private final ScanReport report;
+    private final PacketDecoder decoder = new PacketDecoder();
+    private final DecodedPacket packet = new DecodedPacket();
+    private final AtomicLong progressBytes;
+
+    public CaptureScanner(ProtocolRegistry registry, FlowTracker.Settings settings, FlowTracker.RowSink sink, ScanReport report, AtomicLong progressBytes)
+    {
+        this.report = requireNonNull(report, "report is null");
+        this.tracker = new FlowTracker(registry, settings, sink, report);
+        this.progressBytes = progressBytes != null ? progressBytes : new AtomicLong();
+    }
+
+    public void scan(CaptureSource capture)
+    {
+        report.increment("files");
+        long reportedPosition = 0;
+        try (CaptureReader reader = CaptureReaders.open(capture.open())) {
+            long packets = 0;
+            long bytes = 0;
+            while (reader.next()) {
+                packets++;
+                bytes += reader.capturedLength();
+                DecodeStatus status = decoder.decode(reader.linkType(), reader.buffer(), reader.offset(), reader.capturedLength(),
+                        reader.timestampMicros(), packet);
+                switch (status) {
+                    case DECODED, OTHER_TRANSPORT -> tracker.packet(packet);
+                    case FRAGMENT_HELD -> report.increment("ip.fragments_held");
+                    case NOT_IP -> report.increment("skipped.not_ip");
+                    case UNSUPPORTED_LINK -> report.increment("skipped.link_type." + LinkType.name(reader.linkType()));
+                    case MALFORMED -> report.increment("anomaly." + packet.anomaly);
+                }
+                if ((packets & 0x3FF) == 0) {
+                    long position = reader.position();
+                    progressBytes.addAndGet(position - reportedPosition);
+                    reportedPosition = position;
+                }
+            }
+            progressBytes.addAndGet(reader.position() - reportedPosition);
+            report.add("packets", packets);
+            report.add("bytes", bytes);
+            if (reader.damage() != null) {
+                report.damage(capture.name() + ": " + reader.damage() + " (read " + packets + " packets before it)");
+            }
+        }
+        catch (CaptureFormatException e) {
+            report.increment("skipped.unreadable_files");
+            report.damage(capture.name() + ": " + e.getMessage());
+        }
+        catch (IOException e) {
+            report.increment("skipped.unreadable_files");
+            report.damage(capture.name() + ": " + e);
+        }
+    }
+
+    /** Ends the unit: flows still open are closed and emitted. */
+    public void finish()
+    {
+        tracker.finish();
+        report.add("ip.fragments_reassembled", decoder.fragments().reassembled());
+        report.add("ip.fragments_incomplete", decoder.fragments().incomplete());
+    }
+}
