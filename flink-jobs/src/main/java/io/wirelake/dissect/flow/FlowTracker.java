@@ -161,10 +161,11 @@ public final class FlowTracker
             return false;
         }
         boolean newSyn = (packet.tcpFlags & (SYN | ACK)) == SYN;
-        if (newSyn && (flow.closed() || flow.clientFin || flow.serverFin) && packet.sequence != flow.synSequence) {
+        boolean sameConnection = packet.sequence == flow.synSequence || (flow.clientStream != null && flow.clientStream.openedBy(packet.sequence));
+        if (newSyn && (flow.closed() || flow.clientFin || flow.serverFin) && !sameConnection) {
             return true;
         }
-        return flow.closed() && now - flow.closedAt > settings.closeDelayMicros() && (packet.tcpFlags & SYN) != 0;
+        return flow.closed() && now - flow.closedAt > settings.closeDelayMicros() && (packet.tcpFlags & SYN) != 0 && !sameConnection;
     }
 
     private Flow open(DecodedPacket packet, int hash, long groupId)
@@ -621,7 +622,11 @@ public final class FlowTracker
         @Override
         public void upgrade(String protocol, long timestampMicros)
         {
-            flow.l7Protocols.add(protocol);
+            flow.l7Protocols.add(switch (protocol) {
+                case "websocket" -> "WebSocket";
+                case "h2c" -> "HTTP/2";
+                default -> protocol.toUpperCase(java.util.Locale.ROOT);
+            });
             flow.streamDissector.end(timestampMicros);
             flow.streamDissector = registry.byName(protocol)
                     .map(detector -> detector.newStreamDissector(this))

@@ -25,6 +25,8 @@ final class TcpStream
 
     private final Consumer consumer;
     private boolean initialized;
+    /** The sequence number of the first data byte (SYN + 1, or the first segment seen mid-stream). */
+    private long initialSequence;
     /** Next expected sequence number (32-bit, unsigned). */
     private long expected;
     /** Stream offset of {@link #expected}. */
@@ -49,7 +51,14 @@ final class TcpStream
         if (!initialized) {
             initialized = true;
             expected = (sequence + 1) & 0xFFFFFFFFL;
+            initialSequence = expected;
         }
+    }
+
+    /** Whether a SYN with this sequence number opened this direction (a late or repeated SYN, not a new connection). */
+    boolean openedBy(long synSequence)
+    {
+        return initialized && ((synSequence + 1) & 0xFFFFFFFFL) == initialSequence;
     }
 
     boolean initialized()
@@ -72,6 +81,7 @@ final class TcpStream
             // Captured mid-stream: take the first segment seen as the start.
             initialized = true;
             expected = sequence;
+            initialSequence = sequence;
         }
         if (wireLength == 0) {
             if (fin && (int) (sequence - expected) == 0) {

@@ -1,0 +1,131 @@
+package io.wirelake.dissect.golden;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wirelake.dissect.testing.Dissection;
+import io.wirelake.packets.testing.Corpus;
+import org.apache.avro.generic.GenericData;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Flows, HTTP and DNS fields against Arkime's capture regression output for the same captures
+ * (expected/arkime/*.test, produced by Arkime's tests.pl).
+ */
+class ArkimeGoldenTest
+{
+    /** HTTP/2 (h2c) and HTTP over SCTP are not dissected yet: their flows are compared, their HTTP is not. */
+    private static final java.util.Set<String> NOT_YET_DISSECTED = java.util.Set.of("arkime/http2-nghttp2.pcap", "arkime/sctp-www.pcap");
+
+    static List<Corpus.Capture> captures()
+    {
+        return Corpus.captures().stream().filter(capture -> capture.name().startsWith("arkime/")).toList();
+    }
+
+    static List<Corpus.Capture> l7Captures()
+    {
+        return captures().stream().filter(capture -> !NOT_YET_DISSECTED.contains(capture.name())).toList();
+    }
+
+    @ParameterizedTest
+    @MethodSource("captures")
+    void flowsMatchArkimeSessions(Corpus.Capture capture)
+            throws IOException
+    {
+        JsonNode expected = new ObjectMapper().readTree(capture.expected().get(0).toFile());
+        Dissection dissection = Dissection.of(capture.path());
+        Map<String, Integer> arkime = new TreeMap<>();
+        for (JsonNode session : expected.get("sessions3")) {
+            JsonNode body = session.get("body");
+            int protocol = body.path("ipProtocol").asInt();
+            if (protocol != 6 && protocol != 17) {
+                continue;
+            }
+            arkime.merge(key(protocol, body.path("source").path("ip").asText(), body.path("source").path("port").asInt(),
+                    body.path("destination").path("ip").asText(), body.path("destination").path("port").asInt(),
+                    body.path("network").path("packets").asLong()), 1, Integer::sum);
+        }
+        Map<String, Integer> ours = new TreeMap<>();
+        for (GenericData.Record flow : dissection.flows()) {
+            String protocol = (String) flow.get("protocol");
+            if (!protocol.equals("TCP") && !protocol.equals("UDP")) {
+                continue;
+            }
+            ours.merge(key(protocol.equals("TCP") ? 6 : 17, (String) flow.get("src_ip"), ((Long) flow.get("src_port")).intValue(),
+                    (String) flow.get("dst_ip"), ((Long) flow.get("dst_port")).intValue(),
+                    (Long) flow.get("conn_local_pkts") + (Long) flow.get("conn_remote_pkts")), 1, Integer::sum);
+        }
+        assertThat(ours).as("flows of %s", capture).isEqualTo(arkime);
+    }
+
+    @ParameterizedTest
+    @MethodSource("l7Captures")
+    void httpAndDnsMatchArkime(Corpus.Capture capture)
+            throws IOException
+    {
+        JsonNode expected = new ObjectMapper().readTree(capture.expected().get(0).toFile());
+        Dissection dissection = Dissection.of(capture.path());
+        List<String> arkimeHttp = new ArrayList<>();
+        List<String> arkimeDns = new ArrayList<>();
+        for (JsonNode session : expected.get("sessions3")) {
+            JsonNode http = session.get("body").path("http");
+            for (JsonNode method : http.path("method")) {
+                arkimeHttp.add("method " + method.asText());
+            }
+            for (JsonNode path : http.path("path")) {
+                arkimeHttp.add("path " + path.asText());
+            }
+            for (JsonNode status : http.path("statuscode")) {
+                arkimeHttp.add("status " + status.asText());
+            }
+            // Arkime's per-transaction DNS fields, for unicast DNS (mDNS is announcements, not transactions).
+            if (session.get("body").path("destination").path("port").asInt() == 53) {
+                for (JsonNode transaction : session.get("body").path("dns")) {
+                    arkimeDns.add(transaction.path("queryHost").asText() + " " + transaction.path("qt").asText() + " " + transaction.path("status").asText());
+                }
+            }
+        }
+        List<String> oursHttp = new ArrayList<>();
+        List<String> oursDns = new ArrayList<>();
+        // Arkime lists each distinct value once per session.
+        Map<Object, java.util.Set<String>> perFlow = new java.util.LinkedHashMap<>();
+        for (GenericData.Record call : dissection.calls()) {
+            java.util.Set<String> values = perFlow.computeIfAbsent(call.get("conn_id"), id -> new java.util.LinkedHashSet<>());
+            if (call.get("protocol").equals("HTTP")) {
+                if (!((String) call.get("method")).isEmpty()) {
+                    values.add("method " + call.get("method"));
+                }
+                if (!((String) call.get("path")).isEmpty()) {
+                    values.add("path " + call.get("path"));
+                }
+                if ((Long) call.get("status_code") != 0) {
+                    values.add("status " + call.get("status_code"));
+                }
+            }
+            else if (call.get("protocol").equals("DNS") && (Long) call.get("dst_port") == 53) {
+                List<?> questions = (List<?>) call.get("dns_questions");
+                List<?> types = (List<?>) call.get("dns_question_types");
+                oursDns.add((questions.isEmpty() ? "" : questions.get(0).toString().toLowerCase(java.util.Locale.ROOT)) + " "
+                        + (types.isEmpty() ? "" : types.get(0)) + " " + call.get("dns_rcode_name"));
+            }
+        }
+        for (java.util.Set<String> values : perFlow.values()) {
+            oursHttp.addAll(values);
+        }
+        assertThat(oursHttp).as("HTTP of %s", capture).containsExactlyInAnyOrderElementsOf(arkimeHttp);
+        assertThat(oursDns).as("DNS of %s", capture).containsExactlyInAnyOrderElementsOf(arkimeDns);
+    }
+
+    private static String key(int protocol, String source, int sourcePort, String destination, int destinationPort, long packets)
+    {
+        return (protocol == 6 ? "tcp " : "udp ") + source + ":" + sourcePort + " > " + destination + ":" + destinationPort + " packets=" + packets;
+    }
+}
