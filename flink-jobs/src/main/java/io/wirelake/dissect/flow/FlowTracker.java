@@ -56,6 +56,7 @@ public final class FlowTracker
      */
     public record Settings(String nodeName, String nodeIp, String worker, String captureSource, long idBase, int bodyCap,
             long tcpIdleMicros, long udpIdleMicros, long closeDelayMicros)
+            implements java.io.Serializable
     {
         public Settings
         {
@@ -71,6 +72,16 @@ public final class FlowTracker
         }
 
         public Settings withWorker(String worker)
+        {
+            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros);
+        }
+
+        public Settings forUnit(String nodeName, long idBase)
+        {
+            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros);
+        }
+
+        public Settings withBodyCap(int bodyCap)
         {
             return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros);
         }

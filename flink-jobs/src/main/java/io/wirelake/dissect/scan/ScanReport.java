@@ -41,6 +41,12 @@ public final class ScanReport
         increment("skipped.damaged_files");
     }
 
+    /** A damage message whose counter was already counted (merging reports of tasks). */
+    public void damageMessage(String message)
+    {
+        damage.add(message);
+    }
+
     public Map<String, Long> counters()
     {
         return Collections.unmodifiableMap(counters);

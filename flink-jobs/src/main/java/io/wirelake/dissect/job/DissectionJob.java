@@ -1,0 +1,146 @@
+package io.wirelake.dissect.job;
+
+import io.wirelake.columns.Table;
+import io.wirelake.columns.TableSchema;
+import io.wirelake.dissect.flow.FlowTracker;
+import io.wirelake.dissect.scan.ScanReport;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.connector.file.sink.FileSink;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.formats.avro.typeutils.GenericRecordAvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
+import org.apache.flink.util.OutputTag;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The dissection job: scan units in, {@code api_calls} and {@code flows} Parquet out, in Flink's
+ * BATCH mode. Each unit is scanned by one task from start to end (the scan shape: parallelism
+ * comes from nodes and capture sessions, not from a per-packet shuffle); rows stay in that task
+ * through to its Parquet writer. Runs on a local MiniCluster by default and unchanged on a cluster.
+ */
+public final class DissectionJob
+{
+    /**
+     * @param output a directory URI ({@code file:///...} or {@code s3://...}) that gets api_calls/ and flows/
+     * @param parallelism tasks; 0 means one per core, capped by the number of units
+     */
+    public record Options(String output, int parallelism, FlowTracker.Settings settings)
+    {
+        public Options
+        {
+            requireNonNull(output, "output is null");
+            requireNonNull(settings, "settings is null");
+        }
+    }
+
+    /** What the job did, summed over its tasks. */
+    public record Result(ScanReport report, long wallMillis)
+    {
+        public Result
+        {
+            requireNonNull(report, "report is null");
+        }
+    }
+
+    private DissectionJob() {}
+
+    /** Adds the job's operators to an environment (a local one or a cluster's). */
+    public static void define(StreamExecutionEnvironment environment, List<ScanUnit> units, Options options, String progressToken, int parallelism)
+    {
+        OutputTag<GenericRecord> flowsTag = new OutputTag<>("flows", new GenericRecordAvroTypeInfo(TableSchema.of(Table.FLOWS).avroSchema()));
+        SingleOutputStreamOperator<GenericRecord> calls = environment
+                .fromData(TypeInformation.of(ScanUnit.class), units.toArray(ScanUnit[]::new))
+                .name("scan units")
+                .rebalance()
+                .process(new ScanFunction(flowsTag, options.settings(), progressToken))
+                .returns(new GenericRecordAvroTypeInfo(TableSchema.of(Table.API_CALLS).avroSchema()))
+                .name("scan and dissect")
+                .setParallelism(parallelism);
+        calls.sinkTo(sink(options.output(), Table.API_CALLS)).name("api_calls parquet").setParallelism(parallelism);
+        calls.getSideOutput(flowsTag).sinkTo(sink(options.output(), Table.FLOWS)).name("flows parquet").setParallelism(parallelism);
+    }
+
+    private static FileSink<GenericRecord> sink(String output, Table table)
+    {
+        String base = output.endsWith("/") ? output : output + "/";
+        return FileSink.forBulkFormat(new Path(base + table.sqlName()), ParquetTableWriters.forTable(table))
+                .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".parquet").build())
+                .build();
+    }
+
+    /** Runs on a local MiniCluster; {@code onProgress} is called about once a second with the bytes scanned so far. */
+    public static Result runLocally(List<ScanUnit> units, Options options, String temporaryDirectory, Consumer<Long> onProgress)
+            throws Exception
+    {
+        if (units.isEmpty()) {
+            throw new IllegalArgumentException("no capture files to dissect");
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        int parallelism = Math.max(1, Math.min(options.parallelism() > 0 ? options.parallelism() : cores, units.size()));
+        Configuration configuration = new Configuration();
+        configuration.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
+        configuration.set(PipelineOptions.GENERIC_TYPES, false);
+        configuration.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
+        configuration.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
+        if (temporaryDirectory != null) {
+            configuration.set(CoreOptions.TMP_DIRS, temporaryDirectory);
+        }
+        StreamExecutionEnvironment environment = StreamExecutionEnvironment.createLocalEnvironment(parallelism, configuration);
+        String token = UUID.randomUUID().toString();
+        define(environment, units, options, token, parallelism);
+        long start = System.nanoTime();
+        try {
+            JobClient client = environment.executeAsync("wirelake dissect");
+            var completion = client.getJobExecutionResult();
+            while (!completion.isDone()) {
+                try {
+                    completion.get(Duration.ofMillis(500).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                }
+                catch (java.util.concurrent.TimeoutException e) {
+                    if (onProgress != null) {
+                        onProgress.accept(Progress.bytes(token).get());
+                    }
+                }
+            }
+            JobExecutionResult result = completion.get();
+            return new Result(report(result.getAllAccumulatorResults()), (System.nanoTime() - start) / 1_000_000);
+        }
+        finally {
+            Progress.forget(token);
+        }
+    }
+
+    static ScanReport report(Map<String, Object> accumulators)
+    {
+        ScanReport report = new ScanReport();
+        accumulators.forEach((name, value) -> {
+            if (name.startsWith("counter.")) {
+                report.add(name.substring("counter.".length()), ((Number) value).longValue());
+            }
+            else if (name.equals(ScanFunction.DAMAGE_ACCUMULATOR)) {
+                for (Object message : (List<?>) value) {
+                    report.damageMessage(message.toString());
+                }
+            }
+        });
+        return report;
+    }
+}

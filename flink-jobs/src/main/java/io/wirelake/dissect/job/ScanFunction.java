@@ -1,0 +1,109 @@
+package io.wirelake.dissect.job;
+
+import io.wirelake.dissect.flow.FlowTracker;
+import io.wirelake.dissect.protocol.ProtocolRegistry;
+import io.wirelake.dissect.scan.CaptureScanner;
+import io.wirelake.dissect.scan.ScanReport;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.flink.api.common.accumulators.ListAccumulator;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Scans one unit (a node's captures in time order) per element, with the flow table inside the
+ * task: no per-packet shuffle. api_calls rows go to the main output, flows rows to a side output.
+ * The scan's counters become job accumulators, summed across tasks into the job report.
+ */
+final class ScanFunction
+        extends ProcessFunction<ScanUnit, GenericRecord>
+{
+    static final String DAMAGE_ACCUMULATOR = "damage";
+    /** Row ids are unit index times this plus a sequence: unique without coordination. */
+    static final long IDS_PER_UNIT = 1L << 40;
+
+    private final OutputTag<GenericRecord> flows;
+    private final FlowTracker.Settings settings;
+    private final String progressToken;
+    private transient Map<String, LongCounter> counters;
+    private transient ListAccumulator<String> damage;
+    private transient ProtocolRegistry registry;
+
+    ScanFunction(OutputTag<GenericRecord> flows, FlowTracker.Settings settings, String progressToken)
+    {
+        this.flows = requireNonNull(flows, "flows is null");
+        this.settings = requireNonNull(settings, "settings is null");
+        this.progressToken = requireNonNull(progressToken, "progressToken is null");
+    }
+
+    @Override
+    public void open(OpenContext openContext)
+    {
+        counters = new HashMap<>();
+        damage = new ListAccumulator<>();
+        getRuntimeContext().addAccumulator(DAMAGE_ACCUMULATOR, damage);
+        registry = ProtocolRegistry.standard();
+    }
+
+    @Override
+    public void processElement(ScanUnit unit, Context context, Collector<GenericRecord> out)
+    {
+        ScanReport report = new ScanReport();
+        String worker = "task-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        FlowTracker.Settings unitSettings = settings.forUnit(unit.node, unit.index * IDS_PER_UNIT).withWorker(worker);
+        CaptureScanner scanner = new CaptureScanner(registry, unitSettings, new FlowTracker.RowSink()
+        {
+            @Override
+            public void apiCall(org.apache.avro.generic.GenericData.Record row)
+            {
+                out.collect(row);
+            }
+
+            @Override
+            public void flow(org.apache.avro.generic.GenericData.Record row)
+            {
+                context.output(flows, row);
+            }
+        }, report, Progress.bytes(progressToken));
+        for (String location : unit.paths) {
+            scanner.scan(new CaptureScanner.CaptureSource()
+            {
+                @Override
+                public String name()
+                {
+                    return location;
+                }
+
+                @Override
+                public InputStream open()
+                        throws java.io.IOException
+                {
+                    Path path = new Path(location);
+                    return path.getFileSystem().open(path);
+                }
+            });
+        }
+        scanner.finish();
+        report.increment("units");
+        publish(report);
+    }
+
+    private void publish(ScanReport report)
+    {
+        report.counters().forEach((name, value) -> counters.computeIfAbsent(name, key -> {
+            LongCounter counter = new LongCounter();
+            getRuntimeContext().addAccumulator("counter." + key, counter);
+            return counter;
+        }).add(value));
+        report.damageMessages().forEach(damage::add);
+    }
+}

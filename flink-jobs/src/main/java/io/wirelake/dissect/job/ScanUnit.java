@@ -1,0 +1,33 @@
+package io.wirelake.dissect.job;
+
+import java.util.Arrays;
+
+/**
+ * The work of one task: the captures of one node (or one capture session) in time order, scanned
+ * with one flow table. A Flink POJO (public fields, no-argument constructor), so no Kryo.
+ */
+public class ScanUnit
+{
+    /** Position in the job's unit list: row ids are made unique with it. */
+    public int index;
+    public String node;
+    /** Capture paths or URIs ({@code file:}, {@code s3://}), in time order. */
+    public String[] paths;
+    public long bytes;
+
+    public ScanUnit() {}
+
+    public ScanUnit(int index, String node, String[] paths, long bytes)
+    {
+        this.index = index;
+        this.node = node;
+        this.paths = paths;
+        this.bytes = bytes;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "ScanUnit{" + index + ", " + node + ", " + Arrays.toString(paths) + "}";
+    }
+}
