@@ -1,0 +1,101 @@
+package io.wirelake.demo;
+
+import java.util.List;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The fictional cluster the demo traffic comes from: three nodes, a shop application across two
+ * namespaces, and CoreDNS. Pod IPs come from each node's pod CIDR, as with most CNIs.
+ */
+public final class DemoCluster
+{
+    public record Node(String name, String ip, String podCidrPrefix)
+    {
+        public Node
+        {
+            requireNonNull(name, "name is null");
+            requireNonNull(ip, "ip is null");
+            requireNonNull(podCidrPrefix, "podCidrPrefix is null");
+        }
+    }
+
+    /**
+     * @param service the service the pod backs ("" for none)
+     * @param port the port it serves on (0 for clients only)
+     */
+    public record Pod(String name, String namespace, String ip, Node node, String service, int port, Map<String, String> labels)
+    {
+        public Pod
+        {
+            requireNonNull(name, "name is null");
+            requireNonNull(namespace, "namespace is null");
+            requireNonNull(ip, "ip is null");
+            requireNonNull(node, "node is null");
+            requireNonNull(service, "service is null");
+            labels = Map.copyOf(requireNonNull(labels, "labels is null"));
+        }
+
+        /** The DNS name clients look up for the pod's service. */
+        public String serviceHost()
+        {
+            return service + "." + namespace + ".svc.cluster.local";
+        }
+    }
+
+    public static final Node NODE_A = new Node("ip-10-0-25-170.ec2.internal", "10.0.25.170", "10.244.0.");
+    public static final Node NODE_B = new Node("ip-10-0-32-115.ec2.internal", "10.0.32.115", "10.244.1.");
+    public static final Node NODE_C = new Node("ip-10-0-47-201.ec2.internal", "10.0.47.201", "10.244.2.");
+    public static final List<Node> NODES = List.of(NODE_A, NODE_B, NODE_C);
+
+    public static final Pod COREDNS_A = pod("coredns-5d78c9869d-x2kqp", "kube-system", NODE_A, 2, "kube-dns", 53, "k8s-app", "kube-dns");
+    public static final Pod COREDNS_B = pod("coredns-5d78c9869d-7fw4n", "kube-system", NODE_B, 2, "kube-dns", 53, "k8s-app", "kube-dns");
+    public static final Pod FRONTEND_A = pod("frontend-7c9f8b6d5-h2x9k", "shop", NODE_A, 11, "frontend", 8080, "app", "frontend");
+    public static final Pod FRONTEND_C = pod("frontend-7c9f8b6d5-q8m4t", "shop", NODE_C, 11, "frontend", 8080, "app", "frontend");
+    public static final Pod ORDERS = pod("orders-594487879c-7ddxf", "shop", NODE_B, 21, "orders", 8080, "app", "orders");
+    public static final Pod CATALOG = pod("catalog-6b7d9c8f4-kz7wp", "shop", NODE_C, 31, "catalog", 8080, "app", "catalog");
+    public static final Pod INVENTORY = pod("inventory-58f6d7b9c-p4rtn", "shop", NODE_A, 41, "inventory", 9000, "app", "inventory");
+    public static final Pod PAYMENTS = pod("payment-service-66c8d4f7b-wv2lx", "payments", NODE_B, 51, "payment-service", 8443, "app", "payment-service");
+    public static final Pod GATEWAY = pod("api-gateway-5f7b8c9d6-jn3ks", "shop", NODE_A, 61, "api-gateway", 80, "app", "api-gateway");
+    public static final Pod LOADGEN = pod("loadgen-8d9f7c6b5-mx4vz", "tools", NODE_C, 71, "", 0, "app", "loadgen");
+
+    public static final List<Pod> PODS = List.of(COREDNS_A, COREDNS_B, FRONTEND_A, FRONTEND_C, ORDERS, CATALOG, INVENTORY, PAYMENTS, GATEWAY, LOADGEN);
+
+    /** Who calls whom over HTTP: the service graph of the shop. */
+    public record Edge(Pod client, Pod server, List<String> paths)
+    {
+        public Edge
+        {
+            requireNonNull(client, "client is null");
+            requireNonNull(server, "server is null");
+            paths = List.copyOf(requireNonNull(paths, "paths is null"));
+        }
+    }
+
+    public static final List<Edge> EDGES = List.of(
+            new Edge(LOADGEN, GATEWAY, List.of("/", "/api/v1/products", "/api/v1/cart", "/healthz")),
+            new Edge(GATEWAY, FRONTEND_A, List.of("/", "/products", "/cart", "/static/app.js")),
+            new Edge(GATEWAY, FRONTEND_C, List.of("/", "/products", "/checkout", "/static/styles.css")),
+            new Edge(FRONTEND_A, CATALOG, List.of("/api/v1/products", "/api/v1/products/{id}", "/api/v1/search")),
+            new Edge(FRONTEND_C, CATALOG, List.of("/api/v1/products", "/api/v1/products/{id}")),
+            new Edge(FRONTEND_A, ORDERS, List.of("/api/v1/orders", "/api/v1/orders/{id}", "/api/v1/cart")),
+            new Edge(FRONTEND_C, ORDERS, List.of("/api/v1/orders", "/api/v1/orders/{id}")),
+            new Edge(ORDERS, INVENTORY, List.of("/api/v2/stock/{id}", "/api/v2/reserve")),
+            new Edge(ORDERS, PAYMENTS, List.of("/api/v1/charge", "/api/v1/refund")),
+            new Edge(CATALOG, INVENTORY, List.of("/api/v2/stock/{id}")));
+
+    private DemoCluster() {}
+
+    private static Pod pod(String name, String namespace, Node node, int host, String service, int port, String labelKey, String labelValue)
+    {
+        return new Pod(name, namespace, node.podCidrPrefix() + host, node, service, port,
+                Map.of(labelKey, labelValue, "pod-template-hash", name.substring(name.lastIndexOf('-', name.lastIndexOf('-') - 1) + 1, name.lastIndexOf('-'))));
+    }
+
+    /** The CoreDNS pod a client asks (the one on its node, else the first). */
+    public static Pod resolverFor(Pod client)
+    {
+        return client.node().equals(NODE_B) ? COREDNS_B : COREDNS_A;
+    }
+}

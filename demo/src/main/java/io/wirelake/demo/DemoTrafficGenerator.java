@@ -1,0 +1,195 @@
+package io.wirelake.demo;
+
+import io.wirelake.packets.capture.LinkType;
+import io.wirelake.packets.capture.PcapWriter;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.function.LongConsumer;
+
+/**
+ * Generates valid captures of the {@link DemoCluster}'s traffic: DNS lookups to CoreDNS and HTTP/1.1
+ * keep-alive connections along the service graph, with injected server errors, slow responses and
+ * failed lookups. Many connections are open at once and their packets interleave in time. Each
+ * connection is written to the capture of the client pod's node ({@code <node>.pcap}), as a node
+ * collector there would see it. Deterministic: the same options give the same bytes.
+ */
+public final class DemoTrafficGenerator
+{
+    private static final int SNAP_LENGTH = 262_144;
+
+    private record Pending(long timestampMicros, long order, List<Frame> frames, int index, DemoCluster.Node node)
+            implements Comparable<Pending>
+    {
+        @Override
+        public int compareTo(Pending other)
+        {
+            int byTime = Long.compare(timestampMicros, other.timestampMicros);
+            return byTime != 0 ? byTime : Long.compare(order, other.order);
+        }
+    }
+
+    private final GeneratorOptions options;
+    private final Random random;
+    private final PacketFactory packets = new PacketFactory();
+    private final Map<String, Integer> nextPort = new HashMap<>();
+    private long order;
+    // ground truth
+    private long tcpConnections;
+    private long httpRequests;
+    private final Map<Integer, Long> statusCounts = new HashMap<>();
+    private final Map<String, Long> methodCounts = new HashMap<>();
+    private long slowResponses;
+    private long dnsQueries;
+    private long dnsNxdomain;
+    private long gzipResponses;
+    private long chunkedResponses;
+
+    private DemoTrafficGenerator(GeneratorOptions options)
+    {
+        this.options = options;
+        this.random = new Random(options.seed());
+    }
+
+    public static GeneratorSummary generate(GeneratorOptions options, Path directory, LongConsumer progressBytes)
+            throws IOException
+    {
+        return new DemoTrafficGenerator(options).run(directory, progressBytes);
+    }
+
+    private GeneratorSummary run(Path directory, LongConsumer progressBytes)
+            throws IOException
+    {
+        Files.createDirectories(directory);
+        Map<DemoCluster.Node, PcapWriter> writers = new LinkedHashMap<>();
+        List<Path> captures = new ArrayList<>();
+        long packetCount = 0;
+        long byteCount = 0;
+        try {
+            for (DemoCluster.Node node : DemoCluster.NODES) {
+                Path capture = directory.resolve(node.name() + ".pcap");
+                OutputStream output = Files.newOutputStream(capture);
+                writers.put(node, new PcapWriter(output, LinkType.ETHERNET, SNAP_LENGTH));
+                captures.add(capture);
+            }
+            PriorityQueue<Pending> queue = new PriorityQueue<>();
+            long start = options.start().getEpochSecond() * 1_000_000L;
+            for (int session = 0; session < options.concurrency(); session++) {
+                queue.add(session(start + random.nextInt(200_000)));
+            }
+            boolean stopping = false;
+            while (!queue.isEmpty()) {
+                Pending next = queue.poll();
+                Frame frame = next.frames().get(next.index());
+                writers.get(next.node()).write(frame.timestampMicros(), frame.bytes(), 0, frame.bytes().length, frame.bytes().length);
+                packetCount++;
+                byteCount += 16 + frame.bytes().length;
+                if ((packetCount & 0xFFF) == 0 && progressBytes != null) {
+                    progressBytes.accept(byteCount);
+                }
+                if (next.index() + 1 < next.frames().size()) {
+                    Frame following = next.frames().get(next.index() + 1);
+                    queue.add(new Pending(following.timestampMicros(), next.order(), next.frames(), next.index() + 1, next.node()));
+                }
+                else {
+                    stopping |= byteCount >= options.targetBytes();
+                    if (!stopping) {
+                        queue.add(session(frame.timestampMicros() + 1 + random.nextInt(20_000)));
+                    }
+                }
+            }
+        }
+        finally {
+            for (PcapWriter writer : writers.values()) {
+                writer.close();
+            }
+        }
+        if (progressBytes != null) {
+            progressBytes.accept(byteCount);
+        }
+        return new GeneratorSummary(captures, packetCount, byteCount + 24L * captures.size(), tcpConnections, httpRequests, statusCounts, methodCounts,
+                slowResponses, dnsQueries, dnsNxdomain, gzipResponses, chunkedResponses);
+    }
+
+    /** A DNS lookup and, when it succeeds, an HTTP connection with a few requests. */
+    private Pending session(long start)
+    {
+        DemoCluster.Edge edge = DemoCluster.EDGES.get(random.nextInt(DemoCluster.EDGES.size()));
+        DemoCluster.Pod client = edge.client();
+        DemoCluster.Pod server = edge.server();
+        DemoCluster.Pod resolver = DemoCluster.resolverFor(client);
+        boolean crossNode = !client.node().equals(server.node());
+        long halfRtt = crossNode ? 150 : 30;
+        List<Frame> frames = new ArrayList<>();
+        long now = start;
+
+        boolean failedLookup = random.nextDouble() < options.dnsFailureRate();
+        String host = failedLookup ? misspell(server.serviceHost()) : server.serviceHost();
+        int clientAddress = PacketFactory.address(client.ip());
+        int resolverAddress = PacketFactory.address(resolver.ip());
+        for (int type : new int[] {DnsTraffic.A, DnsTraffic.AAAA}) {
+            int id = random.nextInt(65536);
+            int port = ephemeralPort(client.ip());
+            frames.add(new Frame(now, packets.udp(clientAddress, resolverAddress, port, 53, DnsTraffic.query(id, host, type))));
+            now += 2 * (resolver.node().equals(client.node()) ? 30 : 150) + 80 + random.nextInt(400);
+            frames.add(new Frame(now, packets.udp(resolverAddress, clientAddress, 53, port,
+                    DnsTraffic.response(id, host, type, type == DnsTraffic.A ? server.ip() : null, failedLookup))));
+            dnsQueries++;
+            if (failedLookup) {
+                dnsNxdomain++;
+            }
+            now += 20;
+        }
+        if (!failedLookup) {
+            now += 100;
+            TcpConversation connection = new TcpConversation(packets, clientAddress, PacketFactory.address(server.ip()), ephemeralPort(client.ip()), server.port(),
+                    random.nextInt(), random.nextInt(), now, halfRtt);
+            tcpConnections++;
+            int requests = 1 + random.nextInt(6);
+            for (int request = 0; request < requests; request++) {
+                boolean error = random.nextDouble() < options.errorRate();
+                boolean slow = random.nextDouble() < options.slowRate();
+                HttpTraffic.Exchange exchange = HttpTraffic.exchange(random, edge, error);
+                connection.clientSends(exchange.request());
+                long latency = slow ? (long) (options.slowMillis() * 1000 * (0.8 + 0.4 * random.nextDouble()))
+                        : (long) Math.exp(Math.log(500) + random.nextDouble() * (Math.log(40_000) - Math.log(500)));
+                connection.advance(latency);
+                connection.serverSends(exchange.response());
+                connection.advance(200 + random.nextInt(50_000));
+                httpRequests++;
+                statusCounts.merge(exchange.status(), 1L, Long::sum);
+                methodCounts.merge(exchange.method(), 1L, Long::sum);
+                slowResponses += slow ? 1 : 0;
+                gzipResponses += exchange.gzip() ? 1 : 0;
+                chunkedResponses += exchange.chunked() ? 1 : 0;
+            }
+            frames.addAll(connection.close());
+        }
+        return new Pending(frames.get(0).timestampMicros(), order++, frames, 0, client.node());
+    }
+
+    private int ephemeralPort(String address)
+    {
+        int port = nextPort.computeIfAbsent(address, key -> 32768 + random.nextInt(28000));
+        int next = port + 1 + random.nextInt(3);
+        nextPort.put(address, next > 60999 ? 32768 + (next - 61000) : next);
+        return port;
+    }
+
+    private String misspell(String host)
+    {
+        int dot = host.indexOf('.');
+        String service = host.substring(0, dot);
+        return service.length() > 3 ? service.substring(0, 1) + service.charAt(2) + service.charAt(1) + service.substring(3) + host.substring(dot)
+                : "x" + host;
+    }
+}

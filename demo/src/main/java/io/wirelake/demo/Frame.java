@@ -1,0 +1,4 @@
+package io.wirelake.demo;
+
+/** One captured frame of the demo traffic. */
+record Frame(long timestampMicros, byte[] bytes) {}

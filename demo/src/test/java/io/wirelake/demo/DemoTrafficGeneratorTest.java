@@ -1,0 +1,91 @@
+package io.wirelake.demo;
+
+import io.wirelake.packets.testing.Tshark;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DemoTrafficGeneratorTest
+{
+    private static final List<String> STRICT = List.of(
+            "-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE",
+            "-o", "tcp.analyze_sequence_numbers:TRUE");
+
+    @TempDir
+    static Path directory;
+    static GeneratorSummary summary;
+
+    @BeforeAll
+    static void generate()
+            throws Exception
+    {
+        summary = DemoTrafficGenerator.generate(GeneratorOptions.defaults(3_000_000).withRates(0.1, 0.05, 0.05), directory.resolve("demo"), null);
+    }
+
+    @Test
+    void tsharkFindsNoMalformedPacketAndNoExpertWarning()
+            throws Exception
+    {
+        assertThat(summary.captures()).hasSize(3);
+        for (Path capture : summary.captures()) {
+            List<String> command = new ArrayList<>(List.of("tshark", "-n", "-r", capture.toString()));
+            command.addAll(STRICT);
+            command.addAll(List.of("-Y", "_ws.malformed || _ws.expert.severity >= warning"));
+            assertThat(Tshark.run(command)).as("frames tshark flags in %s", capture).isEmpty();
+        }
+    }
+
+    @Test
+    void tsharkSeesTheTransactionsTheGeneratorMade()
+            throws Exception
+    {
+        long packets = 0;
+        Map<String, Long> statuses = new HashMap<>();
+        long requests = 0;
+        long dnsResponses = 0;
+        long nxdomain = 0;
+        for (Path capture : summary.captures()) {
+            packets += Tshark.fields(capture, List.of(), "frame.number").size();
+            for (String[] row : Tshark.fields(capture, List.of("-Y", "http.request"), "http.request.method")) {
+                requests++;
+            }
+            for (String[] row : Tshark.fields(capture, List.of("-Y", "http.response"), "http.response.code")) {
+                statuses.merge(row[0], 1L, Long::sum);
+            }
+            for (String[] row : Tshark.fields(capture, List.of("-Y", "dns.flags.response == 1"), "dns.flags.rcode")) {
+                dnsResponses++;
+                nxdomain += row[0].equals("3") ? 1 : 0;
+            }
+        }
+        assertThat(packets).isEqualTo(summary.packets());
+        assertThat(requests).isEqualTo(summary.httpRequests());
+        Map<String, Long> expectedStatuses = new HashMap<>();
+        summary.statusCounts().forEach((status, count) -> expectedStatuses.put(String.valueOf(status), count));
+        assertThat(statuses).isEqualTo(expectedStatuses);
+        assertThat(dnsResponses).isEqualTo(summary.dnsQueries());
+        assertThat(nxdomain).isEqualTo(summary.dnsNxdomain()).isPositive();
+        assertThat(summary.statusCounts().keySet()).contains(200, 500, 503);
+        assertThat(summary.gzipResponses()).isPositive();
+        assertThat(summary.chunkedResponses()).isPositive();
+        assertThat(summary.slowResponses()).isPositive();
+    }
+
+    @Test
+    void sameOptionsGiveTheSameBytes()
+            throws Exception
+    {
+        GeneratorSummary again = DemoTrafficGenerator.generate(GeneratorOptions.defaults(3_000_000).withRates(0.1, 0.05, 0.05), directory.resolve("again"), null);
+        for (int index = 0; index < summary.captures().size(); index++) {
+            assertThat(Files.mismatch(summary.captures().get(index), again.captures().get(index))).isEqualTo(-1);
+        }
+    }
+}
