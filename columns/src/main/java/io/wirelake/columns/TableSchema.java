@@ -75,22 +75,15 @@ public final class TableSchema
         return position;
     }
 
-    /** A new row with every column at its default. Lists and maps are fresh, so callers may fill them. */
+    /**
+     * A new row with every column at its default. Empty lists and maps are shared and immutable:
+     * replace them rather than adding to them.
+     */
     public GenericData.Record newRow()
     {
         GenericData.Record row = new GenericData.Record(schema);
         for (int index = 0; index < defaults.length; index++) {
-            Object value = defaults[index];
-            if (value instanceof List) {
-                value = new java.util.ArrayList<String>();
-            }
-            else if (value instanceof Map) {
-                value = new java.util.LinkedHashMap<String, String>();
-            }
-            else if (value instanceof ByteBuffer) {
-                value = ByteBuffer.allocate(0);
-            }
-            row.put(index, value);
+            row.put(index, defaults[index]);
         }
         return row;
     }
@@ -114,7 +107,7 @@ public final class TableSchema
             case STRING -> "";
             case INT, TIMESTAMP -> 0L;
             case BOOL -> false;
-            case BYTES -> ByteBuffer.allocate(0);
+            case BYTES -> ByteBuffer.allocate(0).asReadOnlyBuffer();
             case STRING_LIST -> List.of();
             case STRING_MAP -> Map.of();
         };

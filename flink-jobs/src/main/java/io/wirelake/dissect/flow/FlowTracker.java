@@ -348,7 +348,7 @@ public final class FlowTracker
         flow.detectionChunks = null;
         if (++flow.detectionAttempts >= MAX_DETECTION_ATTEMPTS) {
             flow.detecting = false;
-            report.increment("flows.unrecognised_tcp");
+            report.increment("tcp.connections_without_l7_protocol");
         }
     }
 
@@ -599,13 +599,8 @@ public final class FlowTracker
         {
             report.increment("rows." + row.get(calls.position(Columns.PROTOCOL)));
             if (flow.anomalies != null) {
-                @SuppressWarnings("unchecked")
-                List<String> anomalies = (List<String>) row.get(calls.position(Columns.ANOMALIES));
-                for (String anomaly : flow.anomalies) {
-                    if (!anomalies.contains(anomaly)) {
-                        anomalies.add(anomaly);
-                    }
-                }
+                Rows rows = new Rows(calls, row);
+                flow.anomalies.forEach(anomaly -> rows.addDistinct(Columns.ANOMALIES, anomaly));
             }
             sink.apiCall(row);
         }

@@ -98,6 +98,8 @@ public final class DissectionJob
         Configuration configuration = new Configuration();
         configuration.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
         configuration.set(PipelineOptions.GENERIC_TYPES, false);
+        // Rows go from the scan straight into the chained Parquet writers: no defensive copies.
+        configuration.set(PipelineOptions.OBJECT_REUSE, true);
         configuration.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
         configuration.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
         if (temporaryDirectory != null) {

@@ -46,10 +46,27 @@ public final class Rows
         return row.get(schema.position(column));
     }
 
+    /** The column's list, made mutable on first use (new rows share an immutable empty list). */
     @SuppressWarnings("unchecked")
     public List<String> list(Column column)
     {
-        return (List<String>) row.get(schema.position(column));
+        int position = schema.position(column);
+        List<String> list = (List<String>) row.get(position);
+        if (!(list instanceof java.util.ArrayList)) {
+            list = new java.util.ArrayList<>(list);
+            row.put(position, list);
+        }
+        return list;
+    }
+
+    /** Adds a value to a list column unless it is there already. */
+    public Rows addDistinct(Column column, String value)
+    {
+        List<String> list = list(column);
+        if (!list.contains(value)) {
+            list.add(value);
+        }
+        return this;
     }
 
     @SuppressWarnings("unchecked")

@@ -11,7 +11,6 @@ import org.apache.avro.generic.GenericData;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -113,9 +112,8 @@ final class DnsDissector
         if (query != null && response != null) {
             rows.set(Columns.ELAPSED_TIME, Math.max(0, responseTime - queryTime));
         }
-        List<String> anomalies = rows.list(Columns.ANOMALIES);
         if ((query != null && !query.complete()) || (response != null && !response.complete())) {
-            anomalies.add("dns.malformed_message");
+            rows.addDistinct(Columns.ANOMALIES, "dns.malformed_message");
         }
         context.emit(row);
     }

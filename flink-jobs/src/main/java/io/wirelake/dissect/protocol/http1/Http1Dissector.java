@@ -133,7 +133,7 @@ final class Http1Dissector
             rows.set(Columns.REQUEST_BODY_SIZE, request.bodyWireSize);
             rows.set(Columns.REQUEST_BODY, request.decodedBody);
             rows.set(Columns.HOST, request.header("host"));
-            rows.list(Columns.ANOMALIES).addAll(request.anomalies);
+            request.anomalies.forEach(anomaly -> rows.addDistinct(Columns.ANOMALIES, anomaly));
         }
         if (response != null) {
             rows.set(Columns.STATUS_CODE, response.status);
@@ -147,11 +147,7 @@ final class Http1Dissector
             rows.set(Columns.RESPONSE_BODY_SIZE, response.bodyWireSize);
             rows.set(Columns.RESPONSE_BODY_DECODED_SIZE, response.bodyDecodedSize);
             rows.set(Columns.RESPONSE_BODY, response.decodedBody);
-            for (String anomaly : response.anomalies) {
-                if (!rows.list(Columns.ANOMALIES).contains(anomaly)) {
-                    rows.list(Columns.ANOMALIES).add(anomaly);
-                }
-            }
+            response.anomalies.forEach(anomaly -> rows.addDistinct(Columns.ANOMALIES, anomaly));
         }
         if (request != null && response != null) {
             rows.set(Columns.ELAPSED_TIME, Math.max(0, response.firstByteTime - request.firstByteTime));

@@ -42,7 +42,8 @@ final class Http1Parser
     private final Consumer<String> onAnomaly;
     private State state = State.START;
     private Http1Message message;
-    private final byte[] head = new byte[MAX_HEADER_BYTES];
+    /** Grows up to {@link #MAX_HEADER_BYTES}; most heads fit the first size. */
+    private byte[] head = new byte[1024];
     private int headLength;
     private int headScanned;
     private long remaining;
@@ -196,6 +197,9 @@ final class Http1Parser
     {
         int room = MAX_HEADER_BYTES - headLength;
         int take = Math.min(room, end - at);
+        if (headLength + take > head.length) {
+            head = java.util.Arrays.copyOf(head, Math.min(MAX_HEADER_BYTES, Math.max(head.length * 2, headLength + take)));
+        }
         System.arraycopy(data, at, head, headLength, take);
         headLength += take;
         int terminator = findHeadEnd();

@@ -1,0 +1,62 @@
+package io.wirelake.cli;
+
+import io.wirelake.dissect.scan.ScanReport;
+
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Prints a dissection's job report: what was read, found, skipped and damaged, and how fast. */
+final class JobReportPrinter
+{
+    private JobReportPrinter() {}
+
+    static void print(PrintStream out, ScanReport report, long inputBytes, long wallMillis, double cpuSeconds)
+    {
+        out.printf("  captures    %s files, %s scan units, %s%n", Sizes.count(report.get("files")), Sizes.count(report.get("units")), Sizes.format(inputBytes));
+        out.printf("  packets     %s (%s captured)%n", Sizes.count(report.get("packets")), Sizes.format(report.get("bytes")));
+        Map<String, Long> flows = report.withPrefix("flows.");
+        long flowTotal = flows.entrySet().stream().filter(entry -> entry.getKey().equals(entry.getKey().toUpperCase(Locale.ROOT)))
+                .mapToLong(Map.Entry::getValue).sum();
+        out.printf("  flows       %s (%s)%n", Sizes.count(flowTotal), join(flows));
+        Map<String, Long> rows = report.withPrefix("rows.");
+        out.printf("  api calls   %s (%s)%n", Sizes.count(rows.values().stream().mapToLong(Long::longValue).sum()), rows.isEmpty() ? "none" : join(rows));
+        long retransmissions = report.get("tcp.retransmissions");
+        long gaps = report.get("tcp.gaps");
+        if (retransmissions > 0 || gaps > 0) {
+            out.printf("  tcp         %s retransmitted segments, %s gaps in reassembly%n", Sizes.count(retransmissions), Sizes.count(gaps));
+        }
+        if (report.get("ip.fragments_reassembled") > 0 || report.get("ip.fragments_incomplete") > 0) {
+            out.printf("  ip          %s datagrams reassembled from fragments, %s incomplete%n", Sizes.count(report.get("ip.fragments_reassembled")),
+                    Sizes.count(report.get("ip.fragments_incomplete")));
+        }
+        Map<String, Long> anomalies = report.withPrefix("anomaly.");
+        out.printf("  anomalies   %s%n", anomalies.isEmpty() ? "none" : join(anomalies));
+        Map<String, Long> skipped = report.withPrefix("skipped.");
+        out.printf("  skipped     %s%n", skipped.isEmpty() ? "nothing" : join(skipped));
+        for (String damage : report.damageMessages()) {
+            out.printf("  damaged     %s%n", damage);
+        }
+        double wallSeconds = Math.max(wallMillis / 1000.0, 0.001);
+        double megabytes = inputBytes / 1e6;
+        out.printf(Locale.ROOT, "  throughput  %.1f s wall, %.1f MB/s; %.1f CPU-s, %.1f MB and %s packets per CPU-second (includes Flink start-up)%n",
+                wallSeconds, megabytes / wallSeconds, cpuSeconds, megabytes / Math.max(cpuSeconds, 0.001),
+                Sizes.count((long) (report.get("packets") / Math.max(cpuSeconds, 0.001))));
+    }
+
+    private static String join(Map<String, Long> counts)
+    {
+        return counts.entrySet().stream().map(entry -> entry.getKey() + " " + Sizes.count(entry.getValue())).collect(Collectors.joining(", "));
+    }
+
+    /** CPU time of this process so far, in seconds. */
+    static double processCpuSeconds()
+    {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime() / 1e9;
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,79 @@
+package io.wirelake.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** The {@code wirelake} command. */
+@Command(name = "wirelake",
+        mixinStandardHelpOptions = true,
+        versionProvider = Wirelake.Version.class,
+        description = "A lakehouse for Kubernetes network traffic: captures in, Parquet tables of API calls and flows out.",
+        subcommands = {
+                DissectCommand.class,
+                GenerateCommand.class,
+                QuickstartCommand.class,
+                BenchCommand.class,
+                CommandLine.HelpCommand.class,
+        })
+public final class Wirelake
+        implements Runnable
+{
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run()
+    {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] arguments)
+    {
+        System.exit(execute(arguments, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs a command line; errors become one clear line on stderr and a non-zero exit code, never a stack trace. */
+    public static int execute(String[] arguments, PrintWriter out, PrintWriter err)
+    {
+        CommandLine commandLine = new CommandLine(new Wirelake());
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
+            line.getErr().println("wirelake: " + message(exception));
+            if (System.getenv("WIRELAKE_DEBUG") != null) {
+                exception.printStackTrace(line.getErr());
+            }
+            return 1;
+        });
+        return commandLine.execute(arguments);
+    }
+
+    static String message(Throwable exception)
+    {
+        Throwable cause = exception;
+        while (cause.getCause() != null && (cause.getMessage() == null || cause instanceof java.util.concurrent.ExecutionException
+                || cause.getClass().getName().startsWith("org.apache.flink"))) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof java.nio.file.NoSuchFileException missing) {
+            return "no such file or directory: " + missing.getFile();
+        }
+        if (cause instanceof java.nio.file.AccessDeniedException denied) {
+            return "permission denied: " + denied.getFile();
+        }
+        return cause.getMessage() != null ? cause.getMessage() : cause.toString();
+    }
+
+    static final class Version
+            implements CommandLine.IVersionProvider
+    {
+        @Override
+        public String[] getVersion()
+        {
+            String version = Wirelake.class.getPackage().getImplementationVersion();
+            return new String[] {"wirelake " + (version != null ? version : "0.1.0-SNAPSHOT")};
+        }
+    }
+}
