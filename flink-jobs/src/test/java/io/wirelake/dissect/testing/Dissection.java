@@ -21,10 +21,15 @@ public record Dissection(List<GenericData.Record> calls, List<GenericData.Record
 {
     public static Dissection of(Path... captures)
     {
+        return of(ProtocolRegistry.standard(), captures);
+    }
+
+    public static Dissection of(ProtocolRegistry registry, Path... captures)
+    {
         List<GenericData.Record> calls = new ArrayList<>();
         List<GenericData.Record> flows = new ArrayList<>();
         ScanReport report = new ScanReport();
-        CaptureScanner scanner = new CaptureScanner(ProtocolRegistry.standard(), FlowTracker.Settings.defaults("test-node", 0),
+        CaptureScanner scanner = new CaptureScanner(registry, FlowTracker.Settings.defaults("test-node", 0),
                 new FlowTracker.RowSink()
                 {
                     @Override

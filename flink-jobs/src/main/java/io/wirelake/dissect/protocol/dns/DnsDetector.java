@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * DNS over UDP: on DNS ports (53, mDNS 5353, LLMNR 5355) a plausible header is enough; elsewhere
- * the whole message must parse with one question and nothing left over.
+ * the whole message must parse, with one question whose name is a host name.
  */
 public final class DnsDetector
         implements ProtocolDetector
@@ -49,9 +49,10 @@ public final class DnsDetector
         if (onDnsPort) {
             return true;
         }
+        // Off the DNS ports the whole message must parse: one question whose name is a host name.
         DnsMessage message = DnsMessageParser.parse(data, offset, length);
-        return message != null && message.complete() && message.questions().size() == 1 && !message.response()
-                && message.questions().get(0).contains(".") && length < 512;
+        return message != null && message.complete() && message.questions().size() == 1 && length <= 4096
+                && message.questions().get(0).matches("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?");
     }
 
     @Override

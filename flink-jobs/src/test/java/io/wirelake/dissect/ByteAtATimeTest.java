@@ -1,0 +1,130 @@
+package io.wirelake.dissect;
+
+import io.wirelake.demo.DemoTrafficGenerator;
+import io.wirelake.demo.GeneratorOptions;
+import io.wirelake.dissect.protocol.DatagramDissector;
+import io.wirelake.dissect.protocol.Detection;
+import io.wirelake.dissect.protocol.DissectionContext;
+import io.wirelake.dissect.protocol.ProtocolDetector;
+import io.wirelake.dissect.protocol.ProtocolRegistry;
+import io.wirelake.dissect.protocol.StreamDissector;
+import io.wirelake.dissect.protocol.dns.DnsDetector;
+import io.wirelake.dissect.protocol.dns.DnsTcpDetector;
+import io.wirelake.dissect.protocol.http1.Http1Detector;
+import io.wirelake.dissect.testing.Dissection;
+import io.wirelake.packets.testing.Corpus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The stream parsers (HTTP/1.x, DNS over TCP) fed one byte per call produce exactly the rows they
+ * produce from whole segments: no state may depend on how the bytes were chunked.
+ */
+class ByteAtATimeTest
+{
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "zeek/http/pipelined-requests.pcap",
+            "arkime/http-post-upload.pcap",
+            "arkime/tcp-reassembly-synthetic.pcap",
+            "arkime/wireshark-retrans.pcap",
+            "zeek/http/websocket.pcap",
+            "arkime/dns-tcp.pcap",
+            "deepflow/dns/dns-tcp-multi.pcap",
+            "tcpdump/dns_tcp.pcap",
+    })
+    void corpusCaptureByteByByte(String name)
+    {
+        Path capture = Corpus.capture(name).path();
+        Dissection whole = Dissection.of(capture);
+        Dissection trickled = Dissection.of(byteAtATime(), capture);
+        assertThat(whole.calls()).isNotEmpty();
+        assertThat(trickled.calls()).isEqualTo(whole.calls());
+    }
+
+    @Test
+    void demoTrafficWithChunkedAndGzipBodiesByteByByte(@TempDir Path directory)
+            throws Exception
+    {
+        List<Path> captures = DemoTrafficGenerator.generate(GeneratorOptions.defaults(600_000).withSeed(7), directory, null).captures();
+        Dissection whole = Dissection.of(captures.toArray(Path[]::new));
+        Dissection trickled = Dissection.of(byteAtATime(), captures.toArray(Path[]::new));
+        assertThat(whole.calls()).hasSizeGreaterThan(100);
+        assertThat(trickled.calls()).isEqualTo(whole.calls());
+    }
+
+    private static ProtocolRegistry byteAtATime()
+    {
+        return new ProtocolRegistry(List.of(new Trickle(new Http1Detector()), new DnsDetector(), new Trickle(new DnsTcpDetector())));
+    }
+
+    /** A detector whose stream dissector receives every chunk one byte at a time. */
+    private record Trickle(ProtocolDetector detector)
+            implements ProtocolDetector
+    {
+        @Override
+        public String name()
+        {
+            return detector.name();
+        }
+
+        @Override
+        public int transport()
+        {
+            return detector.transport();
+        }
+
+        @Override
+        public boolean hintsPort(int port)
+        {
+            return detector.hintsPort(port);
+        }
+
+        @Override
+        public Detection detect(boolean fromClient, byte[] data, int offset, int length, int serverPort)
+        {
+            return detector.detect(fromClient, data, offset, length, serverPort);
+        }
+
+        @Override
+        public DatagramDissector newDatagramDissector(DissectionContext context)
+        {
+            return detector.newDatagramDissector(context);
+        }
+
+        @Override
+        public StreamDissector newStreamDissector(DissectionContext context)
+        {
+            StreamDissector inner = detector.newStreamDissector(context);
+            return new StreamDissector()
+            {
+                @Override
+                public void data(boolean fromClient, byte[] data, int offset, int length, long timestampMicros)
+                {
+                    for (int index = 0; index < length; index++) {
+                        inner.data(fromClient, data, offset + index, 1, timestampMicros);
+                    }
+                }
+
+                @Override
+                public void gap(boolean fromClient, long bytes, long timestampMicros)
+                {
+                    inner.gap(fromClient, bytes, timestampMicros);
+                }
+
+                @Override
+                public void end(long timestampMicros)
+                {
+                    inner.end(timestampMicros);
+                }
+            };
+        }
+    }
+}

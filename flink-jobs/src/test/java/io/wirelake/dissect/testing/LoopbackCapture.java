@@ -1,0 +1,131 @@
+package io.wirelake.dissect.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Records loopback traffic with tcpdump (libpcap), as root, while real clients talk to real servers. */
+public final class LoopbackCapture
+        implements AutoCloseable
+{
+    private final Process tcpdump;
+    private final Path file;
+
+    private LoopbackCapture(Process tcpdump, Path file)
+    {
+        this.tcpdump = tcpdump;
+        this.file = file;
+    }
+
+    public static LoopbackCapture start(Path file, String filter)
+            throws IOException, InterruptedException
+    {
+        assumeTrue("root".equals(System.getProperty("user.name")), "loopback capture needs root (CI runs as root)");
+        Process process = new ProcessBuilder("tcpdump", "-i", "lo", "-n", "-U", "--immediate-mode", "-s", "0", "-w", file.toString(), filter).start();
+        BufferedReader errors = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
+        CompletableFuture<String> listening = CompletableFuture.supplyAsync(() -> {
+            try {
+                String line;
+                while ((line = errors.readLine()) != null) {
+                    if (line.contains("listening on")) {
+                        return line;
+                    }
+                }
+                return null;
+            }
+            catch (IOException e) {
+                return null;
+            }
+        });
+        try {
+            if (listening.get(20, TimeUnit.SECONDS) == null) {
+                throw new IOException("tcpdump did not start");
+            }
+        }
+        catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            process.destroyForcibly();
+            throw new IOException("tcpdump did not start", e);
+        }
+        return new LoopbackCapture(process, file);
+    }
+
+    /** Stops the capture (SIGTERM lets tcpdump flush) and returns the file. */
+    public Path stop()
+            throws InterruptedException
+    {
+        Thread.sleep(300);
+        tcpdump.destroy();
+        tcpdump.waitFor(10, TimeUnit.SECONDS);
+        return file;
+    }
+
+    @Override
+    public void close()
+    {
+        tcpdump.destroyForcibly();
+    }
+
+    public static int freePort()
+            throws IOException
+    {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Runs a command to completion and returns its standard output; fails on a non-zero exit. */
+    public static String run(List<String> command)
+            throws IOException, InterruptedException
+    {
+        Process process = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IOException("timed out: " + command);
+        }
+        if (process.exitValue() != 0) {
+            throw new IOException("exit " + process.exitValue() + " from " + command + ":\n" + output);
+        }
+        return output;
+    }
+
+    public static void waitForPort(int port, String protocol)
+            throws InterruptedException, IOException
+    {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            if (protocol.equals("tcp")) {
+                try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                    return;
+                }
+                catch (IOException e) {
+                    Thread.sleep(100);
+                }
+            }
+            else {
+                String listening = run(List.of("bash", "-c", "ss -lun | grep -c ':" + port + " ' || true"));
+                if (!listening.trim().equals("0")) {
+                    return;
+                }
+                Thread.sleep(100);
+            }
+        }
+        throw new IOException("nothing listens on " + protocol + " port " + port);
+    }
+
+    public static Path write(Path file, String text)
+            throws IOException
+    {
+        Files.createDirectories(file.getParent());
+        return Files.writeString(file, text);
+    }
+}
