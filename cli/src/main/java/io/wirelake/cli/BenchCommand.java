@@ -122,7 +122,7 @@ final class BenchCommand
             throws Exception
     {
         Path output = directory.resolve("out");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx4g",
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx4g", "-XX:+UseParallelGC",
                 "-cp", System.getProperty("java.class.path"), Wirelake.class.getName(), "dissect", "--overwrite", "--out", output.toString()));
         input.files().forEach(file -> command.add(file.toString()));
         return timed("wirelake dissect (Flink job, Parquet out)", command);

@@ -15,8 +15,9 @@ import static java.util.Objects.requireNonNull;
  * @param doc one line saying what the column holds
  * @param tables the tables the column belongs to
  * @param inReference whether the KFL2 reference declares the variable (false for wirelake's additions)
+ * @param ordinal the column's position in {@link Columns#all()}, for array lookups on hot paths
  */
-public record Column(String kflName, ColumnType type, String section, String doc, Set<Table> tables, boolean inReference)
+public record Column(String kflName, ColumnType type, String section, String doc, Set<Table> tables, boolean inReference, int ordinal)
 {
     public Column
     {

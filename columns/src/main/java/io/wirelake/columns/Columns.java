@@ -335,12 +335,12 @@ public final class Columns
 
     private static Column ref(String name, ColumnType type, Set<Table> tables, String doc)
     {
-        return declare(new Column(name, type, section, doc, tables, true));
+        return declare(new Column(name, type, section, doc, tables, true, ALL.size()));
     }
 
     private static Column add(String name, ColumnType type, Set<Table> tables, String doc)
     {
-        return declare(new Column(name, type, section, doc, tables, false));
+        return declare(new Column(name, type, section, doc, tables, false, ALL.size()));
     }
 
     private static Column declare(Column column)

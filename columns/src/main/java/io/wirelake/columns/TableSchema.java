@@ -25,7 +25,8 @@ public final class TableSchema
     private final Table table;
     private final List<Column> columns;
     private final Schema schema;
-    private final Map<Column, Integer> positions = new IdentityHashMap<>();
+    /** Field position by column ordinal; -1 for columns of the other table. */
+    private final int[] positions;
     private final Object[] defaults;
 
     private TableSchema(Table table)
@@ -39,8 +40,10 @@ public final class TableSchema
         }
         this.schema = fields.endRecord();
         this.defaults = new Object[columns.size()];
+        this.positions = new int[Columns.all().size()];
+        java.util.Arrays.fill(positions, -1);
         for (int index = 0; index < columns.size(); index++) {
-            positions.put(columns.get(index), index);
+            positions[columns.get(index).ordinal()] = index;
             defaults[index] = defaultValue(columns.get(index).type());
         }
     }
@@ -68,8 +71,8 @@ public final class TableSchema
     /** The field position of a column in this table's rows. */
     public int position(Column column)
     {
-        Integer position = positions.get(column);
-        if (position == null) {
+        int position = positions[column.ordinal()];
+        if (position < 0) {
             throw new IllegalArgumentException("column " + column.kflName() + " is not in " + table.sqlName());
         }
         return position;

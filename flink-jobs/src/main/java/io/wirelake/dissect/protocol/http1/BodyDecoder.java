@@ -1,13 +1,9 @@
 package io.wirelake.dissect.protocol.http1;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.Arrays;
 import java.util.function.Consumer;
-import java.util.zip.GZIPInputStream;
+import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
-import java.util.zip.InflaterInputStream;
 
 /**
  * Content decoding (RFC 9110 section 8.4) of a completed body: gzip and deflate are decoded to
@@ -17,6 +13,10 @@ final class BodyDecoder
 {
     /** Decoding stops here: a decompression bomb is an anomaly, not an outage. */
     static final long MAX_DECODED = 256L << 20;
+
+    /** One inflater and buffer per thread: creating an Inflater allocates native memory. */
+    private static final ThreadLocal<Inflater> INFLATER = ThreadLocal.withInitial(() -> new Inflater(true));
+    private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[32 * 1024]);
 
     private BodyDecoder() {}
 
@@ -40,10 +40,23 @@ final class BodyDecoder
         byte[] kept = new byte[bodyCap];
         int keptLength = 0;
         long total = 0;
-        byte[] buffer = new byte[16 * 1024];
-        try (InputStream input = open(coding, wire)) {
-            int read;
-            while ((read = input.read(buffer)) > 0) {
+        byte[] buffer = BUFFER.get();
+        Inflater inflater = INFLATER.get();
+        try {
+            int start = compressedStart(coding, wire);
+            if (start < 0) {
+                throw new DataFormatException("bad " + coding + " header");
+            }
+            inflater.reset();
+            inflater.setInput(wire, start, wire.length - start);
+            while (!inflater.finished()) {
+                int read = inflater.inflate(buffer);
+                if (read == 0) {
+                    if (inflater.needsInput() || inflater.needsDictionary()) {
+                        throw new DataFormatException("truncated " + coding + " body");
+                    }
+                    continue;
+                }
                 int copy = Math.min(read, bodyCap - keptLength);
                 if (copy > 0) {
                     System.arraycopy(buffer, 0, kept, keptLength, copy);
@@ -56,22 +69,47 @@ final class BodyDecoder
                 }
             }
         }
-        catch (IOException e) {
+        catch (DataFormatException e) {
             note(message, onAnomaly, "http.bad_content_encoding");
         }
         message.bodyDecodedSize = total;
         message.decodedBody = Arrays.copyOf(kept, keptLength);
     }
 
-    private static InputStream open(String coding, byte[] wire)
-            throws IOException
+    /**
+     * Where the raw deflate data starts: after the gzip header (RFC 1952 section 2.3) or the zlib
+     * header (RFC 1950); "deflate" is zlib-wrapped per the RFC, but raw deflate is common.
+     * -1 for a bad header.
+     */
+    static int compressedStart(String coding, byte[] wire)
     {
-        if (!coding.equals("deflate")) {
-            return new GZIPInputStream(new ByteArrayInputStream(wire));
+        if (coding.equals("deflate")) {
+            boolean zlib = wire.length >= 2 && (wire[0] & 0x0F) == 8 && (((wire[0] & 0xFF) << 8) | (wire[1] & 0xFF)) % 31 == 0;
+            return zlib ? 2 : 0;
         }
-        // "deflate" is zlib-wrapped per the RFC, raw deflate in practice often enough: check the header.
-        boolean zlib = wire.length >= 2 && (wire[0] & 0x0F) == 8 && (((wire[0] & 0xFF) << 8) | (wire[1] & 0xFF)) % 31 == 0;
-        return new InflaterInputStream(new ByteArrayInputStream(wire), new Inflater(!zlib));
+        if (wire.length < 10 || (wire[0] & 0xFF) != 0x1F || (wire[1] & 0xFF) != 0x8B || wire[2] != 8) {
+            return -1;
+        }
+        int flags = wire[3] & 0xFF;
+        int at = 10;
+        if ((flags & 0x04) != 0) {
+            if (at + 2 > wire.length) {
+                return -1;
+            }
+            at += 2 + ((wire[at] & 0xFF) | ((wire[at + 1] & 0xFF) << 8));
+        }
+        for (int flag : new int[] {0x08, 0x10}) {
+            if ((flags & flag) != 0) {
+                while (at < wire.length && wire[at] != 0) {
+                    at++;
+                }
+                at++;
+            }
+        }
+        if ((flags & 0x02) != 0) {
+            at += 2;
+        }
+        return at <= wire.length ? at : -1;
     }
 
     private static void note(Http1Message message, Consumer<String> onAnomaly, String anomaly)

@@ -23,8 +23,9 @@ final class Http1Message
     long bodyDecodedSize;
     boolean chunked;
     String contentEncoding = "";
-    /** The body as on the wire (after de-chunking), kept up to a limit for decoding and the row. */
-    final ByteArrayOutputStream body = new ByteArrayOutputStream();
+    /** The body as on the wire (after de-chunking), kept up to a limit for decoding and the row; sized when the first bytes come. */
+    ByteArrayOutputStream body = EMPTY;
+    static final ByteArrayOutputStream EMPTY = new ByteArrayOutputStream(0);
     boolean bodyCut;
     byte[] decodedBody;
     final List<String> anomalies = new ArrayList<>(0);

@@ -517,7 +517,11 @@ final class Http1Parser
     {
         int limit = message.contentEncoding.isEmpty() || message.contentEncoding.equals("identity") ? bodyCap : MAX_DECODE_INPUT;
         int room = limit - message.body.size();
-        if (room > 0) {
+        if (room > 0 && length > 0) {
+            if (message.body == Http1Message.EMPTY) {
+                long expected = state == State.BODY_FIXED ? remaining : 8192;
+                message.body = new java.io.ByteArrayOutputStream((int) Math.min(limit, Math.max(expected, length)));
+            }
             message.body.write(data, at, Math.min(room, length));
         }
         if (length > room) {
