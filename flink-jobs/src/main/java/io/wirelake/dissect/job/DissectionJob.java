@@ -62,9 +62,14 @@ public final class DissectionJob
 
     private DissectionJob() {}
 
-    /** Adds the job's operators to an environment (a local one or a cluster's). */
+    /**
+     * Adds the job's operators to an environment (a local one or a cluster's) and sets what the
+     * job needs: BATCH mode, no generic types (no silent Kryo), object reuse (rows go to chained
+     * writers without copies).
+     */
     public static void define(StreamExecutionEnvironment environment, List<ScanUnit> units, Options options, String progressToken, int parallelism)
     {
+        environment.configure(pipelineSettings());
         OutputTag<GenericRecord> flowsTag = new OutputTag<>("flows", new GenericRecordAvroTypeInfo(TableSchema.of(Table.FLOWS).avroSchema()));
         SingleOutputStreamOperator<GenericRecord> calls = environment
                 .fromData(TypeInformation.of(ScanUnit.class), units.toArray(ScanUnit[]::new))
@@ -95,11 +100,7 @@ public final class DissectionJob
         }
         int cores = Runtime.getRuntime().availableProcessors();
         int parallelism = Math.max(1, Math.min(options.parallelism() > 0 ? options.parallelism() : cores, units.size()));
-        Configuration configuration = new Configuration();
-        configuration.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
-        configuration.set(PipelineOptions.GENERIC_TYPES, false);
-        // Rows go from the scan straight into the chained Parquet writers: no defensive copies.
-        configuration.set(PipelineOptions.OBJECT_REUSE, true);
+        Configuration configuration = pipelineSettings();
         configuration.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
         configuration.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
         if (temporaryDirectory != null) {
@@ -128,6 +129,15 @@ public final class DissectionJob
         finally {
             Progress.forget(token);
         }
+    }
+
+    private static Configuration pipelineSettings()
+    {
+        Configuration configuration = new Configuration();
+        configuration.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
+        configuration.set(PipelineOptions.GENERIC_TYPES, false);
+        configuration.set(PipelineOptions.OBJECT_REUSE, true);
+        return configuration;
     }
 
     static ScanReport report(Map<String, Object> accumulators)

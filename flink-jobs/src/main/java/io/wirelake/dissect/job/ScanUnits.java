@@ -1,13 +1,13 @@
 package io.wirelake.dissect.job;
 
 import io.wirelake.packets.capture.CaptureReaders;
+import org.apache.flink.core.fs.FSDataInputStream;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -15,45 +15,58 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
- * Turns the paths given to {@code dissect} into scan units. Segments in the object-store layout
+ * Turns the inputs of a dissection into scan units. Segments in the object-store layout
  * ({@code raw/<node>/yyyy/mm/dd/hh/<start-micros>-<seq>.pcap}) are grouped per node and ordered by
  * start time, so a node's flows stay whole across segments; any other capture file is a unit of
- * its own. Files are recognised by their first bytes, not their names.
+ * its own. Files are recognised by their first bytes, not their names. Inputs are URIs read
+ * through Flink's file systems ({@code file:}, {@code s3:} with the S3 plugin), the same way the
+ * tasks read them.
  */
 public final class ScanUnits
 {
     private static final Pattern SEGMENT = Pattern.compile(".*/raw/([^/]+)/\\d{4}/\\d{2}/\\d{2}/\\d{2}/(\\d+)-(\\d+)\\.pcap(ng)?$");
 
+    private record Capture(String uri, long bytes) {}
+
     private ScanUnits() {}
 
-    public static List<ScanUnit> discover(List<Path> inputs, String defaultNode)
+    /** Local files and directories. */
+    public static List<ScanUnit> discover(List<java.nio.file.Path> inputs, String defaultNode)
             throws IOException
     {
-        List<Path> files = new ArrayList<>();
-        for (Path input : inputs) {
-            if (!Files.exists(input)) {
-                throw new NoSuchFileException(input.toString(), null, "no such file or directory");
+        List<String> uris = new ArrayList<>();
+        for (java.nio.file.Path input : inputs) {
+            if (!java.nio.file.Files.exists(input)) {
+                throw new java.nio.file.NoSuchFileException(input.toString(), null, "no such file or directory");
             }
-            if (Files.isDirectory(input)) {
-                try (Stream<Path> walk = Files.walk(input)) {
-                    walk.filter(Files::isRegularFile).sorted().forEach(files::add);
-                }
-            }
-            else {
-                files.add(input);
-            }
+            uris.add(input.toAbsolutePath().normalize().toUri().toString());
         }
-        Map<String, List<Path>> segmentsByNode = new LinkedHashMap<>();
-        List<ScanUnit> units = new ArrayList<>();
-        List<Path> singles = new ArrayList<>();
-        for (Path file : files) {
-            if (!isCapture(file)) {
-                continue;
+        return discoverUris(uris, defaultNode);
+    }
+
+    /** Files and directories as URIs. */
+    public static List<ScanUnit> discoverUris(List<String> inputs, String defaultNode)
+            throws IOException
+    {
+        List<Capture> files = new ArrayList<>();
+        for (String input : inputs) {
+            Path path = new Path(input);
+            FileSystem fileSystem = path.getFileSystem();
+            FileStatus status;
+            try {
+                status = fileSystem.getFileStatus(path);
             }
-            Matcher segment = SEGMENT.matcher(file.toAbsolutePath().toString().replace('\\', '/'));
+            catch (FileNotFoundException e) {
+                throw new java.nio.file.NoSuchFileException(input, null, "no such file or directory");
+            }
+            collect(fileSystem, status, files);
+        }
+        Map<String, List<Capture>> segmentsByNode = new LinkedHashMap<>();
+        List<Capture> singles = new ArrayList<>();
+        for (Capture file : files) {
+            Matcher segment = SEGMENT.matcher(file.uri());
             if (segment.matches()) {
                 segmentsByNode.computeIfAbsent(segment.group(1), node -> new ArrayList<>()).add(file);
             }
@@ -61,21 +74,36 @@ public final class ScanUnits
                 singles.add(file);
             }
         }
-        for (Map.Entry<String, List<Path>> node : segmentsByNode.entrySet()) {
-            List<Path> segments = new ArrayList<>(node.getValue());
-            segments.sort(Comparator.comparingLong(ScanUnits::segmentStart).thenComparingLong(ScanUnits::segmentSequence));
+        List<ScanUnit> units = new ArrayList<>();
+        for (Map.Entry<String, List<Capture>> node : segmentsByNode.entrySet()) {
+            List<Capture> segments = new ArrayList<>(node.getValue());
+            segments.sort(Comparator.comparingLong((Capture capture) -> segmentNumber(capture, 2)).thenComparingLong(capture -> segmentNumber(capture, 3)));
             units.add(unit(units.size(), node.getKey(), segments));
         }
-        for (Path single : singles) {
+        for (Capture single : singles) {
             units.add(unit(units.size(), defaultNode, List.of(single)));
         }
         return units;
     }
 
-    /** Whether the file starts like a pcap or pcapng file. */
-    public static boolean isCapture(Path file)
+    private static void collect(FileSystem fileSystem, FileStatus status, List<Capture> files)
+            throws IOException
     {
-        try (InputStream input = Files.newInputStream(file)) {
+        if (status.isDir()) {
+            FileStatus[] children = fileSystem.listStatus(status.getPath());
+            java.util.Arrays.sort(children, Comparator.comparing(child -> child.getPath().toString()));
+            for (FileStatus child : children) {
+                collect(fileSystem, child, files);
+            }
+        }
+        else if (isCapture(fileSystem, status.getPath())) {
+            files.add(new Capture(status.getPath().toUri().toString(), status.getLen()));
+        }
+    }
+
+    private static boolean isCapture(FileSystem fileSystem, Path path)
+    {
+        try (FSDataInputStream input = fileSystem.open(path)) {
             return CaptureReaders.looksLikeCapture(input.readNBytes(4));
         }
         catch (IOException e) {
@@ -83,31 +111,14 @@ public final class ScanUnits
         }
     }
 
-    private static ScanUnit unit(int index, String node, List<Path> files)
+    private static ScanUnit unit(int index, String node, List<Capture> files)
     {
-        long bytes = 0;
-        String[] paths = new String[files.size()];
-        for (int position = 0; position < files.size(); position++) {
-            paths[position] = files.get(position).toAbsolutePath().toUri().toString();
-            try {
-                bytes += Files.size(files.get(position));
-            }
-            catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return new ScanUnit(index, node, paths, bytes);
+        return new ScanUnit(index, node, files.stream().map(Capture::uri).toArray(String[]::new), files.stream().mapToLong(Capture::bytes).sum());
     }
 
-    private static long segmentStart(Path file)
+    private static long segmentNumber(Capture capture, int group)
     {
-        Matcher matcher = SEGMENT.matcher(file.toAbsolutePath().toString().replace('\\', '/'));
-        return matcher.matches() ? Long.parseLong(matcher.group(2)) : 0;
-    }
-
-    private static long segmentSequence(Path file)
-    {
-        Matcher matcher = SEGMENT.matcher(file.toAbsolutePath().toString().replace('\\', '/'));
-        return matcher.matches() ? Long.parseLong(matcher.group(3)) : 0;
+        Matcher matcher = SEGMENT.matcher(capture.uri());
+        return matcher.matches() ? Long.parseLong(matcher.group(group)) : 0;
     }
 }

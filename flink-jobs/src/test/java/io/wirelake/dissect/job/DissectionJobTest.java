@@ -54,4 +54,72 @@ class DissectionJobTest
         assertThat(pipelined.get("method").toString()).isEqualTo("GET");
         assertThat(((java.util.Map<?, ?>) pipelined.get("request_headers")).toString()).contains("www.mozilla.org");
     }
+
+    @Test
+    void clusterEntryPointDissectsTheWholeCorpus(@TempDir Path output)
+            throws Exception
+    {
+        Path corpus = Corpus.directory().resolve("pcaps");
+        DissectionJobMain.main(new String[] {"--out", output.toUri().toString(), "--parallelism", "2", "--node", "corpus", corpus.toUri().toString()});
+        List<GenericRecord> calls = ParquetFiles.read(output.resolve("api_calls"));
+        List<GenericRecord> flows = ParquetFiles.read(output.resolve("flows"));
+        long expectedCalls = 0;
+        long expectedFlows = 0;
+        for (Corpus.Capture capture : Corpus.captures()) {
+            Dissection dissection = Dissection.of(capture.path());
+            expectedCalls += dissection.calls().size();
+            expectedFlows += dissection.flows().size();
+        }
+        assertThat(calls).hasSize((int) expectedCalls);
+        assertThat(flows).hasSize((int) expectedFlows);
+        assertThat(flows.stream().map(row -> row.get("conn_id")).distinct().count()).isEqualTo(flows.size());
+    }
+
+    @Test
+    void aConnectionSplitOverSegmentFilesStaysOneFlow(@TempDir Path directory)
+            throws Exception
+    {
+        Path capture = Corpus.capture("zeek/http/pipelined-requests.pcap").path();
+        Dissection whole = Dissection.of(capture);
+        // Three segments of the node's raw layout, out of order in the directory listing on purpose.
+        Path hour = directory.resolve("raw/node-x/2009/11/18/20");
+        java.nio.file.Files.createDirectories(hour);
+        List<io.wirelake.packets.capture.PcapWriter> writers = new java.util.ArrayList<>();
+        try (io.wirelake.packets.capture.CaptureReader reader = io.wirelake.packets.capture.CaptureReaders.open(capture)) {
+            int packet = 0;
+            while (reader.next()) {
+                int segment = packet * 3 / 49;
+                while (writers.size() <= segment) {
+                    String name = (9_000_000_000L - writers.size()) + "-" + (2 - writers.size()) + ".pcap";
+                    writers.add(new io.wirelake.packets.capture.PcapWriter(java.nio.file.Files.newOutputStream(hour.resolve(name)), reader.linkType(), 65535));
+                }
+                writers.get(segment).write(reader.timestampMicros(), reader.buffer(), reader.offset(), reader.capturedLength(), reader.originalLength());
+                packet++;
+            }
+        }
+        for (io.wirelake.packets.capture.PcapWriter writer : writers) {
+            writer.close();
+        }
+        // Segment names carry start times: the first packets went to the file with the largest start number.
+        // Rename so the start numbers order the segments as they were written, while their text
+        // order does not ("1000" sorts before "999"): the scan must order by number.
+        List<Path> written = java.nio.file.Files.list(hour).sorted(Comparator.reverseOrder()).toList();
+        for (int index = 0; index < written.size(); index++) {
+            java.nio.file.Files.move(written.get(index), hour.resolve((999 + index) + "-" + index + ".pcap"));
+        }
+        List<ScanUnit> units = ScanUnits.discover(List.of(directory), "");
+        assertThat(units).singleElement().satisfies(unit -> {
+            assertThat(unit.node).isEqualTo("node-x");
+            assertThat(unit.paths).hasSize(3);
+        });
+        Path output = directory.resolve("out");
+        DissectionJob.runLocally(units, new DissectionJob.Options(output.toUri().toString(), 1, FlowTracker.Settings.defaults("", 0)),
+                directory.resolve("tmp").toString(), null);
+        List<GenericRecord> flows = ParquetFiles.read(output.resolve("flows"));
+        List<GenericRecord> calls = ParquetFiles.read(output.resolve("api_calls"));
+        assertThat(flows).hasSize(1);
+        assertThat(flows.get(0).get("conn_local_pkts")).isEqualTo(whole.flows().get(0).get("conn_local_pkts"));
+        assertThat(calls).hasSize(whole.calls().size());
+        assertThat(calls).allSatisfy(call -> assertThat(call.get("node_id").toString()).isEqualTo("node-x"));
+    }
 }
