@@ -10,7 +10,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -152,21 +151,7 @@ final class BenchCommand
             }
         }, report, null);
         for (Path file : input.files()) {
-            scanner.scan(new CaptureScanner.CaptureSource()
-            {
-                @Override
-                public String name()
-                {
-                    return file.toString();
-                }
-
-                @Override
-                public InputStream open()
-                        throws IOException
-                {
-                    return Files.newInputStream(file);
-                }
-            });
+            scanner.scan(CaptureScanner.CaptureSource.of(file));
         }
         scanner.finish();
         return new Measure("wirelake engine only (one thread, no Flink, no Parquet)", (System.nanoTime() - wallStart) / 1e9,

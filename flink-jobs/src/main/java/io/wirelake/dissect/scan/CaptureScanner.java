@@ -30,6 +30,25 @@ public final class CaptureScanner
 
         InputStream open()
                 throws IOException;
+
+        static CaptureSource of(java.nio.file.Path file)
+        {
+            return new CaptureSource()
+            {
+                @Override
+                public String name()
+                {
+                    return file.toString();
+                }
+
+                @Override
+                public InputStream open()
+                        throws IOException
+                {
+                    return java.nio.file.Files.newInputStream(file);
+                }
+            };
+        }
     }
 
     private final FlowTracker tracker;

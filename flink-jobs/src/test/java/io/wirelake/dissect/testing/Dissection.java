@@ -9,9 +9,6 @@ import io.wirelake.dissect.scan.CaptureScanner;
 import io.wirelake.dissect.scan.ScanReport;
 import org.apache.avro.generic.GenericData;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,21 +42,7 @@ public record Dissection(List<GenericData.Record> calls, List<GenericData.Record
                     }
                 }, report, null);
         for (Path capture : captures) {
-            scanner.scan(new CaptureScanner.CaptureSource()
-            {
-                @Override
-                public String name()
-                {
-                    return capture.toString();
-                }
-
-                @Override
-                public InputStream open()
-                        throws IOException
-                {
-                    return Files.newInputStream(capture);
-                }
-            });
+            scanner.scan(CaptureScanner.CaptureSource.of(capture));
         }
         scanner.finish();
         calls.sort(java.util.Comparator.comparingLong(row -> (Long) row.get("timestamp")));

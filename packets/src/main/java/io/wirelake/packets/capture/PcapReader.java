@@ -8,7 +8,7 @@ import java.io.IOException;
  * 256 KiB) or cut by the end of the file ends the reading and is reported as damage.
  */
 final class PcapReader
-        implements CaptureReader
+        extends RecordCursor
 {
     static final int MAGIC_MICROS = 0xA1B2C3D4;
     static final int MAGIC_NANOS = 0xA1B23C4D;
@@ -16,21 +16,15 @@ final class PcapReader
     private static final int RECORD_HEADER = 16;
     private static final int LIBPCAP_MAX_SNAPLEN = 262_144;
 
-    private final CaptureInput input;
     private final boolean bigEndian;
     private final boolean nanos;
     private final int snapLength;
     private final int linkType;
-    private int offset;
-    private int capturedLength;
-    private int originalLength;
-    private long timestampMicros;
-    private String damage;
 
     PcapReader(CaptureInput input)
             throws IOException
     {
-        this.input = input;
+        super(input);
         if (!input.ensure(FILE_HEADER)) {
             throw new CaptureFormatException("pcap file header is cut short");
         }
@@ -93,36 +87,6 @@ final class PcapReader
     }
 
     @Override
-    public byte[] buffer()
-    {
-        return input.buffer;
-    }
-
-    @Override
-    public int offset()
-    {
-        return offset;
-    }
-
-    @Override
-    public int capturedLength()
-    {
-        return capturedLength;
-    }
-
-    @Override
-    public int originalLength()
-    {
-        return originalLength;
-    }
-
-    @Override
-    public long timestampMicros()
-    {
-        return timestampMicros;
-    }
-
-    @Override
     public int linkType()
     {
         return linkType;
@@ -135,27 +99,9 @@ final class PcapReader
     }
 
     @Override
-    public long position()
-    {
-        return input.position();
-    }
-
-    @Override
-    public String damage()
-    {
-        return damage;
-    }
-
-    @Override
     public String format()
     {
         return nanos ? "pcap-ns" : "pcap";
     }
 
-    @Override
-    public void close()
-            throws IOException
-    {
-        input.close();
-    }
 }

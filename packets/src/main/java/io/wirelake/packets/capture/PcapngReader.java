@@ -10,7 +10,7 @@ import java.util.List;
  * Enhanced, simple and obsolete packet blocks carry packets; other blocks are skipped.
  */
 final class PcapngReader
-        implements CaptureReader
+        extends RecordCursor
 {
     static final int SECTION_HEADER = 0x0A0D0D0A;
     private static final int BYTE_ORDER_MAGIC = 0x1A2B3C4D;
@@ -21,20 +21,14 @@ final class PcapngReader
 
     private record Interface(int linkType, int snapLength, long unitsPerSecond, long offsetSeconds) {}
 
-    private final CaptureInput input;
     private final List<Interface> interfaces = new ArrayList<>();
     private boolean bigEndian;
-    private int offset;
-    private int capturedLength;
-    private int originalLength;
-    private long timestampMicros;
     private int interfaceId;
-    private String damage;
 
     PcapngReader(CaptureInput input)
             throws IOException
     {
-        this.input = input;
+        super(input);
         if (!input.ensure(12) || Bytes.i32(input.buffer, input.start) != SECTION_HEADER) {
             throw new CaptureFormatException("not a pcapng file");
         }
@@ -220,36 +214,6 @@ final class PcapngReader
     }
 
     @Override
-    public byte[] buffer()
-    {
-        return input.buffer;
-    }
-
-    @Override
-    public int offset()
-    {
-        return offset;
-    }
-
-    @Override
-    public int capturedLength()
-    {
-        return capturedLength;
-    }
-
-    @Override
-    public int originalLength()
-    {
-        return originalLength;
-    }
-
-    @Override
-    public long timestampMicros()
-    {
-        return timestampMicros;
-    }
-
-    @Override
     public int linkType()
     {
         return interfaces.get(interfaceId).linkType();
@@ -262,27 +226,9 @@ final class PcapngReader
     }
 
     @Override
-    public long position()
-    {
-        return input.position();
-    }
-
-    @Override
-    public String damage()
-    {
-        return damage;
-    }
-
-    @Override
     public String format()
     {
         return "pcapng";
     }
 
-    @Override
-    public void close()
-            throws IOException
-    {
-        input.close();
-    }
 }
