@@ -20,6 +20,7 @@ import org.apache.flink.formats.avro.typeutils.GenericRecordAvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
+import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.BasePathBucketAssigner;
 import org.apache.flink.util.OutputTag;
 
 import java.time.Duration;
@@ -87,6 +88,8 @@ public final class DissectionJob
     {
         String base = output.endsWith("/") ? output : output + "/";
         return FileSink.forBulkFormat(new Path(base + table.sqlName()), ParquetTableWriters.forTable(table))
+                // Files directly in the table directory (the default assigner adds a wall-clock date directory).
+                .withBucketAssigner(new BasePathBucketAssigner<>())
                 .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".parquet").build())
                 .build();
     }

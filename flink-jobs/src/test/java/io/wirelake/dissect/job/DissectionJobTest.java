@@ -37,6 +37,10 @@ class DissectionJobTest
 
         List<GenericRecord> calls = ParquetFiles.read(output.resolve("api_calls"));
         List<GenericRecord> flows = ParquetFiles.read(output.resolve("flows"));
+        // The files sit directly in the table directories (no bucket subdirectories), named *.parquet.
+        try (var files = java.nio.file.Files.list(output.resolve("api_calls"))) {
+            assertThat(files.toList()).isNotEmpty().allSatisfy(file -> assertThat(file.getFileName().toString()).endsWith(".parquet"));
+        }
         long expectedCalls = captures.stream().mapToLong(capture -> Dissection.of(capture).calls().size()).sum();
         long expectedFlows = captures.stream().mapToLong(capture -> Dissection.of(capture).flows().size()).sum();
         assertThat(calls).hasSize((int) expectedCalls);
