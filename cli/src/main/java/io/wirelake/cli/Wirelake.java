@@ -15,6 +15,7 @@ import java.io.PrintWriter;
                 GenerateCommand.class,
                 QuickstartCommand.class,
                 BenchCommand.class,
+                KflCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Wirelake
