@@ -47,7 +47,7 @@ public final class KflEvaluator
 
     /**
      * Whether the row matches. The row maps KFL variable names (or SQL column names) to values:
-     * String, Long, Boolean, Instant (timestamps), byte[] or ByteBuffer (bytes), List of String,
+     * String, Long, Boolean, Instant or Long microseconds (timestamps), byte[] or ByteBuffer (bytes), List of String,
      * Map of String to String. Absent variables take their documented defaults.
      */
     public boolean matches(Map<String, ?> row)
@@ -72,13 +72,17 @@ public final class KflEvaluator
         Map<String, Object> values = new HashMap<>();
         for (Column column : Columns.all()) {
             Object value = row.containsKey(column.kflName()) ? row.get(column.kflName()) : row.get(column.sqlName());
-            values.put(column.kflName(), value == null ? defaultValue(column) : adapt(value));
+            values.put(column.kflName(), value == null ? defaultValue(column) : adapt(column, value));
         }
         return values;
     }
 
-    private static Object adapt(Object value)
+    private static Object adapt(Column column, Object value)
     {
+        if (column.type() == io.wirelake.columns.ColumnType.TIMESTAMP && value instanceof Long micros) {
+            // The tables store timestamps as UTC microseconds.
+            return Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS);
+        }
         if (value instanceof byte[] bytes) {
             return CelByteString.of(bytes);
         }

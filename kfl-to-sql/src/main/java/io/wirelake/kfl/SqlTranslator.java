@@ -39,12 +39,41 @@ final class SqlTranslator
     private final Instant now;
     private final Map<String, String> lambdaVariables = new HashMap<>();
     private final Set<Column> columns = new LinkedHashSet<>();
+    /** Every expression of the expanded tree by id: macro calls refer to nested macros by id only. */
+    private final Map<Long, CelExpr> expressions = new HashMap<>();
     private int lambdaCounter;
 
     SqlTranslator(CelAbstractSyntaxTree ast, Instant now)
     {
         this.ast = ast;
         this.now = now;
+        index(ast.getExpr());
+    }
+
+    private void index(CelExpr expr)
+    {
+        expressions.put(expr.id(), expr);
+        switch (expr.getKind()) {
+            case SELECT -> index(expr.select().operand());
+            case CALL -> {
+                expr.call().target().ifPresent(this::index);
+                expr.call().args().forEach(this::index);
+            }
+            case LIST -> expr.list().elements().forEach(this::index);
+            case MAP -> expr.map().entries().forEach(entry -> {
+                index(entry.key());
+                index(entry.value());
+            });
+            case COMPREHENSION -> {
+                index(expr.comprehension().iterRange());
+                index(expr.comprehension().accuInit());
+                index(expr.comprehension().loopCondition());
+                index(expr.comprehension().loopStep());
+                index(expr.comprehension().result());
+            }
+            default -> {
+            }
+        }
     }
 
     Set<Column> columns()
@@ -69,7 +98,15 @@ final class SqlTranslator
             case LIST -> list(expr);
             case MAP -> map(expr);
             case COMPREHENSION -> comprehension(expr);
-            case STRUCT, NOT_SET -> throw unsupported(expr, "message construction is not part of KFL");
+            case NOT_SET -> {
+                // A nested macro inside a recorded macro call: the placeholder carries the id of its expansion.
+                CelExpr expanded = expressions.get(expr.id());
+                if (expanded == null || expanded.getKind() == CelExpr.ExprKind.Kind.NOT_SET) {
+                    throw unsupported(expr, "unsupported expression");
+                }
+                yield sql(expanded);
+            }
+            case STRUCT -> throw unsupported(expr, "message construction is not part of KFL");
         };
     }
 
@@ -388,7 +425,7 @@ final class SqlTranslator
         if (arguments.size() != 1) {
             throw unsupported(expr, "time zone arguments are not supported: times are UTC");
         }
-        return "(" + String.format(template, sql(arguments.get(0))) + ")";
+        return "(" + template.replace("%s", sql(arguments.get(0))) + ")";
     }
 
     private String list(CelExpr expr)

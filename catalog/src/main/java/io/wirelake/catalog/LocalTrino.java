@@ -1,0 +1,330 @@
+package io.wirelake.catalog;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A single-node Trino on loopback for the embedded default: Maven Central's
+ * {@code io.trino:trino-server} tarball (fetched into the Maven cache through Maven), installed
+ * lean (bin, lib and the hive, memory and tpch plugins), configured with a Hive catalog over the
+ * local file system (file metastore), run with a JDK 24+ and declared ready only when a real query
+ * succeeds.
+ */
+public final class LocalTrino
+{
+    public static final String VERSION = "476";
+    static final int MINIMUM_JAVA = 24;
+    private static final long START_TIMEOUT_SECONDS = 240;
+
+    private final Path home;
+    private final int port;
+    private final Optional<Path> javaHome;
+
+    /**
+     * @param home where the server, its configuration, data and file metastore live
+     * @param javaHome the JDK to run it with; empty to detect one under /usr/lib/jvm
+     */
+    public LocalTrino(Path home, int port, Optional<Path> javaHome)
+    {
+        this.home = requireNonNull(home, "home is null").toAbsolutePath();
+        this.port = port;
+        this.javaHome = requireNonNull(javaHome, "javaHome is null");
+    }
+
+    /** From the environment: WIRELAKE_HOME (default ~/.wirelake), WIRELAKE_TRINO_PORT (18080), WIRELAKE_TRINO_JAVA_HOME. */
+    public static LocalTrino fromEnvironment()
+    {
+        String wirelakeHome = System.getenv().getOrDefault("WIRELAKE_HOME", System.getProperty("user.home") + "/.wirelake");
+        int port = Integer.parseInt(System.getenv().getOrDefault("WIRELAKE_TRINO_PORT", "18080"));
+        Optional<Path> javaHome = Optional.ofNullable(System.getenv("WIRELAKE_TRINO_JAVA_HOME")).map(Path::of);
+        return new LocalTrino(Path.of(wirelakeHome, "trino"), port, javaHome);
+    }
+
+    public int port()
+    {
+        return port;
+    }
+
+    public String jdbcUrl()
+    {
+        return "jdbc:trino://127.0.0.1:" + port + "/hive";
+    }
+
+    public Path logFile()
+    {
+        return home.resolve("data/var/log/server.log");
+    }
+
+    /** Installs if needed, writes the configuration, starts, and waits until a query runs. */
+    public void start()
+            throws IOException, InterruptedException
+    {
+        if (isReady()) {
+            return;
+        }
+        Path java = detectJava();
+        install();
+        writeConfiguration();
+        Files.deleteIfExists(logFile());
+        launcher(java, "start");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
+        while (System.nanoTime() < deadline) {
+            if (isReady()) {
+                return;
+            }
+            if (!launcherStatus(java)) {
+                throw new IOException("Trino stopped while starting; the end of " + logFile() + ":\n" + logTail());
+            }
+            Thread.sleep(1000);
+        }
+        throw new IOException("Trino did not answer a query within " + START_TIMEOUT_SECONDS + " s; the end of " + logFile() + ":\n" + logTail());
+    }
+
+    public void stop()
+            throws IOException, InterruptedException
+    {
+        if (Files.isDirectory(home.resolve("server"))) {
+            launcher(detectJava(), "stop");
+        }
+    }
+
+    /** Whether a query runs now (Trino answers for a few seconds after it starts before queries work). */
+    public boolean isReady()
+    {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            statement.execute("SELECT count(*) FROM tpch.tiny.region");
+            return true;
+        }
+        catch (SQLException e) {
+            return false;
+        }
+    }
+
+    public Connection connect()
+            throws SQLException
+    {
+        Properties properties = new Properties();
+        properties.setProperty("user", "wirelake");
+        properties.setProperty("timezone", "UTC");
+        return DriverManager.getConnection(jdbcUrl(), properties);
+    }
+
+    /** A JDK new enough for Trino: the configured one, else the newest under /usr/lib/jvm. */
+    Path detectJava()
+            throws IOException
+    {
+        if (javaHome.isPresent()) {
+            Path java = javaHome.get().resolve("bin/java");
+            int version = javaVersion(javaHome.get());
+            if (!Files.isExecutable(java) || version < MINIMUM_JAVA) {
+                throw new IOException("WIRELAKE_TRINO_JAVA_HOME=" + javaHome.get() + " is not a JDK " + MINIMUM_JAVA + " or newer"
+                        + (version > 0 ? " (it is " + version + ")" : "") + "; Trino " + VERSION + " needs one");
+            }
+            return javaHome.get();
+        }
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (Files.isDirectory(jvms)) {
+            try (Stream<Path> candidates = Files.list(jvms)) {
+                Optional<Path> best = candidates.filter(candidate -> Files.isExecutable(candidate.resolve("bin/java")))
+                        .filter(candidate -> javaVersion(candidate) >= MINIMUM_JAVA)
+                        .max(Comparator.comparingInt(LocalTrino::javaVersion));
+                if (best.isPresent()) {
+                    return best.get();
+                }
+            }
+        }
+        throw new IOException("Trino " + VERSION + " needs Java " + MINIMUM_JAVA + " or newer and none was found under /usr/lib/jvm: install one "
+                + "(for example Temurin 25, package temurin-25-jdk) or set WIRELAKE_TRINO_JAVA_HOME to its directory");
+    }
+
+    static int javaVersion(Path javaHome)
+    {
+        try {
+            for (String line : Files.readAllLines(javaHome.resolve("release"))) {
+                if (line.startsWith("JAVA_VERSION=")) {
+                    String version = line.substring("JAVA_VERSION=".length()).replace("\"", "");
+                    String major = version.startsWith("1.") ? version.substring(2) : version;
+                    return Integer.parseInt(major.split("[.+-]")[0]);
+                }
+            }
+        }
+        catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    /** The tarball from the Maven cache (fetched through Maven when missing), extracted lean. */
+    void install()
+            throws IOException, InterruptedException
+    {
+        Path server = home.resolve("server");
+        if (Files.isExecutable(server.resolve("bin/launcher"))) {
+            return;
+        }
+        Path tarball = tarball();
+        Path staging = home.resolve("staging");
+        deleteTree(staging);
+        Files.createDirectories(staging);
+        // Extract everything: the tarball stores plugin jars as hard links into other plugins.
+        run(List.of("tar", "-xzf", tarball.toString(), "-C", staging.toString()), home);
+        Path extracted = staging.resolve("trino-server-" + VERSION);
+        Path target = home.resolve("server.partial");
+        deleteTree(target);
+        Files.createDirectories(target.resolve("plugin"));
+        Files.move(extracted.resolve("bin"), target.resolve("bin"));
+        Files.move(extracted.resolve("lib"), target.resolve("lib"));
+        for (String plugin : List.of("hive", "memory", "tpch")) {
+            Files.move(extracted.resolve("plugin").resolve(plugin), target.resolve("plugin").resolve(plugin));
+        }
+        deleteTree(staging);
+        Files.move(target, server);
+    }
+
+    static Path tarball()
+            throws IOException, InterruptedException
+    {
+        Path repository = Path.of(System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository"));
+        Path tarball = repository.resolve("io/trino/trino-server/" + VERSION + "/trino-server-" + VERSION + ".tar.gz");
+        if (Files.exists(tarball)) {
+            return tarball;
+        }
+        Path root = Path.of(System.getProperty("wirelake.root.dir", "."));
+        String maven = Files.isExecutable(root.resolve("mvnw")) ? root.resolve("mvnw").toString() : "mvn";
+        System.err.println("wirelake: fetching io.trino:trino-server:" + VERSION + " (821 MB) from Maven Central into " + repository);
+        run(List.of(maven, "-q", "-B", "dependency:get", "-Dartifact=io.trino:trino-server:" + VERSION + ":tar.gz", "-Dtransitive=false"), root);
+        if (!Files.exists(tarball)) {
+            throw new IOException("Maven did not put the Trino tarball at " + tarball);
+        }
+        return tarball;
+    }
+
+    private void writeConfiguration()
+            throws IOException
+    {
+        Path etc = home.resolve("etc");
+        Files.createDirectories(etc.resolve("catalog"));
+        Files.createDirectories(home.resolve("metastore"));
+        write(etc.resolve("node.properties"), """
+                node.environment=wirelake
+                node.id=wirelake-local
+                node.data-dir=%s
+                node.bind-ip=127.0.0.1
+                """.formatted(home.resolve("data")));
+        write(etc.resolve("jvm.config"), """
+                -server
+                -Xmx1G
+                -XX:+UseG1GC
+                -XX:+ExplicitGCInvokesConcurrent
+                -XX:+ExitOnOutOfMemoryError
+                -Djdk.attach.allowAttachSelf=true
+                -Dfile.encoding=UTF-8
+                -Duser.timezone=UTC
+                """);
+        write(etc.resolve("config.properties"), """
+                coordinator=true
+                node-scheduler.include-coordinator=true
+                http-server.http.port=%d
+                node.internal-address=127.0.0.1
+                discovery.uri=http://127.0.0.1:%d
+                query.max-memory=512MB
+                query.max-memory-per-node=512MB
+                # RE2 semantics for regular expressions, as CEL (and so KFL) has them.
+                deprecated.regex-library=RE2J
+                """.formatted(port, port));
+        write(etc.resolve("log.properties"), "io.trino=WARN\n");
+        write(etc.resolve("catalog/hive.properties"), """
+                connector.name=hive
+                hive.metastore=file
+                hive.metastore.catalog.dir=local://%s
+                fs.native-local.enabled=true
+                local.location=/
+                hive.timestamp-precision=MICROSECONDS
+                hive.parquet.time-zone=UTC
+                hive.non-managed-table-writes-enabled=false
+                """.formatted(home.resolve("metastore")));
+        write(etc.resolve("catalog/tpch.properties"), "connector.name=tpch\n");
+        write(etc.resolve("catalog/memory.properties"), "connector.name=memory\n");
+    }
+
+    private void launcher(Path java, String command)
+            throws IOException, InterruptedException
+    {
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("server/bin/launcher").toString(), command,
+                "--etc-dir=" + home.resolve("etc"), "--data-dir=" + home.resolve("data")).redirectErrorStream(true);
+        builder.environment().put("JAVA_HOME", java.toString());
+        builder.environment().put("PATH", java.resolve("bin") + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int exit = process.waitFor();
+        if (exit != 0 && !(command.equals("stop") && output.contains("Not running"))) {
+            throw new IOException("trino launcher " + command + " failed (exit " + exit + "): " + output.strip());
+        }
+    }
+
+    private boolean launcherStatus(Path java)
+            throws IOException, InterruptedException
+    {
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("server/bin/launcher").toString(), "status",
+                "--etc-dir=" + home.resolve("etc"), "--data-dir=" + home.resolve("data")).redirectErrorStream(true);
+        builder.environment().put("JAVA_HOME", java.toString());
+        Process process = builder.start();
+        process.getInputStream().readAllBytes();
+        return process.waitFor() == 0;
+    }
+
+    public String logTail()
+    {
+        try {
+            List<String> lines = Files.exists(logFile()) ? Files.readAllLines(logFile()) : List.of("(no log yet)");
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        }
+        catch (IOException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    private static void write(Path file, String text)
+            throws IOException
+    {
+        Files.writeString(file, text);
+    }
+
+    private static void run(List<String> command, Path directory)
+            throws IOException, InterruptedException
+    {
+        Process process = new ProcessBuilder(new ArrayList<>(command)).directory(directory.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IOException(String.join(" ", command) + " failed:\n" + output);
+        }
+    }
+
+    static void deleteTree(Path directory)
+            throws IOException
+    {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(directory)) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}
