@@ -16,6 +16,9 @@ import java.io.PrintWriter;
                 QuickstartCommand.class,
                 BenchCommand.class,
                 KflCommand.class,
+                QueryCommand.class,
+                SqlCommand.class,
+                TrinoCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Wirelake

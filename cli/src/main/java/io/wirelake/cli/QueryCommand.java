@@ -1,0 +1,198 @@
+package io.wirelake.cli;
+
+import io.wirelake.catalog.LocalTrino;
+import io.wirelake.catalog.TrinoTables;
+import io.wirelake.columns.Column;
+import io.wirelake.columns.Columns;
+import io.wirelake.columns.Table;
+import io.wirelake.kfl.CompiledFilter;
+import io.wirelake.kfl.KflCompiler;
+import io.wirelake.kfl.KflEvaluator;
+import io.wirelake.kfl.KflException;
+import io.wirelake.kfl.SqlText;
+import org.apache.avro.generic.GenericRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code wirelake query --data DIR --kfl EXPR}: KFL2 over a dissect output, on Trino or row by row with CEL. */
+@Command(name = "query", mixinStandardHelpOptions = true,
+        description = "Run a KFL2 filter over a dissect output directory: on the local Trino (compiled to SQL), or locally with CEL row by row.")
+final class QueryCommand
+        implements Callable<Integer>
+{
+    static final Map<Table, List<String>> DEFAULT_COLUMNS = Map.of(
+            Table.API_CALLS, List.of("timestamp", "protocol", "src_ip", "dst_ip", "dst_port", "method", "url", "status_code", "elapsed_time", "dns_questions"),
+            Table.FLOWS, List.of("timestamp", "protocol", "src_ip", "src_port", "dst_ip", "dst_port", "conn_state", "conn_local_pkts", "conn_remote_pkts",
+                    "conn_l7_detected"));
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "A dissect output directory (with api_calls/ and flows/).")
+    Path data;
+
+    @Option(names = "--kfl", defaultValue = "", paramLabel = "EXPR", description = "The KFL2 filter (default: everything).")
+    String kfl;
+
+    @Option(names = "--table", paramLabel = "TABLE", description = "api_calls or flows (default: chosen by the filter's variables).")
+    String table;
+
+    @Option(names = "--engine", defaultValue = "trino", paramLabel = "ENGINE", description = "trino (default) or local (CEL row by row, no server).")
+    String engine;
+
+    @Option(names = "--columns", split = ",", paramLabel = "A,B", description = "Columns to show (SQL or KFL names).")
+    List<String> columns;
+
+    @Option(names = "--limit", defaultValue = "50", paramLabel = "N", description = "Rows to show (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table (default), csv or jsonl.")
+    String format;
+
+    @Override
+    public Integer call()
+            throws Exception
+    {
+        if (!Files.isDirectory(data.resolve("api_calls")) && !Files.isDirectory(data.resolve("flows"))) {
+            throw new IllegalArgumentException(data + " is not a dissect output (no api_calls/ or flows/ in it)");
+        }
+        Optional<Table> requested = Optional.ofNullable(table).map(QueryCommand::table);
+        CompiledFilter filter;
+        try {
+            filter = new KflCompiler().compile(kfl, requested, Instant.now());
+        }
+        catch (KflException e) {
+            System.err.println("wirelake: " + e.getMessage());
+            return 2;
+        }
+        List<String> shown = resolveColumns(filter.table(), columns);
+        ResultPrinter printer = new ResultPrinter(System.out, format, shown);
+        long started = System.nanoTime();
+        long count = switch (engine.toLowerCase(Locale.ROOT)) {
+            case "trino" -> trino(filter, shown, printer);
+            case "local" -> local(filter, shown, printer);
+            default -> throw new IllegalArgumentException("--engine must be trino or local");
+        };
+        printer.finish();
+        if (format.equals("table")) {
+            System.err.printf(Locale.ROOT, "%d row(s) from %s in %.2f s (%s)%n", count, filter.table().sqlName(), (System.nanoTime() - started) / 1e9, engine);
+        }
+        return 0;
+    }
+
+    private long trino(CompiledFilter filter, List<String> shown, ResultPrinter printer)
+            throws Exception
+    {
+        LocalTrino trino = LocalTrino.fromEnvironment();
+        if (!trino.isReady()) {
+            System.err.println("wirelake: starting the local Trino (stop it with: wirelake trino stop) ...");
+            trino.start();
+        }
+        try (Connection connection = trino.connect(); Statement statement = connection.createStatement()) {
+            for (String ddl : TrinoTables.createForDirectory(data)) {
+                statement.execute(ddl);
+            }
+            String select = shown.stream().map(SqlText::identifier).reduce((left, right) -> left + ", " + right).orElseThrow();
+            String sql = "SELECT " + select + " FROM " + TrinoTables.qualified(TrinoTables.schemaForDirectory(data), filter.table()) + " WHERE "
+                    + filter.predicate() + " ORDER BY \"timestamp\", \"id\" LIMIT " + limit;
+            long count = 0;
+            try (ResultSet results = statement.executeQuery(sql)) {
+                while (results.next()) {
+                    List<Object> row = new ArrayList<>();
+                    for (int index = 1; index <= shown.size(); index++) {
+                        row.add(results.getObject(index));
+                    }
+                    printer.row(row);
+                    count++;
+                }
+            }
+            return count;
+        }
+    }
+
+    private long local(CompiledFilter filter, List<String> shown, ResultPrinter printer)
+            throws Exception
+    {
+        Path directory = data.resolve(filter.table().sqlName());
+        if (!Files.isDirectory(directory)) {
+            return 0;
+        }
+        KflEvaluator evaluator = new KflEvaluator(filter);
+        List<GenericRecord> matching = new ArrayList<>();
+        for (GenericRecord record : TableReader.read(directory)) {
+            Map<String, Object> values = new LinkedHashMap<>();
+            for (Column column : Columns.of(filter.table())) {
+                values.put(column.sqlName(), plain(record.get(column.sqlName())));
+            }
+            if (evaluator.matches(values)) {
+                matching.add(record);
+            }
+        }
+        matching.sort(Comparator.comparingLong((GenericRecord record) -> (Long) record.get("timestamp")).thenComparingLong(record -> (Long) record.get("id")));
+        long count = 0;
+        for (GenericRecord record : matching.subList(0, Math.min(limit, matching.size()))) {
+            List<Object> row = new ArrayList<>();
+            for (String column : shown) {
+                Object value = plain(record.get(column));
+                row.add(column.equals("timestamp") || column.equals("flow_end") ? Instant.EPOCH.plus((Long) value, java.time.temporal.ChronoUnit.MICROS) : value);
+            }
+            printer.row(row);
+            count++;
+        }
+        return count;
+    }
+
+    /** Avro's Utf8 strings and keys become Java strings. */
+    static Object plain(Object value)
+    {
+        if (value instanceof CharSequence text) {
+            return text.toString();
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(QueryCommand::plain).toList();
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            map.forEach((key, entry) -> copy.put(key.toString(), plain(entry)));
+            return copy;
+        }
+        return value;
+    }
+
+    static Table table(String name)
+    {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "api_calls" -> Table.API_CALLS;
+            case "flows" -> Table.FLOWS;
+            default -> throw new IllegalArgumentException("--table must be api_calls or flows");
+        };
+    }
+
+    static List<String> resolveColumns(Table table, List<String> requested)
+    {
+        if (requested == null || requested.isEmpty()) {
+            return DEFAULT_COLUMNS.get(table);
+        }
+        List<String> resolved = new ArrayList<>();
+        for (String name : requested) {
+            Column column = Columns.byKflName(name.trim())
+                    .or(() -> Columns.all().stream().filter(candidate -> candidate.sqlName().equals(name.trim())).findFirst())
+                    .filter(candidate -> candidate.in(table))
+                    .orElseThrow(() -> new IllegalArgumentException("no column " + name + " in " + table.sqlName() + " (see docs/FIELDS.md)"));
+            resolved.add(column.sqlName());
+        }
+        return resolved;
+    }
+}
