@@ -257,6 +257,7 @@ public final class LocalTrino
                 hive.timestamp-precision=MICROSECONDS
                 hive.parquet.time-zone=UTC
                 hive.non-managed-table-writes-enabled=false
+                hive.allow-register-partition-procedure=true
                 """.formatted(home.resolve("metastore")));
         write(etc.resolve("catalog/tpch.properties"), "connector.name=tpch\n");
         write(etc.resolve("catalog/memory.properties"), "connector.name=memory\n");

@@ -36,6 +36,52 @@ public final class TrinoTables
         return statements;
     }
 
+    /**
+     * External tables over the lake's layout, partitioned by snapshot:
+     * {@code <tables>/api_calls/snapshot_id=<id>/*.parquet}. Partitions are invisible until
+     * registered ({@link #registerPartition}).
+     */
+    public static List<String> createPartitioned(String schema, String tablesLocation)
+    {
+        List<String> statements = new ArrayList<>();
+        statements.add("CREATE SCHEMA IF NOT EXISTS " + CATALOG + "." + identifier(schema));
+        String base = tablesLocation.endsWith("/") ? tablesLocation : tablesLocation + "/";
+        for (Table table : Table.values()) {
+            List<String> columns = new ArrayList<>();
+            for (Column column : of(table)) {
+                columns.add("\"" + column.sqlName() + "\" " + column.type().trinoName());
+            }
+            columns.add("\"snapshot_id\" varchar");
+            statements.add("CREATE TABLE IF NOT EXISTS " + qualified(schema, table) + " (" + String.join(", ", columns) + ") WITH (external_location = "
+                    + literal(base + table.sqlName()) + ", format = 'PARQUET', partitioned_by = ARRAY['snapshot_id'])");
+        }
+        return statements;
+    }
+
+    /** Makes one snapshot's partition of both tables visible. */
+    public static List<String> registerPartition(String schema, String snapshotId)
+    {
+        List<String> statements = new ArrayList<>();
+        for (Table table : Table.values()) {
+            statements.add("CALL " + CATALOG + ".system.register_partition(" + literal(schema) + ", " + literal(table.sqlName())
+                    + ", ARRAY['snapshot_id'], ARRAY[" + literal(snapshotId) + "])");
+        }
+        return statements;
+    }
+
+    private static String literal(String value)
+    {
+        return "'" + value.replace("'", "''") + "'";
+    }
+
+    private static String identifier(String name)
+    {
+        if (!name.matches("[a-z][a-z0-9_]*")) {
+            throw new IllegalArgumentException("schema names are lower-case letters, digits and _: " + name);
+        }
+        return name;
+    }
+
     public static String qualified(String schema, Table table)
     {
         return CATALOG + "." + schema + "." + table.sqlName();
@@ -47,7 +93,7 @@ public final class TrinoTables
         for (Column column : of(table)) {
             columns.add("\"" + column.sqlName() + "\" " + column.type().trinoName());
         }
-        return "CREATE TABLE " + qualified(schema, table) + " (" + String.join(", ", columns) + ") WITH (external_location = '"
-                + location.replace("'", "''") + "', format = 'PARQUET')";
+        return "CREATE TABLE " + qualified(schema, table) + " (" + String.join(", ", columns) + ") WITH (external_location = "
+                + literal(location) + ", format = 'PARQUET')";
     }
 }

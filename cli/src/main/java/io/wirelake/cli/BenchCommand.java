@@ -29,7 +29,9 @@ import java.util.regex.Pattern;
  * start-up costs (the JVM and Flink for wirelake, dissector registration for tshark).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure dissection throughput against tshark's field extraction on the same generated capture.")
+        description = {"Measure dissection throughput against tshark's field extraction on the same generated capture.",
+                "bench kfl: KFL filter latency on Trino against row-by-row CEL evaluation."},
+        subcommands = KflBenchCommand.class)
 final class BenchCommand
         implements Callable<Integer>
 {

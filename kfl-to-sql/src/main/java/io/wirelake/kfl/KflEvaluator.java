@@ -7,7 +7,6 @@ import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import io.wirelake.columns.Column;
-import io.wirelake.columns.Columns;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -23,9 +22,12 @@ import java.util.Map;
 public final class KflEvaluator
 {
     private final CelRuntime.Program program;
+    /** The variables the filter reads: the activation needs no others. */
+    private final List<Column> referenced;
 
     public KflEvaluator(CompiledFilter filter)
     {
+        this.referenced = List.copyOf(filter.columns());
         Instant now = filter.now();
         CelRuntime runtime = CelRuntimeFactory.standardCelRuntimeBuilder()
                 .setOptions(KflEnvironment.OPTIONS)
@@ -53,7 +55,7 @@ public final class KflEvaluator
     public boolean matches(Map<String, ?> row)
     {
         try {
-            return Boolean.TRUE.equals(program.eval(activation(row)));
+            return Boolean.TRUE.equals(program.eval(activation(referenced, row)));
         }
         catch (CelEvaluationException e) {
             return false;
@@ -64,13 +66,13 @@ public final class KflEvaluator
     public Object evaluate(Map<String, ?> row)
             throws CelEvaluationException
     {
-        return program.eval(activation(row));
+        return program.eval(activation(referenced, row));
     }
 
-    private static Map<String, Object> activation(Map<String, ?> row)
+    private static Map<String, Object> activation(List<Column> columns, Map<String, ?> row)
     {
         Map<String, Object> values = new HashMap<>();
-        for (Column column : Columns.all()) {
+        for (Column column : columns) {
             Object value = row.containsKey(column.kflName()) ? row.get(column.kflName()) : row.get(column.sqlName());
             values.put(column.kflName(), value == null ? defaultValue(column) : adapt(column, value));
         }
