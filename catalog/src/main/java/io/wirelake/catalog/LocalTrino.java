@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -30,10 +31,41 @@ public final class LocalTrino
     public static final String VERSION = "476";
     static final int MINIMUM_JAVA = 24;
     private static final long START_TIMEOUT_SECONDS = 240;
+    private static final int READY_STREAK = 3;
+
+    /**
+     * An S3-compatible store for {@code s3://} locations (Trino's native S3 file system).
+     * Credentials come from the standard AWS chain of the Trino process; the explicit ones here
+     * (for tests against a local S3 API) are passed as that process's environment only, never
+     * written to a file or a log.
+     */
+    public record S3Settings(String endpoint, String region, boolean pathStyle, Optional<String> accessKey, Optional<String> secretKey)
+    {
+        public S3Settings
+        {
+            requireNonNull(endpoint, "endpoint is null");
+            requireNonNull(region, "region is null");
+            requireNonNull(accessKey, "accessKey is null");
+            requireNonNull(secretKey, "secretKey is null");
+        }
+
+        @Override
+        public String toString()
+        {
+            return "S3Settings[endpoint=" + endpoint + ", region=" + region + ", pathStyle=" + pathStyle + "]";
+        }
+
+        String catalogProperties()
+        {
+            String properties = "fs.native-s3.enabled=true\ns3.region=" + region + "\ns3.path-style-access=" + pathStyle + "\n";
+            return endpoint.isEmpty() ? properties : properties + "s3.endpoint=" + endpoint + "\n";
+        }
+    }
 
     private final Path home;
     private final int port;
     private final Optional<Path> javaHome;
+    private final Optional<S3Settings> s3;
 
     /**
      * @param home where the server, its configuration, data and file metastore live
@@ -41,18 +73,36 @@ public final class LocalTrino
      */
     public LocalTrino(Path home, int port, Optional<Path> javaHome)
     {
+        this(home, port, javaHome, Optional.empty());
+    }
+
+    public LocalTrino(Path home, int port, Optional<Path> javaHome, Optional<S3Settings> s3)
+    {
         this.home = requireNonNull(home, "home is null").toAbsolutePath();
         this.port = port;
         this.javaHome = requireNonNull(javaHome, "javaHome is null");
+        this.s3 = requireNonNull(s3, "s3 is null");
     }
 
-    /** From the environment: WIRELAKE_HOME (default ~/.wirelake), WIRELAKE_TRINO_PORT (18080), WIRELAKE_TRINO_JAVA_HOME. */
+    /**
+     * From the environment: WIRELAKE_HOME (default ~/.wirelake), WIRELAKE_TRINO_PORT (18080),
+     * WIRELAKE_TRINO_JAVA_HOME, and for s3:// locations WIRELAKE_S3_ENDPOINT (an S3-compatible
+     * endpoint; AWS itself when only WIRELAKE_S3_REGION is set), WIRELAKE_S3_REGION (us-east-1) and
+     * WIRELAKE_S3_PATH_STYLE (true with an endpoint). Credentials: the standard AWS chain.
+     */
     public static LocalTrino fromEnvironment()
     {
-        String wirelakeHome = System.getenv().getOrDefault("WIRELAKE_HOME", System.getProperty("user.home") + "/.wirelake");
-        int port = Integer.parseInt(System.getenv().getOrDefault("WIRELAKE_TRINO_PORT", "18080"));
-        Optional<Path> javaHome = Optional.ofNullable(System.getenv("WIRELAKE_TRINO_JAVA_HOME")).map(Path::of);
-        return new LocalTrino(Path.of(wirelakeHome, "trino"), port, javaHome);
+        Map<String, String> environment = System.getenv();
+        String wirelakeHome = environment.getOrDefault("WIRELAKE_HOME", System.getProperty("user.home") + "/.wirelake");
+        int port = Integer.parseInt(environment.getOrDefault("WIRELAKE_TRINO_PORT", "18080"));
+        Optional<Path> javaHome = Optional.ofNullable(environment.get("WIRELAKE_TRINO_JAVA_HOME")).map(Path::of);
+        Optional<S3Settings> s3 = Optional.empty();
+        if (environment.containsKey("WIRELAKE_S3_ENDPOINT") || environment.containsKey("WIRELAKE_S3_REGION")) {
+            String endpoint = environment.getOrDefault("WIRELAKE_S3_ENDPOINT", "");
+            boolean pathStyle = Boolean.parseBoolean(environment.getOrDefault("WIRELAKE_S3_PATH_STYLE", String.valueOf(!endpoint.isEmpty())));
+            s3 = Optional.of(new S3Settings(endpoint, environment.getOrDefault("WIRELAKE_S3_REGION", "us-east-1"), pathStyle, Optional.empty(), Optional.empty()));
+        }
+        return new LocalTrino(Path.of(wirelakeHome, "trino"), port, javaHome, s3);
     }
 
     public int port()
@@ -83,8 +133,12 @@ public final class LocalTrino
         Files.deleteIfExists(logFile());
         launcher(java, "start");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
+        int consecutive = 0;
         while (System.nanoTime() < deadline) {
-            if (isReady()) {
+            // Right after start-up queries fail now and then ("No nodes available"): ready means
+            // queries on both catalogs succeed several times in a row.
+            consecutive = isReady() ? consecutive + 1 : 0;
+            if (consecutive >= READY_STREAK) {
                 return;
             }
             if (!launcherStatus(java)) {
@@ -107,7 +161,11 @@ public final class LocalTrino
     public boolean isReady()
     {
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-            statement.execute("SELECT count(*) FROM tpch.tiny.region");
+            for (String query : List.of("SELECT count(*) FROM tpch.tiny.region", "SELECT count(*) FROM hive.information_schema.schemata")) {
+                try (var results = statement.executeQuery(query)) {
+                    results.next();
+                }
+            }
             return true;
         }
         catch (SQLException e) {
@@ -258,7 +316,7 @@ public final class LocalTrino
                 hive.parquet.time-zone=UTC
                 hive.non-managed-table-writes-enabled=false
                 hive.allow-register-partition-procedure=true
-                """.formatted(home.resolve("metastore")));
+                """.formatted(home.resolve("metastore")) + s3.map(S3Settings::catalogProperties).orElse(""));
         write(etc.resolve("catalog/tpch.properties"), "connector.name=tpch\n");
         write(etc.resolve("catalog/memory.properties"), "connector.name=memory\n");
     }
@@ -270,6 +328,10 @@ public final class LocalTrino
                 "--etc-dir=" + home.resolve("etc"), "--data-dir=" + home.resolve("data")).redirectErrorStream(true);
         builder.environment().put("JAVA_HOME", java.toString());
         builder.environment().put("PATH", java.resolve("bin") + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        s3.ifPresent(settings -> {
+            settings.accessKey().ifPresent(key -> builder.environment().put("AWS_ACCESS_KEY_ID", key));
+            settings.secretKey().ifPresent(key -> builder.environment().put("AWS_SECRET_ACCESS_KEY", key));
+        });
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int exit = process.waitFor();

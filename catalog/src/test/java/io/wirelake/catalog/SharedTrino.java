@@ -28,7 +28,10 @@ final class SharedTrino
             }
             Path home = Path.of("target", "trino-home").toAbsolutePath();
             LocalTrino.deleteTree(home.resolve("metastore"));
-            LocalTrino started = new LocalTrino(home, port, Optional.empty());
+            // s3:// locations go to the shared S3Proxy, credentials through the Trino process's environment.
+            LocalTrino.S3Settings s3 = new LocalTrino.S3Settings(SharedS3Proxy.endpoint(), "us-east-1", true,
+                    Optional.of(SharedS3Proxy.IDENTITY), Optional.of(SharedS3Proxy.CREDENTIAL));
+            LocalTrino started = new LocalTrino(home, port, Optional.empty(), Optional.of(s3));
             started.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
