@@ -237,20 +237,20 @@ public final class LocalTrino
         }
         Path tarball = tarball();
         Path staging = home.resolve("staging");
-        deleteTree(staging);
+        Directories.deleteTree(staging);
         Files.createDirectories(staging);
         // Extract everything: the tarball stores plugin jars as hard links into other plugins.
         run(List.of("tar", "-xzf", tarball.toString(), "-C", staging.toString()), home);
         Path extracted = staging.resolve("trino-server-" + VERSION);
         Path target = home.resolve("server.partial");
-        deleteTree(target);
+        Directories.deleteTree(target);
         Files.createDirectories(target.resolve("plugin"));
         Files.move(extracted.resolve("bin"), target.resolve("bin"));
         Files.move(extracted.resolve("lib"), target.resolve("lib"));
         for (String plugin : List.of("hive", "memory", "tpch")) {
             Files.move(extracted.resolve("plugin").resolve(plugin), target.resolve("plugin").resolve(plugin));
         }
-        deleteTree(staging);
+        Directories.deleteTree(staging);
         Files.move(target, server);
     }
 
@@ -378,16 +378,4 @@ public final class LocalTrino
         }
     }
 
-    static void deleteTree(Path directory)
-            throws IOException
-    {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(directory)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
-    }
 }

@@ -17,7 +17,7 @@ class PartitionedTablesTest
             throws Exception
     {
         Path lake = Path.of("target", "lake-partitioned").toAbsolutePath();
-        LocalTrino.deleteTree(lake);
+        Directories.deleteTree(lake);
         List<GenericData.Record> first = GeneratedRows.generate(30, 1);
         List<GenericData.Record> second = GeneratedRows.generate(20, 2);
         GeneratedRows.write(first, lake.resolve("tables/api_calls/snapshot_id=incident-1/part-0.parquet"));

@@ -38,7 +38,7 @@ final class SharedS3Proxy
                 port = socket.getLocalPort();
             }
             base = Path.of("target", "s3proxy").toAbsolutePath();
-            LocalTrino.deleteTree(base);
+            Directories.deleteTree(base);
             Files.createDirectories(base.resolve(BUCKET));
             Path properties = base.resolve("s3proxy.properties");
             Files.writeString(properties, """

@@ -27,7 +27,7 @@ final class SharedTrino
                 port = socket.getLocalPort();
             }
             Path home = Path.of("target", "trino-home").toAbsolutePath();
-            LocalTrino.deleteTree(home.resolve("metastore"));
+            Directories.deleteTree(home.resolve("metastore"));
             // s3:// locations go to the shared S3Proxy, credentials through the Trino process's environment.
             LocalTrino.S3Settings s3 = new LocalTrino.S3Settings(SharedS3Proxy.endpoint(), "us-east-1", true,
                     Optional.of(SharedS3Proxy.IDENTITY), Optional.of(SharedS3Proxy.CREDENTIAL));

@@ -103,7 +103,7 @@ final class BenchCommand
         Path marker = captures.resolve("complete");
         GeneratorSummary summary;
         if (!Files.exists(marker)) {
-            DissectCommand.deleteTree(captures);
+            io.wirelake.catalog.Directories.deleteTree(captures);
             summary = GenerateCommand.run(GeneratorOptions.defaults(bytes), captures, out, System.err);
             Files.writeString(marker, summary.packets() + "\n");
         }

@@ -1,5 +1,6 @@
 package io.wirelake.cli;
 
+import io.wirelake.catalog.Directories;
 import io.wirelake.dissect.flow.FlowTracker;
 import io.wirelake.dissect.job.DissectionJob;
 import io.wirelake.dissect.job.ScanUnit;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -80,7 +80,7 @@ final class DissectCommand
         }
         finally {
             terminal.done();
-            deleteTree(temporary);
+            Directories.deleteTree(temporary);
         }
         double cpuSeconds = JobReportPrinter.processCpuSeconds() - cpuBefore;
         JobReportPrinter.print(out, result.report(), inputBytes, result.wallMillis(), cpuSeconds);
@@ -98,7 +98,7 @@ final class DissectCommand
                 if (!overwrite) {
                     throw new IllegalArgumentException(directory + " already exists; use --overwrite to replace it or choose another --out");
                 }
-                deleteTree(directory);
+                Directories.deleteTree(directory);
             }
         }
         Files.createDirectories(output);
@@ -115,16 +115,4 @@ final class DissectCommand
         }
     }
 
-    static void deleteTree(Path directory)
-            throws IOException
-    {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(directory)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
-    }
 }

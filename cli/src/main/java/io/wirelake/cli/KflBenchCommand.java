@@ -74,7 +74,7 @@ final class KflBenchCommand
         System.out.println("|---|---|---|---|---|---|");
         for (long size : sizes) {
             Path data = directory.resolve("rows-" + size).toAbsolutePath();
-            DissectCommand.deleteTree(data);
+            io.wirelake.catalog.Directories.deleteTree(data);
             long[] celNanos = new long[filters.size()];
             long[] celMatches = new long[filters.size()];
             List<KflEvaluator> evaluators = filters.stream().map(KflEvaluator::new).toList();

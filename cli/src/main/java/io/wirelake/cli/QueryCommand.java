@@ -1,6 +1,5 @@
 package io.wirelake.cli;
 
-import io.wirelake.catalog.LocalTrino;
 import io.wirelake.catalog.TrinoTables;
 import io.wirelake.columns.Column;
 import io.wirelake.columns.Columns;
@@ -95,15 +94,7 @@ final class QueryCommand
     private long trino(CompiledFilter filter, List<String> shown, ResultPrinter printer)
             throws Exception
     {
-        LocalTrino trino = LocalTrino.fromEnvironment();
-        if (!trino.isReady()) {
-            System.err.println("wirelake: starting the local Trino (stop it with: wirelake trino stop) ...");
-            trino.start();
-        }
-        try (Connection connection = trino.connect(); Statement statement = connection.createStatement()) {
-            for (String ddl : TrinoTables.createForDirectory(data)) {
-                statement.execute(ddl);
-            }
+        try (Connection connection = LocalTrinoSession.connect(data); Statement statement = connection.createStatement()) {
             String select = shown.stream().map(SqlText::identifier).reduce((left, right) -> left + ", " + right).orElseThrow();
             String sql = "SELECT " + select + " FROM " + TrinoTables.qualified(TrinoTables.schemaForDirectory(data), filter.table()) + " WHERE "
                     + filter.predicate() + " ORDER BY \"timestamp\", \"id\" LIMIT " + limit;

@@ -42,7 +42,7 @@ final class QuickstartCommand
         Path captures = directory.resolve("captures");
         Path tables = directory.resolve("tables");
         out.println("== 1/3 demo traffic ==");
-        DissectCommand.deleteTree(captures);
+        io.wirelake.catalog.Directories.deleteTree(captures);
         GeneratorSummary summary = GenerateCommand.run(GeneratorOptions.defaults(Sizes.parse(size)).withSeed(seed).withRates(0.04, 0.02, 0.03),
                 captures, out, System.err);
         out.println();

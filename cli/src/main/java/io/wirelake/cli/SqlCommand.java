@@ -1,7 +1,5 @@
 package io.wirelake.cli;
 
-import io.wirelake.catalog.LocalTrino;
-import io.wirelake.catalog.TrinoTables;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,18 +32,7 @@ final class SqlCommand
     public Integer call()
             throws Exception
     {
-        LocalTrino trino = LocalTrino.fromEnvironment();
-        if (!trino.isReady()) {
-            System.err.println("wirelake: starting the local Trino (stop it with: wirelake trino stop) ...");
-            trino.start();
-        }
-        try (Connection connection = trino.connect(); Statement statement = connection.createStatement()) {
-            if (data != null) {
-                for (String ddl : TrinoTables.createForDirectory(data)) {
-                    statement.execute(ddl);
-                }
-                connection.setSchema(TrinoTables.schemaForDirectory(data));
-            }
+        try (Connection connection = LocalTrinoSession.connect(data); Statement statement = connection.createStatement()) {
             try (ResultSet results = statement.executeQuery(sql)) {
                 ResultSetMetaData metadata = results.getMetaData();
                 List<String> columns = new ArrayList<>();

@@ -45,7 +45,7 @@ class QueryEnginesTest
             throws Exception
     {
         Path work = Path.of("target", "query-engines").toAbsolutePath();
-        DissectCommand.deleteTree(work);
+        io.wirelake.catalog.Directories.deleteTree(work);
         Path captures = work.resolve("captures");
         GenerateCommand.run(GeneratorOptions.defaults(2_000_000).withRates(0.1, 0.05, 0.05), captures, quiet(), quiet());
         for (String name : List.of("zeek/http/pipelined-requests.pcap", "arkime/v6-http.pcap", "arkime/dns-tcp.pcap", "zeek/ipv6-fragmented-dns.pcap")) {
