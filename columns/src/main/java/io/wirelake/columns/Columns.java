@@ -179,6 +179,8 @@ public final class Columns
     public static final Column REDIS_REQUEST_SIZE = ref("redis_request_size", INT, CALLS, "Request size (0 if absent)");
     public static final Column REDIS_RESPONSE_SIZE = ref("redis_response_size", INT, CALLS, "Response size (0 if absent)");
     public static final Column REDIS_TOTAL_SIZE = ref("redis_total_size", INT, CALLS, "redis_request_size + redis_response_size");
+    public static final Column REDIS_REPLY = add("redis_reply", STRING, CALLS, "The reply, summarised (scalars as text, aggregates as [a, b, ...]), cut at 1 KiB");
+    public static final Column REDIS_ERROR = add("redis_error", STRING, CALLS, "The error reply's text (empty when the command succeeded)");
 
     // ---- Kafka ----
     static { section = "Kafka"; }

@@ -11,6 +11,7 @@ import io.wirelake.dissect.protocol.StreamDissector;
 import io.wirelake.dissect.protocol.dns.DnsDetector;
 import io.wirelake.dissect.protocol.dns.DnsTcpDetector;
 import io.wirelake.dissect.protocol.http1.Http1Detector;
+import io.wirelake.dissect.protocol.redis.RedisDetector;
 import io.wirelake.dissect.testing.Dissection;
 import io.wirelake.packets.testing.Corpus;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,11 @@ class ByteAtATimeTest
             "arkime/dns-tcp.pcap",
             "deepflow/dns/dns-tcp-multi.pcap",
             "tcpdump/dns_tcp.pcap",
+            "zeek/redis/pipelining-example.pcap",
+            "zeek/redis/pubsub.pcap",
+            "tcpdump/resp_1_benchmark.pcap",
+            "tcpdump/resp_2_inline.pcap",
+            "deepflow/redis/redis-debug.pcap",
     })
     void corpusCaptureByteByByte(String name)
     {
@@ -62,7 +68,8 @@ class ByteAtATimeTest
 
     private static ProtocolRegistry byteAtATime()
     {
-        return new ProtocolRegistry(List.of(new Trickle(new Http1Detector()), new DnsDetector(), new Trickle(new DnsTcpDetector())));
+        return new ProtocolRegistry(List.of(new Trickle(new Http1Detector()), new DnsDetector(), new Trickle(new DnsTcpDetector()),
+                new Trickle(new RedisDetector())));
     }
 
     /** A detector whose stream dissector receives every chunk one byte at a time. */

@@ -41,6 +41,37 @@ class ZeekGoldenTest
         return logs("dns.log");
     }
 
+    static Stream<Arguments> redisLogs()
+    {
+        return logs("redis.log");
+    }
+
+    @ParameterizedTest
+    @MethodSource("redisLogs")
+    void redisCommandsMatchZeek(Corpus.Capture capture, Path log)
+            throws IOException
+    {
+        List<String> zeek = new ArrayList<>();
+        for (Map<String, String> row : ZeekLog.read(log).rows()) {
+            zeek.add(String.join(" | ", row.get("cmd.name"), row.get("cmd.key"), row.get("success"), row.get("reply.value")));
+        }
+        List<String> ours = new ArrayList<>();
+        for (GenericData.Record call : Dissection.of(capture.path()).calls("Redis")) {
+            String type = text(call, "redis_type");
+            if (type.equals("MESSAGE") || type.equals("PMESSAGE") || type.equals("SMESSAGE")) {
+                continue; // pushes: Zeek reports them as events, not log lines
+            }
+            boolean subscription = type.endsWith("SUBSCRIBE");
+            boolean answered = (Long) call.get("redis_response_size") > 0;
+            String success = subscription || !answered ? "-" : ((String) call.get("redis_error")).isEmpty() ? "T" : "F";
+            String reply = subscription || !answered ? "-" : text(call, "redis_reply");
+            String key = type.equals("SET") || type.equals("GET") ? text(call, "redis_key") : "-";
+            ours.add(String.join(" | ", type, key, success, reply));
+        }
+        // Zeek logs a subscription when its connection ends; rows here are in request order.
+        assertThat(ours).as("Redis of %s", capture).containsExactlyInAnyOrderElementsOf(zeek);
+    }
+
     static Stream<Arguments> connLogs()
     {
         return logs("conn.log");

@@ -1,0 +1,336 @@
+package io.wirelake.dissect.protocol.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * An incremental RESP2/RESP3 parser for one direction, as a state machine over lines and bulk
+ * payloads. Clients may also send inline commands (a plain text line). Named limits bound what is
+ * kept: aggregates keep their first {@link #MAX_KEPT_ELEMENTS} elements, texts their first
+ * {@link #MAX_TEXT} characters, nesting stops at {@link #MAX_DEPTH}; bulk payloads of any size are
+ * counted without being kept. Bad framing is an anomaly and the parser resynchronises on the next
+ * line that starts a value.
+ */
+final class RespParser
+{
+    static final int MAX_LINE = 64 * 1024;
+    static final int MAX_DEPTH = 32;
+    static final int MAX_KEPT_ELEMENTS = 64;
+    static final int MAX_TEXT = 1024;
+
+    enum State
+    {
+        LINE,
+        BULK,
+        BULK_END,
+        RESYNC
+    }
+
+    /** An aggregate being filled. */
+    private static final class Frame
+    {
+        final char type;
+        long remaining;
+        final List<RespValue> elements = new ArrayList<>();
+        long wireSize;
+
+        Frame(char type, long remaining, long headerSize)
+        {
+            this.type = type;
+            this.remaining = remaining;
+            this.wireSize = headerSize;
+        }
+    }
+
+    private final boolean client;
+    private final Consumer<RespValue> onValue;
+    private final Consumer<String> onAnomaly;
+    private final Deque<Frame> stack = new ArrayDeque<>();
+    private final StringBuilder line = new StringBuilder();
+    private long lineBytes;
+    private State state = State.LINE;
+    private char bulkType;
+    private long bulkRemaining;
+    private long bulkSize;
+    private final StringBuilder bulk = new StringBuilder();
+    private int bulkEndSeen;
+
+    RespParser(boolean client, Consumer<RespValue> onValue, Consumer<String> onAnomaly)
+    {
+        this.client = client;
+        this.onValue = onValue;
+        this.onAnomaly = onAnomaly;
+    }
+
+    void data(byte[] data, int offset, int length)
+    {
+        int at = offset;
+        int end = offset + length;
+        while (at < end) {
+            at = switch (state) {
+                case LINE -> line(data, at, end);
+                case BULK -> bulk(data, at, end);
+                case BULK_END -> bulkEnd(data, at, end);
+                case RESYNC -> resync(data, at, end);
+            };
+        }
+    }
+
+    /** Lost bytes: the framing cannot be followed across them. */
+    void gap()
+    {
+        stack.clear();
+        line.setLength(0);
+        lineBytes = 0;
+        state = State.RESYNC;
+        onAnomaly.accept("redis.gap");
+    }
+
+    private int line(byte[] data, int at, int end)
+    {
+        while (at < end) {
+            byte value = data[at++];
+            lineBytes++;
+            if (value == '\n') {
+                String text = line.length() > 0 && line.charAt(line.length() - 1) == '\r' ? line.substring(0, line.length() - 1) : line.toString();
+                long size = lineBytes;
+                line.setLength(0);
+                lineBytes = 0;
+                header(text, size);
+                return at;
+            }
+            if (line.length() < MAX_LINE) {
+                line.append((char) (value & 0xFF));
+            }
+            else {
+                violation("redis.line_too_long");
+                return at;
+            }
+        }
+        return at;
+    }
+
+    private void header(String text, long size)
+    {
+        if (text.isEmpty()) {
+            return;
+        }
+        char type = text.charAt(0);
+        String rest = text.substring(1);
+        switch (type) {
+            case '+', '-', ':', '_', '#', ',', '(' -> value(new RespValue(type, decode(rest), List.of(), size));
+            case '$', '!', '=' -> {
+                long length = number(rest);
+                if (length == -1 && type == '$') {
+                    value(new RespValue('_', "", List.of(), size));
+                }
+                else if (length < 0) {
+                    violation("redis.bad_length");
+                }
+                else {
+                    bulkType = type;
+                    bulkRemaining = length;
+                    bulkSize = size + length + 2;
+                    bulk.setLength(0);
+                    state = length == 0 ? State.BULK_END : State.BULK;
+                    bulkEndSeen = 0;
+                }
+            }
+            case '*', '%', '~', '>', '|' -> {
+                long count = number(rest);
+                if (count == -1 && type == '*') {
+                    value(new RespValue('_', "", List.of(), size));
+                }
+                else if (count < 0) {
+                    violation("redis.bad_length");
+                }
+                else if (stack.size() >= MAX_DEPTH) {
+                    violation("redis.too_deep");
+                }
+                else {
+                    // Maps and attributes hold key/value pairs: twice as many values.
+                    long values = type == '%' || type == '|' ? count * 2 : count;
+                    Frame frame = new Frame(type, values, size);
+                    if (values == 0) {
+                        value(new RespValue(type, "", List.of(), size));
+                    }
+                    else {
+                        stack.push(frame);
+                    }
+                }
+            }
+            default -> {
+                if (client && stack.isEmpty()) {
+                    // An inline command: words separated by spaces.
+                    List<RespValue> words = new ArrayList<>();
+                    for (String word : inlineWords(text)) {
+                        words.add(new RespValue('$', decode(word), List.of(), 0));
+                    }
+                    value(new RespValue(' ', "", words, size));
+                }
+                else {
+                    violation("redis.bad_type");
+                }
+            }
+        }
+    }
+
+    private int bulk(byte[] data, int at, int end)
+    {
+        int take = (int) Math.min(bulkRemaining, end - at);
+        for (int index = at; index < at + take && bulk.length() < MAX_TEXT; index++) {
+            bulk.append((char) (data[index] & 0xFF));
+        }
+        bulkRemaining -= take;
+        if (bulkRemaining == 0) {
+            state = State.BULK_END;
+            bulkEndSeen = 0;
+        }
+        return at + take;
+    }
+
+    private int bulkEnd(byte[] data, int at, int end)
+    {
+        while (at < end && bulkEndSeen < 2) {
+            byte expected = bulkEndSeen == 0 ? (byte) '\r' : (byte) '\n';
+            if (data[at] != expected) {
+                violation("redis.bad_bulk_end");
+                return at;
+            }
+            at++;
+            bulkEndSeen++;
+        }
+        if (bulkEndSeen == 2) {
+            state = State.LINE;
+            char type = bulkType == '=' ? '$' : bulkType;
+            value(new RespValue(type, reencode(bulk.toString()), List.of(), bulkSize));
+        }
+        return at;
+    }
+
+    private int resync(byte[] data, int at, int end)
+    {
+        // Skip to the start of a line that begins a value: '*' for commands, a type byte for replies.
+        while (at < end) {
+            byte value = data[at++];
+            if (value == '\n' && at < end && (data[at] == '*' || (!client && "+-:$_#,(!=%~>".indexOf(data[at]) >= 0))) {
+                state = State.LINE;
+                onAnomaly.accept("redis.resynchronised");
+                return at;
+            }
+        }
+        return at;
+    }
+
+    private void value(RespValue value)
+    {
+        RespValue completed = value;
+        while (true) {
+            Frame parent = stack.peek();
+            if (parent == null) {
+                onValue.accept(completed);
+                return;
+            }
+            parent.wireSize += completed.wireSize();
+            if (parent.elements.size() < MAX_KEPT_ELEMENTS) {
+                parent.elements.add(completed);
+            }
+            if (--parent.remaining > 0) {
+                return;
+            }
+            stack.pop();
+            if (parent.type == '|') {
+                // An attribute annotates the value that follows: it is not a value itself.
+                return;
+            }
+            completed = new RespValue(parent.type, "", List.copyOf(parent.elements), parent.wireSize);
+            if (stack.isEmpty()) {
+                onValue.accept(completed);
+                return;
+            }
+        }
+    }
+
+    /** Splits an inline command as redis-cli does: spaces separate, "double" (with escapes) and 'single' quotes group. */
+    static List<String> inlineWords(String line)
+    {
+        List<String> words = new ArrayList<>();
+        StringBuilder word = new StringBuilder();
+        boolean inWord = false;
+        char quote = 0;
+        for (int index = 0; index < line.length(); index++) {
+            char character = line.charAt(index);
+            if (quote != 0) {
+                if (character == '\\' && quote == '"' && index + 1 < line.length()) {
+                    char next = line.charAt(++index);
+                    word.append(switch (next) {
+                        case 'n' -> '\n';
+                        case 'r' -> '\r';
+                        case 't' -> '\t';
+                        default -> next;
+                    });
+                }
+                else if (character == quote) {
+                    quote = 0;
+                }
+                else {
+                    word.append(character);
+                }
+            }
+            else if (character == '"' || character == '\'') {
+                quote = character;
+                inWord = true;
+            }
+            else if (character == ' ' || character == '\t') {
+                if (inWord) {
+                    words.add(word.toString());
+                    word.setLength(0);
+                    inWord = false;
+                }
+            }
+            else {
+                word.append(character);
+                inWord = true;
+            }
+        }
+        if (inWord) {
+            words.add(word.toString());
+        }
+        return words;
+    }
+
+    private void violation(String anomaly)
+    {
+        onAnomaly.accept(anomaly);
+        stack.clear();
+        line.setLength(0);
+        lineBytes = 0;
+        state = State.RESYNC;
+    }
+
+    private static long number(String text)
+    {
+        try {
+            return Long.parseLong(text.trim());
+        }
+        catch (NumberFormatException e) {
+            return -2;
+        }
+    }
+
+    private static String decode(String latin1)
+    {
+        String text = reencode(latin1);
+        return text.length() > MAX_TEXT ? text.substring(0, MAX_TEXT) : text;
+    }
+
+    /** Bytes were collected as ISO-8859-1 characters: read them as UTF-8. */
+    private static String reencode(String latin1)
+    {
+        return new String(latin1.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+    }
+}
