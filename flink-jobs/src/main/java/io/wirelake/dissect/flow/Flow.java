@@ -67,6 +67,17 @@ final class Flow
     List<String> anomalies;
     long callIndex;
 
+    // What rows of unclaimed traffic report: the first payload, first ICMP message, first SCTP chunk.
+    byte[] firstPayload;
+    int firstUdpLength = -1;
+    int firstUdpChecksum;
+    int firstIcmpType = -1;
+    int firstIcmpCode;
+    int firstIcmpLength;
+    int firstSctpChunkType = -1;
+    int firstSctpChunkLength;
+    int firstSctpChecksum;
+
     record Chunk(boolean fromClient, byte[] data, long timestampMicros) {}
 
     Flow(int transport, int ipVersion, long clientHigh, long clientLow, int clientPort, long serverHigh, long serverLow, int serverPort,

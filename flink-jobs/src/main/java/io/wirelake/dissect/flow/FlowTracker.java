@@ -39,6 +39,8 @@ public final class FlowTracker
     static final int MAX_DETECTION_ATTEMPTS = 16;
     private static final int MAX_RESOLUTIONS = 1_000_000;
     private static final long SWEEP_INTERVAL_MICROS = 10_000_000L;
+    /** Payload kept for a row of traffic no dissector claimed. */
+    static final int UNCLAIMED_PAYLOAD_BYTES = 1024;
 
     /** Where rows go. */
     public interface RowSink
@@ -155,8 +157,31 @@ public final class FlowTracker
         switch (packet.transport) {
             case DecodedPacket.TCP -> tcp(flow, packet, fromClient);
             case DecodedPacket.UDP -> udp(flow, packet, fromClient);
+            case DecodedPacket.ICMP, DecodedPacket.ICMPV6 -> {
+                if (flow.firstIcmpType < 0) {
+                    flow.firstIcmpType = packet.icmpType;
+                    flow.firstIcmpCode = packet.icmpCode;
+                    flow.firstIcmpLength = packet.wirePayloadLength;
+                }
+            }
+            case DecodedPacket.SCTP -> {
+                if (flow.firstSctpChunkType < 0 && packet.payloadLength >= 4) {
+                    flow.firstSctpChunkType = packet.sctpFirstChunkType;
+                    flow.firstSctpChunkLength = packet.sctpFirstChunkLength;
+                    flow.firstSctpChecksum = packet.sctpChecksum;
+                }
+            }
             default -> {
             }
+        }
+    }
+
+    /** Keeps the first payload of a flow no dissector has claimed yet, for its unclaimed-traffic row. */
+    private void keepFirstPayload(Flow flow, DecodedPacket packet)
+    {
+        if (flow.firstPayload == null && packet.payloadLength > 0) {
+            int length = Math.min(packet.payloadLength, Math.min(settings.bodyCap(), UNCLAIMED_PAYLOAD_BYTES));
+            flow.firstPayload = java.util.Arrays.copyOfRange(packet.data, packet.payloadOffset, packet.payloadOffset + length);
         }
     }
 
@@ -289,6 +314,9 @@ public final class FlowTracker
                 flow.closedAt = now;
             }
         }
+        if (flow.detecting && fromClient) {
+            keepFirstPayload(flow, packet);
+        }
         if ((flags & SYN) == 0 && (packet.wirePayloadLength > 0 || (flags & FIN) != 0)) {
             stream.segment(packet.sequence, packet.data, packet.payloadOffset, packet.payloadLength, packet.wirePayloadLength, (flags & FIN) != 0, now);
         }
@@ -296,6 +324,11 @@ public final class FlowTracker
 
     private void udp(Flow flow, DecodedPacket packet, boolean fromClient)
     {
+        if (flow.firstUdpLength < 0) {
+            flow.firstUdpLength = packet.udpLength;
+            flow.firstUdpChecksum = packet.udpChecksum;
+            keepFirstPayload(flow, packet);
+        }
         if (flow.detecting) {
             FlowContext context = new FlowContext(flow);
             for (ProtocolDetector detector : registry.candidates(DecodedPacket.UDP, flow.serverPort, flow.clientPort)) {
@@ -424,7 +457,73 @@ public final class FlowTracker
         if (flow.detectionChunks != null) {
             flow.detectionChunks = null;
         }
+        // A flow no dissector claimed, or one whose dissector could make nothing of it (lost
+        // bytes, malformed input), still gets a row: no traffic is invisible.
+        if (flow.l7Protocols.isEmpty() || flow.callIndex == 0) {
+            unclaimed(flow);
+        }
         sink.flow(flowRow(flow));
+    }
+
+    /**
+     * No traffic is invisible: a flow no dissector claimed still gets one api_calls row with its
+     * transport's fields (the first payload, the first ICMP message, the first SCTP chunk).
+     */
+    private void unclaimed(Flow flow)
+    {
+        FlowContext context = new FlowContext(flow);
+        switch (flow.transport) {
+            case DecodedPacket.TCP -> {
+                if (flow.clientPayloadBytes + flow.serverPayloadBytes == 0 && !flow.reset) {
+                    return;
+                }
+                Rows rows = new Rows(calls, context.newCall(TransportProtocols.TCP, flow.firstSeen));
+                if (flow.firstPayload != null) {
+                    rows.set(Columns.TCP_PAYLOAD, flow.firstPayload);
+                }
+                if (flow.reset) {
+                    rows.set(Columns.TCP_ERROR_TYPE, "reset");
+                    rows.set(Columns.TCP_ERROR_MESSAGE, "the connection was reset" + (flow.established || flow.midstream ? "" : " before it was established"));
+                }
+                else if (flow.clientStream != null && flow.clientStream.gaps + flow.serverStream.gaps > 0) {
+                    rows.set(Columns.TCP_ERROR_TYPE, "missing_data");
+                    rows.set(Columns.TCP_ERROR_MESSAGE, (flow.clientStream.missingBytes + flow.serverStream.missingBytes) + " bytes were not captured");
+                }
+                rows.set(Columns.ELAPSED_TIME, flow.lastSeen - flow.firstSeen);
+                context.emit(rows.record());
+            }
+            case DecodedPacket.UDP -> {
+                Rows rows = new Rows(calls, context.newCall(TransportProtocols.UDP, flow.firstSeen));
+                rows.set(Columns.UDP_LENGTH, (long) Math.max(0, flow.firstUdpLength));
+                rows.set(Columns.UDP_CHECKSUM, (long) flow.firstUdpChecksum);
+                if (flow.firstPayload != null) {
+                    rows.set(Columns.UDP_PAYLOAD, flow.firstPayload);
+                }
+                rows.set(Columns.ELAPSED_TIME, flow.lastSeen - flow.firstSeen);
+                context.emit(rows.record());
+            }
+            case DecodedPacket.ICMP, DecodedPacket.ICMPV6 -> {
+                if (flow.firstIcmpType < 0) {
+                    return;
+                }
+                Rows rows = new Rows(calls, context.newCall(TransportProtocols.ICMP, flow.firstSeen));
+                rows.set(Columns.ICMP_TYPE, TransportProtocols.icmpTypeName(flow.ipVersion, flow.firstIcmpType, flow.firstIcmpCode));
+                rows.set(Columns.ICMP_VERSION, (long) flow.ipVersion);
+                rows.set(Columns.ICMP_LENGTH, (long) flow.firstIcmpLength);
+                context.emit(rows.record());
+            }
+            case DecodedPacket.SCTP -> {
+                Rows rows = new Rows(calls, context.newCall(TransportProtocols.SCTP, flow.firstSeen));
+                if (flow.firstSctpChunkType >= 0) {
+                    rows.set(Columns.SCTP_CHUNK_TYPE, TransportProtocols.sctpChunkName(flow.firstSctpChunkType));
+                    rows.set(Columns.SCTP_LENGTH, (long) flow.firstSctpChunkLength);
+                    rows.set(Columns.SCTP_CHECKSUM, flow.firstSctpChecksum & 0xFFFFFFFFL);
+                }
+                context.emit(rows.record());
+            }
+            default -> {
+            }
+        }
     }
 
     private GenericData.Record flowRow(Flow flow)
