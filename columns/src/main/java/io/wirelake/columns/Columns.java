@@ -136,6 +136,13 @@ public final class Columns
     public static final Column TLS_REQUEST_SIZE = ref("tls_request_size", INT, CALLS, "TLS client handshake size in bytes");
     public static final Column TLS_RESPONSE_SIZE = ref("tls_response_size", INT, CALLS, "TLS server handshake size in bytes");
     public static final Column TLS_TOTAL_SIZE = ref("tls_total_size", INT, CALLS, "tls_request_size + tls_response_size");
+    public static final Column TLS_VERSION = add("tls_version", STRING, CALLS, "Negotiated version (TLSv1.3, TLSv1.2, ...; the client's offer when no ServerHello was seen)");
+    public static final Column TLS_CIPHER = add("tls_cipher", STRING, CALLS, "Cipher suite the server chose (IANA name)");
+    public static final Column TLS_SNI = add("tls_sni", STRING, CALLS, "Server name the client asked for (SNI)");
+    public static final Column TLS_ALPN = add("tls_alpn", STRING_LIST, CALLS, "Application protocols the client offered (ALPN), in order");
+    public static final Column TLS_JA3 = add("tls_ja3", STRING, CALLS, "JA3 fingerprint of the ClientHello");
+    public static final Column TLS_JA3S = add("tls_ja3s", STRING, CALLS, "JA3S fingerprint of the ServerHello");
+    public static final Column TLS_JA4 = add("tls_ja4", STRING, CALLS, "JA4 fingerprint of the ClientHello");
 
     // ---- TCP ----
     static { section = "TCP"; }

@@ -12,6 +12,7 @@ import io.wirelake.dissect.protocol.dns.DnsDetector;
 import io.wirelake.dissect.protocol.dns.DnsTcpDetector;
 import io.wirelake.dissect.protocol.http1.Http1Detector;
 import io.wirelake.dissect.protocol.redis.RedisDetector;
+import io.wirelake.dissect.protocol.tls.TlsDetector;
 import io.wirelake.dissect.testing.Dissection;
 import io.wirelake.packets.testing.Corpus;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,9 @@ class ByteAtATimeTest
             "tcpdump/resp_1_benchmark.pcap",
             "tcpdump/resp_2_inline.pcap",
             "deepflow/redis/redis-debug.pcap",
+            "arkime/tls-split-client-hello.pcap",
+            "arkime/openssl-tls1_2.pcap",
+            "zeek/tls/ecdhe.pcap",
     })
     void corpusCaptureByteByByte(String name)
     {
@@ -69,7 +73,7 @@ class ByteAtATimeTest
     private static ProtocolRegistry byteAtATime()
     {
         return new ProtocolRegistry(List.of(new Trickle(new Http1Detector()), new DnsDetector(), new Trickle(new DnsTcpDetector()),
-                new Trickle(new RedisDetector())));
+                new Trickle(new RedisDetector()), new Trickle(new TlsDetector())));
     }
 
     /** A detector whose stream dissector receives every chunk one byte at a time. */

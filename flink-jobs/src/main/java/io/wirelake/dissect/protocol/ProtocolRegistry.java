@@ -4,6 +4,7 @@ import io.wirelake.dissect.protocol.dns.DnsDetector;
 import io.wirelake.dissect.protocol.dns.DnsTcpDetector;
 import io.wirelake.dissect.protocol.http1.Http1Detector;
 import io.wirelake.dissect.protocol.redis.RedisDetector;
+import io.wirelake.dissect.protocol.tls.TlsDetector;
 import io.wirelake.packets.decode.DecodedPacket;
 
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ public final class ProtocolRegistry
 
     public static ProtocolRegistry standard()
     {
-        return new ProtocolRegistry(List.of(new Http1Detector(), new DnsDetector(), new DnsTcpDetector(), new RedisDetector()));
+        return new ProtocolRegistry(List.of(new Http1Detector(), new DnsDetector(), new DnsTcpDetector(), new RedisDetector(), new TlsDetector()));
     }
 
     /** The detectors for a transport, those hinting the port first. */

@@ -124,6 +124,28 @@ class ArkimeGoldenTest
         assertThat(oursDns).as("DNS of %s", capture).containsExactlyInAnyOrderElementsOf(arkimeDns);
     }
 
+    @ParameterizedTest
+    @MethodSource("captures")
+    void tlsHandshakesMatchArkime(Corpus.Capture capture)
+            throws IOException
+    {
+        JsonNode expected = new ObjectMapper().readTree(capture.expected().get(0).toFile());
+        List<String> arkime = new ArrayList<>();
+        for (JsonNode session : expected.get("sessions3")) {
+            JsonNode tls = session.get("body").path("tls");
+            if (!tls.isMissingNode() && tls.has("ja3")) {
+                arkime.add(String.join(" | ", tls.path("version").path(0).asText(), tls.path("cipher").path(0).asText(), tls.path("ja3").path(0).asText(),
+                        tls.path("ja3s").path(0).asText(), tls.path("ja4").path(0).asText()));
+            }
+        }
+        List<String> ours = new ArrayList<>();
+        for (GenericData.Record call : Dissection.of(capture.path()).calls("TLS")) {
+            ours.add(String.join(" | ", (String) call.get("tls_version"), (String) call.get("tls_cipher"), (String) call.get("tls_ja3"),
+                    (String) call.get("tls_ja3s"), (String) call.get("tls_ja4")));
+        }
+        assertThat(ours).as("TLS of %s", capture).containsExactlyInAnyOrderElementsOf(arkime);
+    }
+
     private static String key(int protocol, String source, int sourcePort, String destination, int destinationPort, long packets)
     {
         return (protocol == 6 ? "tcp " : "udp ") + source + ":" + sourcePort + " > " + destination + ":" + destinationPort + " packets=" + packets;

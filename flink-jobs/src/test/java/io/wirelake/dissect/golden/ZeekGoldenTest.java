@@ -72,6 +72,30 @@ class ZeekGoldenTest
         assertThat(ours).as("Redis of %s", capture).containsExactlyInAnyOrderElementsOf(zeek);
     }
 
+    static Stream<Arguments> sslLogs()
+    {
+        return logs("ssl.log");
+    }
+
+    @ParameterizedTest
+    @MethodSource("sslLogs")
+    void tlsHandshakesMatchZeek(Corpus.Capture capture, Path log)
+            throws IOException
+    {
+        List<String> zeek = new ArrayList<>();
+        for (Map<String, String> row : ZeekLog.read(log).rows()) {
+            // Zeek writes TLSv12 where the tables (and Arkime) write TLSv1.2.
+            String version = row.get("version").replaceFirst("^TLSv1(\\d)$", "TLSv1.$1");
+            zeek.add(String.join(" | ", endpoints(row), version, row.get("cipher"), row.get("server_name")));
+        }
+        List<String> ours = new ArrayList<>();
+        for (GenericData.Record call : Dissection.of(capture.path()).calls("TLS")) {
+            ours.add(String.join(" | ", call.get("src_ip") + ":" + call.get("src_port") + ">" + call.get("dst_ip") + ":" + call.get("dst_port"),
+                    text(call, "tls_version"), text(call, "tls_cipher"), text(call, "tls_sni")));
+        }
+        assertThat(ours).as("TLS of %s", capture).containsExactlyInAnyOrderElementsOf(zeek);
+    }
+
     static Stream<Arguments> connLogs()
     {
         return logs("conn.log");
