@@ -3,7 +3,7 @@ package io.wirelake.dissect.protocol.dns;
 import io.wirelake.dissect.protocol.DatagramDissector;
 import io.wirelake.dissect.protocol.Detection;
 import io.wirelake.dissect.protocol.DissectionContext;
-import io.wirelake.dissect.protocol.ProtocolDetector;
+import io.wirelake.dissect.protocol.PortHintedDetector;
 import io.wirelake.packets.decode.DecodedPacket;
 
 import java.util.Set;
@@ -13,26 +13,13 @@ import java.util.Set;
  * the whole message must parse, with one question whose name is a host name.
  */
 public final class DnsDetector
-        implements ProtocolDetector
+        extends PortHintedDetector
 {
     static final Set<Integer> PORTS = Set.of(53, 5353, 5355);
 
-    @Override
-    public String name()
+    public DnsDetector()
     {
-        return "DNS";
-    }
-
-    @Override
-    public int transport()
-    {
-        return DecodedPacket.UDP;
-    }
-
-    @Override
-    public boolean hintsPort(int port)
-    {
-        return PORTS.contains(port);
+        super("DNS", DecodedPacket.UDP, PORTS);
     }
 
     @Override

@@ -2,31 +2,21 @@ package io.wirelake.dissect.protocol.dns;
 
 import io.wirelake.dissect.protocol.Detection;
 import io.wirelake.dissect.protocol.DissectionContext;
-import io.wirelake.dissect.protocol.ProtocolDetector;
+import io.wirelake.dissect.protocol.PortHintedDetector;
 import io.wirelake.dissect.protocol.StreamDissector;
 import io.wirelake.packets.capture.Bytes;
 import io.wirelake.packets.decode.DecodedPacket;
 
+import java.util.Set;
+
 /** DNS over TCP: a length prefix followed by a DNS header; on port 53 a plausible header is enough. */
 public final class DnsTcpDetector
-        implements ProtocolDetector
+        extends PortHintedDetector
 {
-    @Override
-    public String name()
-    {
-        return "DNS";
-    }
 
-    @Override
-    public int transport()
+    public DnsTcpDetector()
     {
-        return DecodedPacket.TCP;
-    }
-
-    @Override
-    public boolean hintsPort(int port)
-    {
-        return port == 53 || port == 5353;
+        super("DNS", DecodedPacket.TCP, Set.of(53, 5353));
     }
 
     @Override

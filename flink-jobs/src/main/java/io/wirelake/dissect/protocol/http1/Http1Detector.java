@@ -2,7 +2,7 @@ package io.wirelake.dissect.protocol.http1;
 
 import io.wirelake.dissect.protocol.Detection;
 import io.wirelake.dissect.protocol.DissectionContext;
-import io.wirelake.dissect.protocol.ProtocolDetector;
+import io.wirelake.dissect.protocol.PortHintedDetector;
 import io.wirelake.dissect.protocol.StreamDissector;
 import io.wirelake.packets.decode.DecodedPacket;
 
@@ -15,7 +15,7 @@ import java.util.Set;
  * from the client, or a status line from the server. Ports only order the detectors.
  */
 public final class Http1Detector
-        implements ProtocolDetector
+        extends PortHintedDetector
 {
     private static final List<byte[]> METHODS = java.util.stream.Stream.of(
                     "GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "TRACE", "CONNECT",
@@ -25,22 +25,9 @@ public final class Http1Detector
     private static final byte[] RESPONSE = "HTTP/1.".getBytes(StandardCharsets.US_ASCII);
     private static final Set<Integer> PORTS = Set.of(80, 8080, 8000, 8008, 8081, 8888, 3000, 5000, 9090);
 
-    @Override
-    public String name()
+    public Http1Detector()
     {
-        return "HTTP";
-    }
-
-    @Override
-    public int transport()
-    {
-        return DecodedPacket.TCP;
-    }
-
-    @Override
-    public boolean hintsPort(int port)
-    {
-        return PORTS.contains(port);
+        super("HTTP", DecodedPacket.TCP, PORTS);
     }
 
     @Override

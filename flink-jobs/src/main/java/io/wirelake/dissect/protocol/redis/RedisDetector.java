@@ -2,7 +2,7 @@ package io.wirelake.dissect.protocol.redis;
 
 import io.wirelake.dissect.protocol.Detection;
 import io.wirelake.dissect.protocol.DissectionContext;
-import io.wirelake.dissect.protocol.ProtocolDetector;
+import io.wirelake.dissect.protocol.PortHintedDetector;
 import io.wirelake.dissect.protocol.StreamDissector;
 import io.wirelake.packets.decode.DecodedPacket;
 
@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * 26379 (Sentinel).
  */
 public final class RedisDetector
-        implements ProtocolDetector
+        extends PortHintedDetector
 {
     private static final Set<Integer> PORTS = Set.of(6379, 6380, 26379);
     private static final Pattern COMMAND = Pattern.compile("^\\*[1-9][0-9]{0,6}\r\n\\$[0-9]{1,9}\r\n[A-Za-z]", Pattern.DOTALL);
@@ -29,22 +29,9 @@ public final class RedisDetector
     private static final Pattern INLINE = Pattern.compile("^[A-Za-z][A-Za-z.|_-]{0,31}( [^\r\n]*)?\r?\n.*", Pattern.DOTALL);
     private static final Pattern REPLY = Pattern.compile("^([+-][^\r\n]*\r\n|:-?[0-9]+\r\n|\\$(-1|[0-9]+)\r\n|\\*(-1|[0-9]+)\r\n|[%~>|][0-9]+\r\n|_\r\n|#[tf]\r\n)", Pattern.DOTALL);
 
-    @Override
-    public String name()
+    public RedisDetector()
     {
-        return "Redis";
-    }
-
-    @Override
-    public int transport()
-    {
-        return DecodedPacket.TCP;
-    }
-
-    @Override
-    public boolean hintsPort(int port)
-    {
-        return PORTS.contains(port);
+        super("Redis", DecodedPacket.TCP, PORTS);
     }
 
     @Override

@@ -2,7 +2,7 @@ package io.wirelake.dissect.protocol.tls;
 
 import io.wirelake.dissect.protocol.Detection;
 import io.wirelake.dissect.protocol.DissectionContext;
-import io.wirelake.dissect.protocol.ProtocolDetector;
+import io.wirelake.dissect.protocol.PortHintedDetector;
 import io.wirelake.dissect.protocol.StreamDissector;
 import io.wirelake.packets.decode.DecodedPacket;
 
@@ -10,26 +10,13 @@ import java.util.Set;
 
 /** TLS by content: a handshake record (22, version 3.x) carrying a ClientHello (1) from the client, or a ServerHello (2) from the server. */
 public final class TlsDetector
-        implements ProtocolDetector
+        extends PortHintedDetector
 {
     private static final Set<Integer> PORTS = Set.of(443, 8443, 6443, 9443, 993, 995, 465, 636, 853);
 
-    @Override
-    public String name()
+    public TlsDetector()
     {
-        return "TLS";
-    }
-
-    @Override
-    public int transport()
-    {
-        return DecodedPacket.TCP;
-    }
-
-    @Override
-    public boolean hintsPort(int port)
-    {
-        return PORTS.contains(port);
+        super("TLS", DecodedPacket.TCP, PORTS);
     }
 
     @Override
