@@ -231,6 +231,8 @@ public final class Columns
     public static final Column RADIUS_REQUEST_LENGTH = ref("radius_request_length", INT, CALLS, "Request size (0 if absent)");
     public static final Column RADIUS_RESPONSE_LENGTH = ref("radius_response_length", INT, CALLS, "Response size (0 if absent)");
     public static final Column RADIUS_TOTAL_SIZE = ref("radius_total_size", INT, CALLS, "radius_request_length + radius_response_length");
+    public static final Column RADIUS_RESPONSE_CODE_NAME = add("radius_response_code_name", STRING, CALLS, "The response's code name (Access-Accept, Access-Reject, ...; empty without a response)");
+    public static final Column RADIUS_USER = add("radius_user", STRING, CALLS, "User-Name attribute (request preferred)");
 
     // ---- Diameter ----
     static { section = "Diameter"; }

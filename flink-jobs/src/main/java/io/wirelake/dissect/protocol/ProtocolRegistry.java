@@ -3,6 +3,7 @@ package io.wirelake.dissect.protocol;
 import io.wirelake.dissect.protocol.dns.DnsDetector;
 import io.wirelake.dissect.protocol.dns.DnsTcpDetector;
 import io.wirelake.dissect.protocol.http1.Http1Detector;
+import io.wirelake.dissect.protocol.radius.RadiusDetector;
 import io.wirelake.dissect.protocol.redis.RedisDetector;
 import io.wirelake.dissect.protocol.tls.TlsDetector;
 import io.wirelake.packets.decode.DecodedPacket;
@@ -30,7 +31,7 @@ public final class ProtocolRegistry
 
     public static ProtocolRegistry standard()
     {
-        return new ProtocolRegistry(List.of(new Http1Detector(), new DnsDetector(), new DnsTcpDetector(), new RedisDetector(), new TlsDetector()));
+        return new ProtocolRegistry(List.of(new Http1Detector(), new DnsDetector(), new DnsTcpDetector(), new RedisDetector(), new TlsDetector(), new RadiusDetector()));
     }
 
     /** The detectors for a transport, those hinting the port first. */

@@ -1,0 +1,38 @@
+package io.wirelake.dissect.protocol.radius;
+
+import io.wirelake.dissect.protocol.DatagramDissector;
+import io.wirelake.dissect.protocol.Detection;
+import io.wirelake.dissect.protocol.DissectionContext;
+import io.wirelake.dissect.protocol.PortHintedDetector;
+import io.wirelake.packets.decode.DecodedPacket;
+
+import java.util.Set;
+
+/**
+ * RADIUS on its ports (1812, 1813, the old 1645 and 1646, CoA 3799): a packet whose code is a
+ * RADIUS code and whose length and attributes fit the datagram exactly.
+ */
+public final class RadiusDetector
+        extends PortHintedDetector
+{
+    public RadiusDetector()
+    {
+        super("RADIUS", DecodedPacket.UDP, Set.of(1812, 1813, 1645, 1646, 3799));
+    }
+
+    @Override
+    public Detection detect(boolean fromClient, byte[] data, int offset, int length, int serverPort)
+    {
+        if (!hintsPort(serverPort)) {
+            return Detection.NO_MATCH;
+        }
+        RadiusMessage message = RadiusMessage.parse(data, offset, length);
+        return message != null && message.length() == length ? Detection.MATCH : Detection.NO_MATCH;
+    }
+
+    @Override
+    public DatagramDissector newDatagramDissector(DissectionContext context)
+    {
+        return new RadiusDissector(context);
+    }
+}
