@@ -243,6 +243,7 @@ public final class Columns
     public static final Column DIAMETER_REQUEST_LENGTH = ref("diameter_request_length", INT, CALLS, "Request size (0 if absent)");
     public static final Column DIAMETER_RESPONSE_LENGTH = ref("diameter_response_length", INT, CALLS, "Answer size (0 if absent)");
     public static final Column DIAMETER_TOTAL_SIZE = ref("diameter_total_size", INT, CALLS, "diameter_request_length + diameter_response_length");
+    public static final Column DIAMETER_RESULT_CODE = add("diameter_result_code", INT, CALLS, "Result-Code of the answer (2001 is success; 0 without an answer)");
 
     // ---- L4 connection ----
     static { section = "L4 connection"; }

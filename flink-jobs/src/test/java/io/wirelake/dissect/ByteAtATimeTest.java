@@ -8,6 +8,7 @@ import io.wirelake.dissect.protocol.DissectionContext;
 import io.wirelake.dissect.protocol.ProtocolDetector;
 import io.wirelake.dissect.protocol.ProtocolRegistry;
 import io.wirelake.dissect.protocol.StreamDissector;
+import io.wirelake.dissect.protocol.diameter.DiameterDetector;
 import io.wirelake.dissect.protocol.dns.DnsDetector;
 import io.wirelake.dissect.protocol.dns.DnsTcpDetector;
 import io.wirelake.dissect.protocol.http1.Http1Detector;
@@ -49,6 +50,8 @@ class ByteAtATimeTest
             "arkime/tls-split-client-hello.pcap",
             "arkime/openssl-tls1_2.pcap",
             "zeek/tls/ecdhe.pcap",
+            "arkime/diameter_synthetic.pcap",
+            "ndpi/diameter.pcap",
     })
     void corpusCaptureByteByByte(String name)
     {
@@ -73,7 +76,8 @@ class ByteAtATimeTest
     private static ProtocolRegistry byteAtATime()
     {
         return new ProtocolRegistry(List.of(new Trickle(new Http1Detector()), new DnsDetector(), new Trickle(new DnsTcpDetector()),
-                new Trickle(new RedisDetector()), new Trickle(new TlsDetector())));
+                new Trickle(new RedisDetector()), new Trickle(new TlsDetector()),
+                new Trickle(new DiameterDetector())));
     }
 
     /** A detector whose stream dissector receives every chunk one byte at a time. */

@@ -1,5 +1,6 @@
 package io.wirelake.dissect.protocol;
 
+import io.wirelake.dissect.protocol.diameter.DiameterDetector;
 import io.wirelake.dissect.protocol.dns.DnsDetector;
 import io.wirelake.dissect.protocol.dns.DnsTcpDetector;
 import io.wirelake.dissect.protocol.http1.Http1Detector;
@@ -31,7 +32,7 @@ public final class ProtocolRegistry
 
     public static ProtocolRegistry standard()
     {
-        return new ProtocolRegistry(List.of(new Http1Detector(), new DnsDetector(), new DnsTcpDetector(), new RedisDetector(), new TlsDetector(), new RadiusDetector()));
+        return new ProtocolRegistry(List.of(new Http1Detector(), new DnsDetector(), new DnsTcpDetector(), new RedisDetector(), new TlsDetector(), new RadiusDetector(), new DiameterDetector()));
     }
 
     /** The detectors for a transport, those hinting the port first. */

@@ -1,0 +1,157 @@
+package io.wirelake.dissect.protocol.diameter;
+
+import io.wirelake.columns.Columns;
+import io.wirelake.columns.Table;
+import io.wirelake.columns.TableSchema;
+import io.wirelake.dissect.protocol.DissectionContext;
+import io.wirelake.dissect.protocol.Protocol;
+import io.wirelake.dissect.protocol.StreamDissector;
+import io.wirelake.dissect.rows.Rows;
+import org.apache.avro.generic.GenericData;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Diameter over TCP: messages framed by the length in their header (RFC 6733 section 3), requests
+ * paired with answers by hop-by-hop identifier. Either peer may send requests (a server sends
+ * Device-Watchdog too), so requests and answers are recognised by the R flag, not by direction.
+ */
+final class DiameterDissector
+        implements StreamDissector
+{
+    static final Protocol DIAMETER = new Protocol("Diameter", Columns.DIAMETER);
+    static final int MAX_MESSAGE = 1 << 20;
+    static final int MAX_PENDING = 1024;
+
+    private record Pending(DiameterMessage request, long timestampMicros) {}
+
+    private final DissectionContext context;
+    private final TableSchema calls = TableSchema.of(Table.API_CALLS);
+    private final Framing fromClient = new Framing();
+    private final Framing fromServer = new Framing();
+    private final Map<Long, Pending> pending = new LinkedHashMap<>();
+
+    DiameterDissector(DissectionContext context)
+    {
+        this.context = context;
+    }
+
+    @Override
+    public void data(boolean client, byte[] data, int offset, int length, long timestampMicros)
+    {
+        (client ? fromClient : fromServer).data(data, offset, length, timestampMicros);
+    }
+
+    @Override
+    public void gap(boolean client, long bytes, long timestampMicros)
+    {
+        Framing framing = client ? fromClient : fromServer;
+        if (!framing.broken) {
+            context.anomaly("diameter.gap");
+        }
+        framing.broken = true;
+    }
+
+    @Override
+    public void end(long timestampMicros)
+    {
+        for (Pending request : pending.values()) {
+            emit(request.request(), request.timestampMicros(), null, 0);
+        }
+        pending.clear();
+    }
+
+    private void message(DiameterMessage message, long timestampMicros)
+    {
+        if (message.request()) {
+            Pending previous = pending.put(message.hopByHop(), new Pending(message, timestampMicros));
+            if (previous != null) {
+                emit(previous.request(), previous.timestampMicros(), null, 0);
+            }
+            if (pending.size() > MAX_PENDING) {
+                Long oldest = pending.keySet().iterator().next();
+                Pending dropped = pending.remove(oldest);
+                emit(dropped.request(), dropped.timestampMicros(), null, 0);
+            }
+            return;
+        }
+        Pending request = pending.remove(message.hopByHop());
+        emit(request == null ? null : request.request(), request == null ? 0 : request.timestampMicros(), message, timestampMicros);
+    }
+
+    private void emit(DiameterMessage request, long requestTime, DiameterMessage answer, long answerTime)
+    {
+        GenericData.Record row = context.newCall(DIAMETER, request != null ? requestTime : answerTime);
+        Rows rows = Rows.of(calls, row);
+        DiameterMessage preferred = request != null ? request : answer;
+        String command = DiameterMessage.commandName(preferred.commandCode());
+        rows.set(Columns.DIAMETER_METHOD, command);
+        List<String> summary = new ArrayList<>();
+        summary.add(command + (request != null ? "-Request" : "") + (request != null && answer != null ? "/" : "") + (answer != null ? "Answer" : ""));
+        summary.add("app=" + DiameterMessage.applicationName(preferred.applicationId()));
+        if (answer != null) {
+            summary.add("result=" + answer.resultCode());
+            rows.set(Columns.DIAMETER_RESULT_CODE, answer.resultCode());
+        }
+        if (!preferred.originHost().isEmpty()) {
+            summary.add("origin=" + preferred.originHost());
+        }
+        if (!preferred.sessionId().isEmpty()) {
+            summary.add("session=" + preferred.sessionId());
+        }
+        rows.set(Columns.DIAMETER_SUMMARY, String.join(" ", summary));
+        rows.set(Columns.DIAMETER_REQUEST, request != null);
+        rows.set(Columns.DIAMETER_RESPONSE, answer != null);
+        long requestLength = request != null ? request.length() : 0;
+        long answerLength = answer != null ? answer.length() : 0;
+        rows.set(Columns.DIAMETER_REQUEST_LENGTH, requestLength);
+        rows.set(Columns.DIAMETER_RESPONSE_LENGTH, answerLength);
+        rows.set(Columns.DIAMETER_TOTAL_SIZE, requestLength + answerLength);
+        if (request != null && answer != null) {
+            rows.set(Columns.ELAPSED_TIME, Math.max(0, answerTime - requestTime));
+        }
+        context.emit(row);
+    }
+
+    /** Length-prefixed framing for one direction. */
+    private final class Framing
+    {
+        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        boolean broken;
+
+        void data(byte[] data, int offset, int length, long timestampMicros)
+        {
+            if (broken) {
+                return;
+            }
+            buffer.write(data, offset, length);
+            byte[] bytes = buffer.toByteArray();
+            int at = 0;
+            while (bytes.length - at >= 4) {
+                int messageLength = DiameterMessage.u24(bytes, at + 1);
+                if (bytes[at] != 1 || messageLength < DiameterMessage.HEADER || messageLength > MAX_MESSAGE) {
+                    context.anomaly("diameter.bad_header");
+                    broken = true;
+                    return;
+                }
+                if (bytes.length - at < messageLength) {
+                    break;
+                }
+                DiameterMessage message = DiameterMessage.parse(bytes, at, messageLength);
+                if (message == null) {
+                    context.anomaly("diameter.malformed");
+                }
+                else {
+                    message(message, timestampMicros);
+                }
+                at += messageLength;
+            }
+            buffer.reset();
+            buffer.write(bytes, at, bytes.length - at);
+        }
+    }
+}
