@@ -20,18 +20,21 @@ public final class LoopbackCapture
 {
     private final Process tcpdump;
     private final Path file;
+    private final BufferedReader errors;
+    private long dropped = -1;
 
-    private LoopbackCapture(Process tcpdump, Path file)
+    private LoopbackCapture(Process tcpdump, Path file, BufferedReader errors)
     {
         this.tcpdump = tcpdump;
         this.file = file;
+        this.errors = errors;
     }
 
     public static LoopbackCapture start(Path file, String filter)
             throws IOException, InterruptedException
     {
         assumeTrue("root".equals(System.getProperty("user.name")), "loopback capture needs root (CI runs as root)");
-        Process process = new ProcessBuilder("tcpdump", "-i", "lo", "-n", "-U", "--immediate-mode", "-s", "0", "-w", file.toString(), filter).start();
+        Process process = new ProcessBuilder("tcpdump", "-i", "lo", "-n", "-U", "--immediate-mode", "-B", "32768", "-s", "0", "-w", file.toString(), filter).start();
         BufferedReader errors = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
         CompletableFuture<String> listening = CompletableFuture.supplyAsync(() -> {
             try {
@@ -56,7 +59,7 @@ public final class LoopbackCapture
             process.destroyForcibly();
             throw new IOException("tcpdump did not start", e);
         }
-        return new LoopbackCapture(process, file);
+        return new LoopbackCapture(process, file, errors);
     }
 
     /** Stops the capture (SIGTERM lets tcpdump flush) and returns the file. */
@@ -66,7 +69,26 @@ public final class LoopbackCapture
         Thread.sleep(300);
         tcpdump.destroy();
         tcpdump.waitFor(10, TimeUnit.SECONDS);
+        // tcpdump's closing statistics: "N packets dropped by kernel".
+        try {
+            String line;
+            while ((line = errors.readLine()) != null) {
+                java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("^(\\d+) packets? dropped by kernel").matcher(line);
+                if (matcher.find()) {
+                    dropped = Long.parseLong(matcher.group(1));
+                }
+            }
+        }
+        catch (IOException e) {
+            dropped = -1;
+        }
         return file;
+    }
+
+    /** Packets the kernel dropped before tcpdump read them (-1 if tcpdump did not say). */
+    public long dropped()
+    {
+        return dropped;
     }
 
     @Override

@@ -58,6 +58,8 @@ final class RespParser
     private long bulkSize;
     private final StringBuilder bulk = new StringBuilder();
     private int bulkEndSeen;
+    /** After a gap the next bytes may start a value: the resync looks at them before any newline. */
+    private boolean resyncAtStart;
 
     RespParser(boolean client, Consumer<RespValue> onValue, Consumer<String> onAnomaly)
     {
@@ -87,6 +89,7 @@ final class RespParser
         line.setLength(0);
         lineBytes = 0;
         state = State.RESYNC;
+        resyncAtStart = true;
         onAnomaly.accept("redis.gap");
     }
 
@@ -215,15 +218,28 @@ final class RespParser
     private int resync(byte[] data, int at, int end)
     {
         // Skip to the start of a line that begins a value: '*' for commands, a type byte for replies.
+        if (resyncAtStart) {
+            resyncAtStart = false;
+            if (startsValue(data[at])) {
+                state = State.LINE;
+                onAnomaly.accept("redis.resynchronised");
+                return at;
+            }
+        }
         while (at < end) {
             byte value = data[at++];
-            if (value == '\n' && at < end && (data[at] == '*' || (!client && "+-:$_#,(!=%~>".indexOf(data[at]) >= 0))) {
+            if (value == '\n' && at < end && startsValue(data[at])) {
                 state = State.LINE;
                 onAnomaly.accept("redis.resynchronised");
                 return at;
             }
         }
         return at;
+    }
+
+    private boolean startsValue(byte value)
+    {
+        return value == '*' || (!client && "+-:$_#,(!=%~>".indexOf(value) >= 0);
     }
 
     private void value(RespValue value)
