@@ -4,6 +4,7 @@ import io.wirelake.columns.Columns;
 import io.wirelake.columns.Table;
 import io.wirelake.columns.TableSchema;
 import io.wirelake.dissect.protocol.DissectionContext;
+import io.wirelake.dissect.protocol.PendingRequests;
 import io.wirelake.dissect.protocol.Protocol;
 import io.wirelake.dissect.protocol.StreamDissector;
 import io.wirelake.dissect.rows.Rows;
@@ -11,9 +12,7 @@ import org.apache.avro.generic.GenericData;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Diameter over TCP: messages framed by the length in their header (RFC 6733 section 3), requests
@@ -33,7 +32,8 @@ final class DiameterDissector
     private final TableSchema calls = TableSchema.of(Table.API_CALLS);
     private final Framing fromClient = new Framing();
     private final Framing fromServer = new Framing();
-    private final Map<Long, Pending> pending = new LinkedHashMap<>();
+    private final PendingRequests<Long, Pending> pending = new PendingRequests<>(MAX_PENDING,
+            request -> emit(request.request(), request.timestampMicros(), null, 0));
 
     DiameterDissector(DissectionContext context)
     {
@@ -59,27 +59,16 @@ final class DiameterDissector
     @Override
     public void end(long timestampMicros)
     {
-        for (Pending request : pending.values()) {
-            emit(request.request(), request.timestampMicros(), null, 0);
-        }
-        pending.clear();
+        pending.flush();
     }
 
     private void message(DiameterMessage message, long timestampMicros)
     {
         if (message.request()) {
-            Pending previous = pending.put(message.hopByHop(), new Pending(message, timestampMicros));
-            if (previous != null) {
-                emit(previous.request(), previous.timestampMicros(), null, 0);
-            }
-            if (pending.size() > MAX_PENDING) {
-                Long oldest = pending.keySet().iterator().next();
-                Pending dropped = pending.remove(oldest);
-                emit(dropped.request(), dropped.timestampMicros(), null, 0);
-            }
+            pending.add(message.hopByHop(), new Pending(message, timestampMicros));
             return;
         }
-        Pending request = pending.remove(message.hopByHop());
+        Pending request = pending.take(message.hopByHop());
         emit(request == null ? null : request.request(), request == null ? 0 : request.timestampMicros(), message, timestampMicros);
     }
 

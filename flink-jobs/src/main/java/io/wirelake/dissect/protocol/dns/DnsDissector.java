@@ -5,13 +5,12 @@ import io.wirelake.columns.Table;
 import io.wirelake.columns.TableSchema;
 import io.wirelake.dissect.protocol.DatagramDissector;
 import io.wirelake.dissect.protocol.DissectionContext;
+import io.wirelake.dissect.protocol.PendingRequests;
 import io.wirelake.dissect.protocol.Protocol;
 import io.wirelake.dissect.rows.Rows;
 import org.apache.avro.generic.GenericData;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Pairs DNS queries with responses by message id within a flow (the flow already fixes the
@@ -28,7 +27,8 @@ final class DnsDissector
 
     private final DissectionContext context;
     private final TableSchema calls = TableSchema.of(Table.API_CALLS);
-    private final Map<Integer, Pending> pending = new LinkedHashMap<>();
+    private final PendingRequests<Integer, Pending> pending = new PendingRequests<>(MAX_PENDING_QUERIES,
+            query -> emit(query.query(), query.timestampMicros(), null, 0));
 
     DnsDissector(DissectionContext context)
     {
@@ -55,19 +55,10 @@ final class DnsDissector
             context.anomaly("dns.malformed_message");
         }
         if (!message.response()) {
-            Pending previous = pending.put(message.id(), new Pending(message, timestampMicros));
-            if (previous != null) {
-                // The same id again before an answer: a retry. The earlier query went unanswered.
-                emit(previous.query(), previous.timestampMicros(), null, 0);
-            }
-            if (pending.size() > MAX_PENDING_QUERIES) {
-                Integer oldest = pending.keySet().iterator().next();
-                Pending dropped = pending.remove(oldest);
-                emit(dropped.query(), dropped.timestampMicros(), null, 0);
-            }
+            pending.add(message.id(), new Pending(message, timestampMicros));
             return;
         }
-        Pending query = pending.remove(message.id());
+        Pending query = pending.take(message.id());
         if (query != null) {
             emit(query.query(), query.timestampMicros(), message, timestampMicros);
         }
@@ -79,10 +70,7 @@ final class DnsDissector
     @Override
     public void end(long timestampMicros)
     {
-        for (Pending query : pending.values()) {
-            emit(query.query(), query.timestampMicros(), null, 0);
-        }
-        pending.clear();
+        pending.flush();
     }
 
     private void emit(DnsMessage query, long queryTime, DnsMessage response, long responseTime)

@@ -5,12 +5,11 @@ import io.wirelake.columns.Table;
 import io.wirelake.columns.TableSchema;
 import io.wirelake.dissect.protocol.DatagramDissector;
 import io.wirelake.dissect.protocol.DissectionContext;
+import io.wirelake.dissect.protocol.PendingRequests;
 import io.wirelake.dissect.protocol.Protocol;
 import io.wirelake.dissect.rows.Rows;
 import org.apache.avro.generic.GenericData;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * RADIUS requests paired with responses by identifier within the flow; unanswered requests and
@@ -26,7 +25,8 @@ final class RadiusDissector
 
     private final DissectionContext context;
     private final TableSchema calls = TableSchema.of(Table.API_CALLS);
-    private final Map<Integer, Pending> pending = new LinkedHashMap<>();
+    private final PendingRequests<Integer, Pending> pending = new PendingRequests<>(MAX_PENDING,
+            request -> emit(request.request(), request.timestampMicros(), null, 0));
 
     RadiusDissector(DissectionContext context)
     {
@@ -42,28 +42,17 @@ final class RadiusDissector
             return;
         }
         if (message.isRequest()) {
-            Pending previous = pending.put(message.identifier(), new Pending(message, timestampMicros));
-            if (previous != null) {
-                emit(previous.request(), previous.timestampMicros(), null, 0);
-            }
-            if (pending.size() > MAX_PENDING) {
-                Integer oldest = pending.keySet().iterator().next();
-                Pending dropped = pending.remove(oldest);
-                emit(dropped.request(), dropped.timestampMicros(), null, 0);
-            }
+            pending.add(message.identifier(), new Pending(message, timestampMicros));
             return;
         }
-        Pending request = pending.remove(message.identifier());
+        Pending request = pending.take(message.identifier());
         emit(request == null ? null : request.request(), request == null ? 0 : request.timestampMicros(), message, timestampMicros);
     }
 
     @Override
     public void end(long timestampMicros)
     {
-        for (Pending request : pending.values()) {
-            emit(request.request(), request.timestampMicros(), null, 0);
-        }
-        pending.clear();
+        pending.flush();
     }
 
     private void emit(RadiusMessage request, long requestTime, RadiusMessage response, long responseTime)
