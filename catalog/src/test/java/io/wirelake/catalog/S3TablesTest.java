@@ -1,5 +1,7 @@
 package io.wirelake.catalog;
 
+import io.wirelake.store.testing.SharedS3Proxy;
+
 import io.wirelake.columns.Table;
 import io.wirelake.kfl.CompiledFilter;
 import io.wirelake.kfl.KflCompiler;

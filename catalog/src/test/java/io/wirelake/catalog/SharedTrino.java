@@ -1,5 +1,7 @@
 package io.wirelake.catalog;
 
+import io.wirelake.store.testing.SharedS3Proxy;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
