@@ -1,0 +1,239 @@
+package io.wirelake.collector;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.wirelake.store.ObjectStore;
+import org.pcap4j.core.BpfProgram;
+import org.pcap4j.core.NotOpenException;
+import org.pcap4j.core.PcapHandle;
+import org.pcap4j.core.PcapNativeException;
+import org.pcap4j.core.PcapNetworkInterface;
+import org.pcap4j.core.PcapStat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeoutException;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The node agent: captures an interface through libpcap (pcap4j) into rotating segments in a
+ * local spool, uploads them, keeps the node within its FIFO budget, writes Kubernetes metadata,
+ * and serves Prometheus metrics. {@link #run()} blocks until {@link #stop()} (the SIGTERM hook):
+ * the open segment is then finished and the spool drained for up to {@code drainTimeout}.
+ */
+public final class Collector
+{
+    private static final Logger log = LoggerFactory.getLogger(Collector.class);
+
+    /**
+     * @param storageBytes the node's FIFO budget in the store (0 = unlimited)
+     * @param metricsPort -1 for no metrics server, 0 for any free port
+     */
+    public record Options(String node, String interfaceName, Optional<String> filter, int snapLength, Rotation rotation, Path spool,
+                          long storageBytes, String metricsAddress, int metricsPort, boolean kubernetesNodeScope, Duration drainTimeout)
+    {
+        public Options
+        {
+            requireNonNull(node, "node is null");
+            requireNonNull(interfaceName, "interfaceName is null");
+            requireNonNull(filter, "filter is null");
+            requireNonNull(rotation, "rotation is null");
+            requireNonNull(spool, "spool is null");
+            requireNonNull(drainTimeout, "drainTimeout is null");
+        }
+    }
+
+    private final Options options;
+    private final ObjectStore store;
+    private final Optional<KubernetesClient> kubernetes;
+    private final CollectorMetrics metrics = new CollectorMetrics();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CountDownLatch started = new CountDownLatch(1);
+    private volatile boolean stopping;
+    private volatile int metricsPort = -1;
+    private volatile String failure;
+    private PcapHandle handle;
+
+    public Collector(Options options, ObjectStore store, Optional<KubernetesClient> kubernetes)
+    {
+        this.options = requireNonNull(options, "options is null");
+        this.store = requireNonNull(store, "store is null");
+        this.kubernetes = requireNonNull(kubernetes, "kubernetes is null");
+    }
+
+    /** Captures until stopped. Errors opening the interface or the filter are thrown, not logged. */
+    public void run()
+            throws IOException, InterruptedException
+    {
+        Libpcap.configure();
+        Spool spool = new Spool(options.spool(), options.node());
+        spool.recover();
+        Uploader uploader = new Uploader(spool, store, options.storageBytes(), metrics);
+        uploader.start();
+        MetadataWriter metadata = new MetadataWriter(spool, options.rotation(), Collector::nowMicros, file -> {
+            metrics.segmentsFinished.inc();
+            uploader.wake();
+        }, metrics);
+        KubernetesWatcher watcher = null;
+        try {
+            if (options.metricsPort() >= 0) {
+                metricsPort = metrics.serve(options.metricsAddress(), options.metricsPort());
+                log.info("metrics on http://{}:{}/metrics", options.metricsAddress(), metricsPort);
+            }
+            if (kubernetes.isPresent()) {
+                watcher = new KubernetesWatcher(kubernetes.get(), metadata, Collector::nowMicros);
+                watcher.start(options.node(), options.kubernetesNodeScope());
+            }
+            handle = open();
+            SegmentWriter segments = new SegmentWriter(spool, handle.getDlt().value(), options.snapLength(), options.rotation(), 0, file -> {
+                metrics.segmentsFinished.inc();
+                uploader.wake();
+            });
+            log.info("capturing {} as node {} into {} (rotate every {} s or {} bytes)", options.interfaceName(), options.node(), store.location(),
+                    options.rotation().seconds(), options.rotation().bytes());
+            started.countDown();
+            capture(segments, metadata);
+            segments.close();
+        }
+        catch (PcapNativeException | NotOpenException e) {
+            failure = e.getMessage();
+            throw new IOException("cannot capture on " + options.interfaceName() + ": " + e.getMessage(), e);
+        }
+        finally {
+            started.countDown();
+            if (watcher != null) {
+                watcher.close();
+            }
+            metadata.close();
+            if (handle != null) {
+                handle.close();
+            }
+            boolean drained = uploader.drain(options.drainTimeout());
+            if (drained) {
+                log.info("stopped; every segment is uploaded");
+            }
+            else {
+                log.warn("stopped with segments still in the spool {} ({}); the next start uploads them", options.spool(), uploader.lastError());
+            }
+            metrics.close();
+            stopped.countDown();
+        }
+    }
+
+    /** Ends the capture; {@link #run()} then finishes the segment and drains the spool. */
+    public void stop()
+    {
+        stopping = true;
+        PcapHandle current = handle;
+        if (current != null) {
+            try {
+                current.breakLoop();
+            }
+            catch (NotOpenException e) {
+                // already closed
+            }
+        }
+    }
+
+    /** Waits for {@link #run()} to end after {@link #stop()}. */
+    public boolean awaitStopped(Duration timeout)
+            throws InterruptedException
+    {
+        return stopped.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Waits until the capture is open (or failed to open). */
+    public boolean awaitStarted(Duration timeout)
+            throws InterruptedException
+    {
+        return started.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS) && failure == null;
+    }
+
+    public int metricsPort()
+    {
+        return metricsPort;
+    }
+
+    private PcapHandle open()
+            throws PcapNativeException, NotOpenException
+    {
+        PcapHandle opened = new PcapHandle.Builder(options.interfaceName())
+                .snaplen(options.snapLength())
+                .promiscuousMode(PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
+                .timeoutMillis(100)
+                .bufferSize(32 << 20)
+                .immediateMode(true)
+                .timestampPrecision(PcapHandle.TimestampPrecision.MICRO)
+                .build();
+        if (options.filter().isPresent()) {
+            try {
+                opened.setFilter(options.filter().get(), BpfProgram.BpfCompileMode.OPTIMIZE);
+            }
+            catch (PcapNativeException e) {
+                opened.close();
+                throw new PcapNativeException("invalid capture filter '" + options.filter().get() + "': " + e.getMessage());
+            }
+        }
+        return opened;
+    }
+
+    private void capture(SegmentWriter segments, MetadataWriter metadata)
+            throws IOException, NotOpenException
+    {
+        long lastStats = System.nanoTime();
+        while (!stopping) {
+            byte[] packet;
+            try {
+                packet = handle.getNextRawPacketEx();
+            }
+            catch (TimeoutException e) {
+                packet = null;
+            }
+            catch (EOFException e) {
+                break;
+            }
+            catch (PcapNativeException e) {
+                if (stopping) {
+                    break;
+                }
+                throw new IOException("capture on " + options.interfaceName() + " failed: " + e.getMessage(), e);
+            }
+            if (packet != null) {
+                Timestamp timestamp = handle.getTimestamp();
+                long micros = Math.floorDiv(timestamp.getTime(), 1000L) * 1_000_000L + timestamp.getNanos() / 1000;
+                Integer original = handle.getOriginalLength();
+                segments.write(micros, packet, 0, packet.length, original != null ? original : packet.length);
+                metrics.packetsCaptured.inc();
+                metrics.bytesCaptured.inc(packet.length);
+            }
+            else {
+                segments.tick();
+            }
+            metadata.tick();
+            if (System.nanoTime() - lastStats > 1_000_000_000L) {
+                lastStats = System.nanoTime();
+                try {
+                    PcapStat stats = handle.getStats();
+                    metrics.packetsDropped.set(stats.getNumPacketsDropped());
+                    metrics.packetsDroppedByInterface.set(stats.getNumPacketsDroppedByIf());
+                }
+                catch (PcapNativeException e) {
+                    // statistics are best effort
+                }
+            }
+        }
+    }
+
+    static long nowMicros()
+    {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+    }
+}

@@ -1,0 +1,26 @@
+package io.wirelake.collector;
+
+/**
+ * When a segment ends: after {@code seconds} of capture time or {@code bytes} of file, whichever
+ * comes first. Time is the packets' own (so an import of old captures rotates like the live
+ * capture did), and a quiet interface still rotates on the wall clock (see {@link SegmentWriter#tick}).
+ */
+public record Rotation(long seconds, long bytes)
+{
+    public static final Rotation DEFAULT = new Rotation(60, 64L << 20);
+
+    public Rotation
+    {
+        if (seconds <= 0) {
+            throw new IllegalArgumentException("--rotate-seconds must be positive: " + seconds);
+        }
+        if (bytes < 4096) {
+            throw new IllegalArgumentException("--rotate-bytes must be at least 4096: " + bytes);
+        }
+    }
+
+    long micros()
+    {
+        return seconds * 1_000_000L;
+    }
+}
