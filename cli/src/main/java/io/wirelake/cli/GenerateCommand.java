@@ -39,6 +39,9 @@ final class GenerateCommand
     @Option(names = "--dns-failure-rate", defaultValue = "0.02", description = "Fraction of lookups answered NXDOMAIN (default: ${DEFAULT-VALUE}).")
     double dnsFailureRate;
 
+    @Option(names = "--cross-node-copies", description = "Also write traffic between pods on two nodes into the other node's capture, as collectors on both nodes see it.")
+    boolean crossNodeCopies;
+
     @Option(names = "--concurrency", defaultValue = "64", description = "Connections open at once (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
@@ -49,7 +52,7 @@ final class GenerateCommand
     public Integer call()
             throws Exception
     {
-        GeneratorOptions options = new GeneratorOptions(Sizes.parse(size), seed, errorRate, slowRate, slowMillis, dnsFailureRate, concurrency, start);
+        GeneratorOptions options = new GeneratorOptions(Sizes.parse(size), seed, errorRate, slowRate, slowMillis, dnsFailureRate, concurrency, start, crossNodeCopies);
         run(options, output, System.out, System.err);
         return 0;
     }

@@ -31,4 +31,43 @@ final class LocalTrinoSession
         }
         return connection;
     }
+
+    /** The schema of a store's partitioned tables. */
+    static String schemaForStore(io.wirelake.store.ObjectStore store)
+    {
+        String location = store.location();
+        return "lake_" + Long.toHexString(location.hashCode() & 0xFFFFFFFFL) + "_" + Integer.toHexString(location.length());
+    }
+
+    /**
+     * Connects with a store's tables created and one snapshot's partition registered (once: a
+     * registered partition is left as it is, its files are read afresh by every query).
+     */
+    static Connection connect(io.wirelake.store.ObjectStore store, String snapshotId)
+            throws Exception
+    {
+        Connection connection = connect(null);
+        String schema = schemaForStore(store);
+        String tables = store instanceof io.wirelake.store.LocalObjectStore local
+                ? "local://" + local.root().resolve("tables")
+                : store.uri("tables");
+        try (Statement statement = connection.createStatement()) {
+            for (String ddl : TrinoTables.createPartitioned(schema, tables)) {
+                statement.execute(ddl);
+            }
+            boolean registered;
+            try (java.sql.ResultSet partitions = statement.executeQuery("SELECT count(*) FROM " + TrinoTables.CATALOG + "." + schema
+                    + ".\"api_calls$partitions\" WHERE snapshot_id = '" + snapshotId.replace("'", "''") + "'")) {
+                partitions.next();
+                registered = partitions.getLong(1) > 0;
+            }
+            if (!registered) {
+                for (String call : TrinoTables.registerPartition(schema, snapshotId)) {
+                    statement.execute(call);
+                }
+            }
+        }
+        connection.setSchema(schema);
+        return connection;
+    }
 }

@@ -39,8 +39,14 @@ final class QueryCommand
             Table.FLOWS, List.of("timestamp", "protocol", "src_ip", "src_port", "dst_ip", "dst_port", "conn_state", "conn_local_pkts", "conn_remote_pkts",
                     "conn_l7_detected"));
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "A dissect output directory (with api_calls/ and flows/).")
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "A dissect output directory (with api_calls/ and flows/).")
     Path data;
+
+    @Option(names = "--snapshot", paramLabel = "NAME", description = "A dissected snapshot of the store (Trino only).")
+    String snapshot;
 
     @Option(names = "--kfl", defaultValue = "", paramLabel = "EXPR", description = "The KFL2 filter (default: everything).")
     String kfl;
@@ -64,7 +70,15 @@ final class QueryCommand
     public Integer call()
             throws Exception
     {
-        if (!Files.isDirectory(data.resolve("api_calls")) && !Files.isDirectory(data.resolve("flows"))) {
+        if ((data == null) == (snapshot == null)) {
+            throw new IllegalArgumentException("give one of --data DIR or --snapshot NAME");
+        }
+        if (snapshot != null) {
+            if (!engine.equalsIgnoreCase("trino")) {
+                throw new IllegalArgumentException("--snapshot queries run on Trino; --engine local reads a --data directory");
+            }
+        }
+        else if (!Files.isDirectory(data.resolve("api_calls")) && !Files.isDirectory(data.resolve("flows"))) {
             throw new IllegalArgumentException(data + " is not a dissect output (no api_calls/ or flows/ in it)");
         }
         Optional<Table> requested = Optional.ofNullable(table).map(QueryCommand::table);
@@ -94,10 +108,29 @@ final class QueryCommand
     private long trino(CompiledFilter filter, List<String> shown, ResultPrinter printer)
             throws Exception
     {
-        try (Connection connection = LocalTrinoSession.connect(data); Statement statement = connection.createStatement()) {
+        if (snapshot != null) {
+            try (io.wirelake.store.ObjectStore store = Wirelake.openStore(spec)) {
+                io.wirelake.catalog.snapshot.SnapshotStatus status = new io.wirelake.catalog.snapshot.Snapshots(store).status(snapshot);
+                if (!status.state().equals(io.wirelake.catalog.snapshot.SnapshotStatus.DISSECTED)) {
+                    throw new IllegalArgumentException("snapshot " + snapshot + " is " + status.state() + ", not dissected: run 'wirelake snapshot dissect " + snapshot + "' first");
+                }
+                try (Connection connection = LocalTrinoSession.connect(store, snapshot)) {
+                    return run(connection, TrinoTables.qualified(connection.getSchema(), filter.table()),
+                            "\"snapshot_id\" = " + SqlText.string(snapshot) + " AND (" + filter.predicate() + ")", shown, printer);
+                }
+            }
+        }
+        try (Connection connection = LocalTrinoSession.connect(data)) {
+            return run(connection, TrinoTables.qualified(TrinoTables.schemaForDirectory(data), filter.table()), filter.predicate(), shown, printer);
+        }
+    }
+
+    private long run(Connection connection, String table, String predicate, List<String> shown, ResultPrinter printer)
+            throws Exception
+    {
+        try (Statement statement = connection.createStatement()) {
             String select = shown.stream().map(SqlText::identifier).reduce((left, right) -> left + ", " + right).orElseThrow();
-            String sql = "SELECT " + select + " FROM " + TrinoTables.qualified(TrinoTables.schemaForDirectory(data), filter.table()) + " WHERE "
-                    + filter.predicate() + " ORDER BY \"timestamp\", \"id\" LIMIT " + limit;
+            String sql = "SELECT " + select + " FROM " + table + " WHERE " + predicate + " ORDER BY \"timestamp\", \"id\" LIMIT " + limit;
             long count = 0;
             try (ResultSet results = statement.executeQuery(sql)) {
                 while (results.next()) {

@@ -41,6 +41,18 @@ final class Terminal
         err.flush();
     }
 
+    /** A transient status line (the step now under way), replaced by the next. */
+    void status(String text)
+    {
+        if (!interactive) {
+            return;
+        }
+        String line = text.length() > 120 ? text.substring(0, 117) + "..." : text;
+        err.print("\r" + line + " ".repeat(Math.max(0, lastLength - line.length())));
+        lastLength = line.length();
+        err.flush();
+    }
+
     void done()
     {
         if (interactive && lastLength > 0) {

@@ -19,6 +19,11 @@ import java.io.PrintWriter;
                 QueryCommand.class,
                 SqlCommand.class,
                 TrinoCommand.class,
+                ImportCommand.class,
+                CollectorCommand.class,
+                BoundariesCommand.class,
+                SnapshotCommand.class,
+                ResolveCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Wirelake
@@ -26,6 +31,26 @@ public final class Wirelake
 {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Option(names = "--store", paramLabel = "DIR|s3://BUCKET/PREFIX", scope = CommandLine.ScopeType.INHERIT,
+            description = "The object store: a directory (default: $WIRELAKE_STORE, else ~/.wirelake/store) or s3://bucket/prefix "
+                    + "(endpoint, region and path style from WIRELAKE_S3_ENDPOINT, WIRELAKE_S3_REGION, WIRELAKE_S3_PATH_STYLE; credentials from the AWS chain).")
+    String store;
+
+    /** The store of a (sub)command line: {@code --store} may come before or after the command. */
+    static io.wirelake.store.ObjectStore openStore(CommandLine.Model.CommandSpec spec)
+    {
+        return openStore(((Wirelake) spec.root().userObject()).store);
+    }
+
+    /** The store the command line names, else the environment's, else the embedded default. */
+    static io.wirelake.store.ObjectStore openStore(String location)
+    {
+        java.util.Map<String, String> environment = System.getenv();
+        String chosen = location != null ? location
+                : environment.getOrDefault("WIRELAKE_STORE", environment.getOrDefault("WIRELAKE_HOME", System.getProperty("user.home") + "/.wirelake") + "/store");
+        return io.wirelake.store.ObjectStores.open(chosen, environment);
+    }
 
     @Override
     public void run()

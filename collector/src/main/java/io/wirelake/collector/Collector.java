@@ -8,6 +8,7 @@ import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
 import org.pcap4j.core.PcapNetworkInterface;
 import org.pcap4j.core.PcapStat;
+import io.wirelake.packets.capture.Libpcap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -93,6 +93,30 @@ public final class DemoCluster
                 Map.of(labelKey, labelValue, "pod-template-hash", name.substring(name.lastIndexOf('-', name.lastIndexOf('-') - 1) + 1, name.lastIndexOf('-'))));
     }
 
+    /**
+     * The cluster's Kubernetes metadata as a collector's watcher would have written it by the
+     * given time: every pod with its IP, node, labels and owner; a cluster IP per service; and
+     * each service's endpoints.
+     */
+    public static List<io.wirelake.store.meta.WorkloadEvent> workloadEvents(long micros)
+    {
+        List<io.wirelake.store.meta.WorkloadEvent> events = new java.util.ArrayList<>();
+        java.util.Map<String, String> clusterIps = new java.util.LinkedHashMap<>();
+        for (Pod pod : PODS) {
+            String owner = "ReplicaSet/" + pod.name().substring(0, pod.name().lastIndexOf('-'));
+            events.add(new io.wirelake.store.meta.WorkloadEvent(micros, "sync", io.wirelake.store.meta.WorkloadEvent.POD, pod.ip(), pod.namespace(), pod.name(),
+                    pod.node().name(), pod.labels(), Map.of("kubernetes.io/config.source", "api"), owner));
+            if (!pod.service().isEmpty()) {
+                clusterIps.putIfAbsent(pod.namespace() + "/" + pod.service(), "10.96.0." + (10 + clusterIps.size()));
+                events.add(new io.wirelake.store.meta.WorkloadEvent(micros, "sync", io.wirelake.store.meta.WorkloadEvent.ENDPOINT, pod.ip(), pod.namespace(),
+                        pod.service(), pod.node().name(), null, null, null));
+            }
+        }
+        clusterIps.forEach((service, ip) -> events.add(new io.wirelake.store.meta.WorkloadEvent(micros, "sync", io.wirelake.store.meta.WorkloadEvent.SERVICE, ip,
+                service.substring(0, service.indexOf('/')), service.substring(service.indexOf('/') + 1), "", null, null, null)));
+        return events;
+    }
+
     /** The CoreDNS pod a client asks (the one on its node, else the first). */
     public static Pod resolverFor(Pod client)
     {

@@ -26,8 +26,12 @@ import java.util.function.LongConsumer;
 public final class DemoTrafficGenerator
 {
     private static final int SNAP_LENGTH = 262_144;
+    private static final long CROSS_NODE_OFFSET_MICROS = 45;
+    /** The cluster's Kubernetes metadata, written beside the captures (JSON Lines of workload events). */
+    public static final String METADATA_FILE = "metadata.jsonl";
 
-    private record Pending(long timestampMicros, long order, List<Frame> frames, int index, DemoCluster.Node node)
+    /** The frames of one session as one node's capture sees them; only a primary's end starts a new session. */
+    private record Pending(long timestampMicros, long order, List<Frame> frames, int index, DemoCluster.Node node, boolean primary)
             implements Comparable<Pending>
     {
         @Override
@@ -83,8 +87,10 @@ public final class DemoTrafficGenerator
             }
             PriorityQueue<Pending> queue = new PriorityQueue<>();
             long start = options.start().getEpochSecond() * 1_000_000L;
+            // The watcher saw the cluster a minute before the traffic starts.
+            Files.write(directory.resolve(METADATA_FILE), io.wirelake.store.meta.WorkloadEvents.toJsonLines(DemoCluster.workloadEvents(start - 60_000_000L)));
             for (int session = 0; session < options.concurrency(); session++) {
-                queue.add(session(start + random.nextInt(200_000)));
+                queue.addAll(session(start + random.nextInt(200_000)));
             }
             boolean stopping = false;
             while (!queue.isEmpty()) {
@@ -98,12 +104,12 @@ public final class DemoTrafficGenerator
                 }
                 if (next.index() + 1 < next.frames().size()) {
                     Frame following = next.frames().get(next.index() + 1);
-                    queue.add(new Pending(following.timestampMicros(), next.order(), next.frames(), next.index() + 1, next.node()));
+                    queue.add(new Pending(following.timestampMicros(), next.order(), next.frames(), next.index() + 1, next.node(), next.primary()));
                 }
-                else {
+                else if (next.primary()) {
                     stopping |= byteCount >= options.targetBytes();
                     if (!stopping) {
-                        queue.add(session(frame.timestampMicros() + 1 + random.nextInt(20_000)));
+                        queue.addAll(session(frame.timestampMicros() + 1 + random.nextInt(20_000)));
                     }
                 }
             }
@@ -120,8 +126,11 @@ public final class DemoTrafficGenerator
                 slowResponses, dnsQueries, dnsNxdomain, gzipResponses, chunkedResponses);
     }
 
-    /** A DNS lookup and, when it succeeds, an HTTP connection with a few requests. */
-    private Pending session(long start)
+    /**
+     * A DNS lookup and, when it succeeds, an HTTP connection with a few requests: the client
+     * node's frames, and with cross-node copies the frames the resolver's and server's nodes see.
+     */
+    private List<Pending> session(long start)
     {
         DemoCluster.Edge edge = DemoCluster.EDGES.get(random.nextInt(DemoCluster.EDGES.size()));
         DemoCluster.Pod client = edge.client();
@@ -149,6 +158,7 @@ public final class DemoTrafficGenerator
             }
             now += 20;
         }
+        int lookupFrames = frames.size();
         if (!failedLookup) {
             now += 100;
             TcpConversation connection = new TcpConversation(packets, clientAddress, PacketFactory.address(server.ip()), ephemeralPort(client.ip()), server.port(),
@@ -174,7 +184,25 @@ public final class DemoTrafficGenerator
             }
             frames.addAll(connection.close());
         }
-        return new Pending(frames.get(0).timestampMicros(), order++, frames, 0, client.node());
+        List<Pending> pending = new ArrayList<>();
+        pending.add(new Pending(frames.get(0).timestampMicros(), order++, frames, 0, client.node(), true));
+        if (options.crossNodeCopies()) {
+            copy(frames.subList(0, lookupFrames), client, resolver, pending);
+            copy(frames.subList(lookupFrames, frames.size()), client, server, pending);
+        }
+        return pending;
+    }
+
+    private void copy(List<Frame> frames, DemoCluster.Pod client, DemoCluster.Pod server, List<Pending> pending)
+    {
+        if (frames.isEmpty() || client.node().equals(server.node())) {
+            return;
+        }
+        List<Frame> seen = new ArrayList<>(frames.size());
+        for (Frame frame : frames) {
+            seen.add(new Frame(frame.timestampMicros() + CROSS_NODE_OFFSET_MICROS, frame.bytes()));
+        }
+        pending.add(new Pending(seen.get(0).timestampMicros(), order++, seen, 0, server.node(), false));
     }
 
     private int ephemeralPort(String address)

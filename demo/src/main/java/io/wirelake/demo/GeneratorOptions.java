@@ -13,9 +13,11 @@ import static java.util.Objects.requireNonNull;
  * @param slowRate fraction of HTTP responses delayed by about {@code slowMillis}
  * @param dnsFailureRate fraction of lookups for a name that does not exist (NXDOMAIN)
  * @param concurrency connections open at once
+ * @param crossNodeCopies also write traffic between pods on two nodes into the other node's capture,
+ *        as collectors on both nodes see it (a few tens of microseconds later there)
  */
 public record GeneratorOptions(long targetBytes, long seed, double errorRate, double slowRate, long slowMillis, double dnsFailureRate,
-        int concurrency, Instant start)
+        int concurrency, Instant start, boolean crossNodeCopies)
 {
     public GeneratorOptions
     {
@@ -35,16 +37,21 @@ public record GeneratorOptions(long targetBytes, long seed, double errorRate, do
 
     public static GeneratorOptions defaults(long targetBytes)
     {
-        return new GeneratorOptions(targetBytes, 42, 0.03, 0.02, 2500, 0.02, 64, Instant.parse("2026-03-14T22:00:00Z"));
+        return new GeneratorOptions(targetBytes, 42, 0.03, 0.02, 2500, 0.02, 64, Instant.parse("2026-03-14T22:00:00Z"), false);
     }
 
     public GeneratorOptions withSeed(long seed)
     {
-        return new GeneratorOptions(targetBytes, seed, errorRate, slowRate, slowMillis, dnsFailureRate, concurrency, start);
+        return new GeneratorOptions(targetBytes, seed, errorRate, slowRate, slowMillis, dnsFailureRate, concurrency, start, crossNodeCopies);
     }
 
     public GeneratorOptions withRates(double errorRate, double slowRate, double dnsFailureRate)
     {
-        return new GeneratorOptions(targetBytes, seed, errorRate, slowRate, slowMillis, dnsFailureRate, concurrency, start);
+        return new GeneratorOptions(targetBytes, seed, errorRate, slowRate, slowMillis, dnsFailureRate, concurrency, start, crossNodeCopies);
+    }
+
+    public GeneratorOptions withCrossNodeCopies(boolean crossNodeCopies)
+    {
+        return new GeneratorOptions(targetBytes, seed, errorRate, slowRate, slowMillis, dnsFailureRate, concurrency, start, crossNodeCopies);
     }
 }

@@ -59,6 +59,8 @@ final class Flow
 
     // L7
     boolean detecting;
+    /** Another node's capture holds the copy of this flow that is kept (cross-node de-duplication). */
+    boolean duplicate;
     int detectionAttempts;
     List<Chunk> detectionChunks;
     StreamDissector streamDissector;

@@ -3,6 +3,7 @@ package io.wirelake.dissect.flow;
 import io.wirelake.columns.Columns;
 import io.wirelake.columns.Table;
 import io.wirelake.columns.TableSchema;
+import io.wirelake.dissect.enrich.Enrichment;
 import io.wirelake.dissect.protocol.Detection;
 import io.wirelake.dissect.protocol.DissectionContext;
 import io.wirelake.dissect.protocol.Protocol;
@@ -103,6 +104,7 @@ public final class FlowTracker
     private final TableSchema calls = TableSchema.of(Table.API_CALLS);
     private final TableSchema flows = TableSchema.of(Table.FLOWS);
     private final Map<String, Integer> captureSourceCodes = Map.of("unspecified", 0, "af_packet", 1, "ebpf", 2, "ebpf_tls", 3);
+    private Enrichment enrichment = Enrichment.none();
     private long nextFlowId;
     private long nextCallId;
     private long lastSweep;
@@ -114,6 +116,12 @@ public final class FlowTracker
         this.settings = requireNonNull(settings, "settings is null");
         this.sink = requireNonNull(sink, "sink is null");
         this.report = requireNonNull(report, "report is null");
+    }
+
+    /** Kubernetes context and cross-node de-duplication for this scan (none by default). */
+    public void enrich(Enrichment enrichment)
+    {
+        this.enrichment = requireNonNull(enrichment, "enrichment is null");
     }
 
     /** One decoded packet ({@link io.wirelake.packets.decode.DecodeStatus#DECODED} or OTHER_TRANSPORT). */
@@ -141,6 +149,10 @@ public final class FlowTracker
         boolean fromClient = flow.direction(packet.transport, packet.sourceHigh, packet.sourceLow, packet.sourcePort,
                 packet.destinationHigh, packet.destinationLow, packet.destinationPort) > 0;
         flow.lastSeen = Math.max(flow.lastSeen, now);
+        if (flow.duplicate) {
+            report.increment("dedup.packets_kept_by_other_node");
+            return;
+        }
         if (fromClient) {
             flow.clientPackets++;
             flow.clientBytes += packet.ipLength;
@@ -230,6 +242,10 @@ public final class FlowTracker
                 : new Flow(packet.transport, packet.ipVersion, packet.destinationHigh, packet.destinationLow, packet.destinationPort,
                         packet.sourceHigh, packet.sourceLow, packet.sourcePort, hash, id, groupId >= 0 ? groupId : id, packet.timestampMicros, midstream);
         flow.detecting = registry.anyFor(packet.transport);
+        if (!enrichment.keeps(flow.clientAddress(), flow.serverAddress(), packet.timestampMicros)) {
+            flow.duplicate = true;
+            report.increment("dedup.flows_kept_by_other_node");
+        }
         table.add(flow);
         report.increment("flows." + transportName(packet.transport));
         return flow;
@@ -444,6 +460,9 @@ public final class FlowTracker
 
     private void finish(Flow flow, long timestampMicros)
     {
+        if (flow.duplicate) {
+            return;
+        }
         if (flow.clientStream != null) {
             flow.clientStream.finish(timestampMicros);
             flow.serverStream.finish(timestampMicros);
@@ -612,9 +631,8 @@ public final class FlowTracker
         rows.set(Columns.CAPTURE_BACKEND, source.startsWith("ebpf") ? "ebpf" : source.equals("af_packet") ? "af_packet" : "");
         rows.set(Columns.CAPTURE_SOURCE_CODE, (long) captureSourceCodes.getOrDefault(source, 0));
         rows.set(Columns.CAPTURE, Map.of("source", source, "backend", source.startsWith("ebpf") ? "ebpf" : source.equals("af_packet") ? "af_packet" : ""));
-        // Without Kubernetes metadata (plain dissect) no peer resolves to a workload.
-        rows.set(Columns.LOCAL_RESOLUTION_STATUS, "no_node_mapping");
-        rows.set(Columns.REMOTE_RESOLUTION_STATUS, "no_node_mapping");
+        // Without Kubernetes metadata (plain dissect) no peer resolves: no_node_mapping.
+        enrichment.fill(rows, flow.clientAddress(), flow.serverAddress(), flow.firstSeen);
         String sourceName = resolutions.get(flow.clientAddress());
         String destinationName = resolutions.get(flow.serverAddress());
         List<String> names = new ArrayList<>(2);

@@ -43,12 +43,34 @@ public final class DissectionJob
      * @param output a directory URI ({@code file:///...} or {@code s3://...}) that gets api_calls/ and flows/
      * @param parallelism tasks; 0 means one per core, capped by the number of units
      */
-    public record Options(String output, int parallelism, FlowTracker.Settings settings)
+    public record Options(String output, int parallelism, FlowTracker.Settings settings, SnapshotContext snapshot)
     {
         public Options
         {
             requireNonNull(output, "output is null");
             requireNonNull(settings, "settings is null");
+            requireNonNull(snapshot, "snapshot is null");
+        }
+
+        public Options(String output, int parallelism, FlowTracker.Settings settings)
+        {
+            this(output, parallelism, settings, SnapshotContext.NONE);
+        }
+    }
+
+    /**
+     * What a snapshot adds to a dissection: its Kubernetes metadata segments (URIs), the nodes
+     * whose captures it holds (for cross-node de-duplication), and its time window.
+     */
+    public record SnapshotContext(List<String> metadata, List<String> nodes, long windowStart, long windowEnd)
+            implements java.io.Serializable
+    {
+        public static final SnapshotContext NONE = new SnapshotContext(List.of(), List.of(), Long.MIN_VALUE, Long.MAX_VALUE);
+
+        public SnapshotContext
+        {
+            metadata = List.copyOf(metadata);
+            nodes = List.copyOf(nodes);
         }
     }
 
@@ -76,7 +98,7 @@ public final class DissectionJob
                 .fromData(TypeInformation.of(ScanUnit.class), units.toArray(ScanUnit[]::new))
                 .name("scan units")
                 .rebalance()
-                .process(new ScanFunction(flowsTag, options.settings(), progressToken))
+                .process(new ScanFunction(flowsTag, options.settings(), options.snapshot(), progressToken))
                 .returns(new GenericRecordAvroTypeInfo(TableSchema.of(Table.API_CALLS).avroSchema()))
                 .name("scan and dissect")
                 .setParallelism(parallelism);

@@ -1,9 +1,13 @@
 package io.wirelake.dissect.job;
 
+import io.wirelake.dissect.enrich.Enrichment;
 import io.wirelake.dissect.flow.FlowTracker;
 import io.wirelake.dissect.protocol.ProtocolRegistry;
 import io.wirelake.dissect.scan.CaptureScanner;
 import io.wirelake.dissect.scan.ScanReport;
+import io.wirelake.store.meta.WorkloadEvent;
+import io.wirelake.store.meta.WorkloadEvents;
+import io.wirelake.store.meta.Workloads;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.accumulators.ListAccumulator;
 import org.apache.flink.api.common.accumulators.LongCounter;
@@ -14,7 +18,9 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
@@ -34,12 +40,15 @@ final class ScanFunction
     private final OutputTag<GenericRecord> flows;
     private final FlowTracker.Settings settings;
     private final String progressToken;
+    private final DissectionJob.SnapshotContext snapshot;
+    private transient Workloads workloads;
     private transient Map<String, LongCounter> counters;
     private transient ListAccumulator<String> damage;
     private transient ProtocolRegistry registry;
 
-    ScanFunction(OutputTag<GenericRecord> flows, FlowTracker.Settings settings, String progressToken)
+    ScanFunction(OutputTag<GenericRecord> flows, FlowTracker.Settings settings, DissectionJob.SnapshotContext snapshot, String progressToken)
     {
+        this.snapshot = requireNonNull(snapshot, "snapshot is null");
         this.flows = requireNonNull(flows, "flows is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.progressToken = requireNonNull(progressToken, "progressToken is null");
@@ -52,6 +61,23 @@ final class ScanFunction
         damage = new ListAccumulator<>();
         getRuntimeContext().addAccumulator(DAMAGE_ACCUMULATOR, damage);
         registry = ProtocolRegistry.standard();
+        workloads = loadMetadata();
+    }
+
+    /** The snapshot's Kubernetes metadata, every task reading all of it (it is small). */
+    private Workloads loadMetadata()
+    {
+        List<WorkloadEvent> events = new ArrayList<>();
+        for (String location : snapshot.metadata()) {
+            Path path = new Path(location);
+            try (InputStream input = path.getFileSystem().open(path)) {
+                events.addAll(WorkloadEvents.read(input, bad -> damage.add(location + ": " + bad)));
+            }
+            catch (java.io.IOException e) {
+                damage.add(location + ": metadata unreadable: " + e);
+            }
+        }
+        return new Workloads(events);
     }
 
     @Override
@@ -74,6 +100,8 @@ final class ScanFunction
                 context.output(flows, row);
             }
         }, report, Progress.bytes(progressToken));
+        scanner.window(snapshot.windowStart(), snapshot.windowEnd());
+        scanner.enrich(new Enrichment(workloads, new java.util.HashSet<>(snapshot.nodes()), unit.node));
         for (String location : unit.paths) {
             scanner.scan(new CaptureScanner.CaptureSource()
             {

@@ -1,5 +1,6 @@
 package io.wirelake.dissect.scan;
 
+import io.wirelake.dissect.enrich.Enrichment;
 import io.wirelake.dissect.flow.FlowTracker;
 import io.wirelake.dissect.protocol.ProtocolRegistry;
 import io.wirelake.packets.capture.CaptureFormatException;
@@ -56,12 +57,28 @@ public final class CaptureScanner
     private final PacketDecoder decoder = new PacketDecoder();
     private final DecodedPacket packet = new DecodedPacket();
     private final AtomicLong progressBytes;
+    private long windowStart = Long.MIN_VALUE;
+    private long windowEnd = Long.MAX_VALUE;
 
     public CaptureScanner(ProtocolRegistry registry, FlowTracker.Settings settings, FlowTracker.RowSink sink, ScanReport report, AtomicLong progressBytes)
     {
         this.report = requireNonNull(report, "report is null");
         this.tracker = new FlowTracker(registry, settings, sink, report);
         this.progressBytes = progressBytes != null ? progressBytes : new AtomicLong();
+    }
+
+    /** Only packets captured in [start, end] (UTC microseconds) are dissected; the rest are counted as outside the window. */
+    public CaptureScanner window(long start, long end)
+    {
+        this.windowStart = start;
+        this.windowEnd = end;
+        return this;
+    }
+
+    public CaptureScanner enrich(Enrichment enrichment)
+    {
+        tracker.enrich(enrichment);
+        return this;
     }
 
     public void scan(CaptureSource capture)
@@ -72,6 +89,11 @@ public final class CaptureScanner
             long packets = 0;
             long bytes = 0;
             while (reader.next()) {
+                long timestamp = reader.timestampMicros();
+                if (timestamp < windowStart || timestamp > windowEnd) {
+                    report.increment("skipped.outside_window");
+                    continue;
+                }
                 packets++;
                 bytes += reader.capturedLength();
                 DecodeStatus status = decoder.decode(reader.linkType(), reader.buffer(), reader.offset(), reader.capturedLength(),

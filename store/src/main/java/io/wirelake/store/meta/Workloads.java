@@ -75,19 +75,37 @@ public final class Workloads
                 owner.owner(), services));
     }
 
-    /** The events that name a pod or service (by name, or namespace/name), in time order. */
+    /**
+     * The events of a pod or service named {@code workload} ({@code name} or {@code namespace/name}),
+     * or of the pods a controller of that name owns (a Deployment's through its ReplicaSets), in time order.
+     */
     public List<WorkloadEvent> history(String workload)
     {
         List<WorkloadEvent> found = new ArrayList<>();
         for (List<WorkloadEvent> events : owners.values()) {
             for (WorkloadEvent event : events) {
-                if (workload.equals(event.name()) || workload.equals(event.namespace() + "/" + event.name())) {
+                if (names(event, workload)) {
                     found.add(event);
                 }
             }
         }
         found.sort(Comparator.comparingLong(WorkloadEvent::timeMicros).thenComparing(WorkloadEvent::ip));
         return found;
+    }
+
+    private static boolean names(WorkloadEvent event, String workload)
+    {
+        int slash = workload.indexOf('/');
+        String namespace = slash < 0 ? null : workload.substring(0, slash);
+        String name = slash < 0 ? workload : workload.substring(slash + 1);
+        if (namespace != null && !namespace.equals(event.namespace())) {
+            return false;
+        }
+        if (name.equals(event.name())) {
+            return true;
+        }
+        String owner = event.owner().substring(event.owner().indexOf('/') + 1);
+        return owner.equals(name) || event.owner().startsWith("ReplicaSet/") && owner.startsWith(name + "-") && owner.lastIndexOf('-') == name.length();
     }
 
     private List<Workload.Service> servicesAt(String ip, long micros)

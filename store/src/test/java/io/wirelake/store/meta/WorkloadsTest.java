@@ -40,6 +40,9 @@ class WorkloadsTest
         assertThat(service.isPod()).isFalse();
         assertThat(service.services()).containsExactly(new Workload.Service("orders", "shop"));
         assertThat(workloads.history("shop/orders-1")).extracting(WorkloadEvent::op).containsExactly("add", "delete");
+        // A deployment name finds its pods through their ReplicaSet, and the service of that name.
+        assertThat(workloads.history("orders")).extracting(WorkloadEvent::name).containsExactly("orders", "orders-1", "orders-1");
+        assertThat(workloads.history("payments")).extracting(WorkloadEvent::name).containsExactly("payments-7");
         assertThat(Workloads.empty().isEmpty()).isTrue();
     }
 

@@ -1,4 +1,4 @@
-package io.wirelake.collector;
+package io.wirelake.packets.capture;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,0 +1,336 @@
+package io.wirelake.cli;
+
+import io.wirelake.catalog.Directories;
+import io.wirelake.catalog.LocalTrino;
+import io.wirelake.catalog.snapshot.DissectionLauncher;
+import io.wirelake.catalog.snapshot.Manifest;
+import io.wirelake.catalog.snapshot.PcapExport;
+import io.wirelake.catalog.snapshot.SnapshotDissection;
+import io.wirelake.catalog.snapshot.SnapshotException;
+import io.wirelake.catalog.snapshot.SnapshotStatus;
+import io.wirelake.catalog.snapshot.Snapshots;
+import io.wirelake.dissect.flow.FlowTracker;
+import io.wirelake.dissect.job.DissectionJob;
+import io.wirelake.dissect.job.ScanUnit;
+import io.wirelake.dissect.job.ScanUnits;
+import io.wirelake.dissect.scan.ScanReport;
+import io.wirelake.store.ObjectStore;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code wirelake snapshot ...}: freeze, inspect, verify, dissect, export and copy time windows of the lake. */
+@Command(name = "snapshot", mixinStandardHelpOptions = true, description = "Freeze a time window of the store and work with it.",
+        subcommands = {SnapshotCommand.Create.class, SnapshotCommand.ListCommand.class, SnapshotCommand.Get.class, SnapshotCommand.Delete.class,
+                SnapshotCommand.Verify.class, SnapshotCommand.Dissect.class, SnapshotCommand.Export.class, SnapshotCommand.Copy.class})
+final class SnapshotCommand
+        implements Runnable
+{
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run()
+    {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    abstract static class StoreCommand
+            implements Callable<Integer>
+    {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call()
+                throws Exception
+        {
+            try (ObjectStore store = Wirelake.openStore(spec)) {
+                return run(new Snapshots(store));
+            }
+        }
+
+        abstract int run(Snapshots snapshots)
+                throws Exception;
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Freeze a window of the nodes' captures and the cluster's metadata into snapshots/NAME/ (server-side copies, SHA-256 manifest).")
+    static final class Create
+            extends StoreCommand
+    {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--from", paramLabel = "TIME", description = "Window start, ISO-8601 (default: the oldest capture).")
+        String from;
+
+        @Option(names = "--to", paramLabel = "TIME", description = "Window end, ISO-8601 or now (default: the newest capture).")
+        String to;
+
+        @Option(names = "--nodes", split = ",", paramLabel = "A,B", description = "Nodes whose captures to freeze (default: all).")
+        List<String> nodes;
+
+        @Override
+        int run(Snapshots snapshots)
+                throws Exception
+        {
+            Terminal terminal = new Terminal(System.err);
+            Manifest manifest;
+            try {
+                manifest = snapshots.create(name, Times.parse("--from", from), Times.parse("--to", to), nodes == null ? List.of() : nodes,
+                        line -> terminal.status(line));
+            }
+            finally {
+                terminal.done();
+            }
+            System.out.printf("snapshot %s: %d capture segment(s) of %s, %d metadata segment(s), %s packets, %s, window %s .. %s%n", manifest.id(),
+                    manifest.captures().size(), String.join(", ", manifest.nodes()), manifest.metadata().size(), Sizes.count(manifest.packets()),
+                    Sizes.format(manifest.bytes()), Times.format(manifest.fromMicros()), Times.format(manifest.toMicros()));
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the snapshots with their status.")
+    static final class ListCommand
+            extends StoreCommand
+    {
+        @Override
+        int run(Snapshots snapshots)
+                throws Exception
+        {
+            List<Snapshots.Summary> all = snapshots.list();
+            if (all.isEmpty()) {
+                System.out.println("no snapshots in " + snapshots.store().location());
+                return 0;
+            }
+            System.out.printf("%-24s %-11s %-27s %-27s %-6s %12s %10s%n", "NAME", "STATUS", "FROM", "TO", "NODES", "PACKETS", "SIZE");
+            for (Snapshots.Summary summary : all) {
+                Manifest manifest = summary.manifest();
+                System.out.printf("%-24s %-11s %-27s %-27s %-6d %12s %10s%n", manifest.id(), summary.status().state(), Times.format(manifest.fromMicros()),
+                        Times.format(manifest.toMicros()), manifest.nodes().size(), Sizes.count(manifest.packets()), Sizes.format(manifest.bytes()));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "Show a snapshot: window, nodes, objects, status and the last dissection's report.")
+    static final class Get
+            extends StoreCommand
+    {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        int run(Snapshots snapshots)
+                throws Exception
+        {
+            Manifest manifest = snapshots.manifest(name);
+            SnapshotStatus status = snapshots.status(name);
+            PrintStream out = System.out;
+            out.printf("snapshot   %s%n", manifest.id());
+            out.printf("created    %s%n", manifest.createdAt());
+            out.printf("window     %s .. %s%n", Times.format(manifest.fromMicros()), Times.format(manifest.toMicros()));
+            out.printf("nodes      %s%n", String.join(", ", manifest.nodes()));
+            out.printf("objects    %d capture segment(s), %d metadata segment(s), %s, %s packets%n", manifest.captures().size(), manifest.metadata().size(),
+                    Sizes.format(manifest.bytes()), Sizes.count(manifest.packets()));
+            out.printf("status     %s (since %s)%n", status.state(), status.updatedAt());
+            if (!status.error().isEmpty()) {
+                out.printf("error      %s%n", status.error());
+            }
+            status.stats().entrySet().stream().filter(entry -> !entry.getKey().startsWith("anomaly.") && !entry.getKey().startsWith("rows."))
+                    .sorted(Map.Entry.comparingByKey()).forEach(entry -> out.printf("  %-36s %s%n", entry.getKey(), Sizes.count(entry.getValue())));
+            status.stats().entrySet().stream().filter(entry -> entry.getKey().startsWith("rows."))
+                    .sorted(Map.Entry.comparingByKey()).forEach(entry -> out.printf("  %-36s %s%n", entry.getKey(), Sizes.count(entry.getValue())));
+            status.damage().forEach(damage -> out.printf("  skipped: %s%n", damage));
+            return 0;
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a snapshot's frozen objects and its table partitions.")
+    static final class Delete
+            extends StoreCommand
+    {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        int run(Snapshots snapshots)
+                throws Exception
+        {
+            int deleted = snapshots.delete(name);
+            System.out.printf("deleted snapshot %s (%d objects)%n", name, deleted);
+            return 0;
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true, description = "Recompute every frozen object's SHA-256 against the manifest; exit 4 on any difference.")
+    static final class Verify
+            extends StoreCommand
+    {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        int run(Snapshots snapshots)
+                throws Exception
+        {
+            Snapshots.Verification verification = snapshots.verify(name, key -> {});
+            if (verification.ok()) {
+                System.out.printf("snapshot %s verified: %d objects, %s, every SHA-256 matches the manifest%n", name, verification.objects(), Sizes.format(verification.bytes()));
+                return 0;
+            }
+            System.out.printf("snapshot %s FAILED verification: %d problem(s) in %d objects%n", name, verification.problems().size(), verification.objects());
+            verification.problems().forEach(problem -> System.out.println("  " + problem));
+            return 4;
+        }
+    }
+
+    @Command(name = "dissect", mixinStandardHelpOptions = true,
+            description = {"Dissect a snapshot with the Flink job into tables/api_calls/snapshot_id=NAME/ and tables/flows/snapshot_id=NAME/,",
+                    "with Kubernetes context from its frozen metadata; registers the partitions in the local Trino when it is running."})
+    static final class Dissect
+            extends StoreCommand
+    {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--parallelism", paramLabel = "N", description = "Flink tasks (default: one per core, at most one per node).")
+        int parallelism;
+
+        @Override
+        int run(Snapshots snapshots)
+                throws Exception
+        {
+            ScanReport report = dissect(snapshots, name, parallelism, System.out);
+            return report.get("packets") == 0 ? 1 : 0;
+        }
+    }
+
+    /** Runs the dissection of a snapshot on a local MiniCluster and prints the job report. */
+    static ScanReport dissect(Snapshots snapshots, String name, int parallelism, PrintStream out)
+            throws Exception
+    {
+        Manifest manifest = snapshots.manifest(name);
+        Terminal terminal = new Terminal(System.err);
+        long inputBytes = manifest.captures().stream().mapToLong(Manifest.Entry::size).sum();
+        ScanReport[] report = {null};
+        long[] wall = {0};
+        double cpuBefore = JobReportPrinter.processCpuSeconds();
+        Path temporary = Files.createTempDirectory("wirelake-flink");
+        DissectionLauncher launcher = job -> {
+            List<ScanUnit> units = ScanUnits.discoverUris(job.captures(), "");
+            FlowTracker.Settings settings = FlowTracker.Settings.defaults("", 0);
+            DissectionJob.Result result = DissectionJob.runLocally(units, new DissectionJob.Options(job.output(), parallelism, settings,
+                    new DissectionJob.SnapshotContext(job.metadata(), job.nodes(), job.fromMicros(), job.toMicros())),
+                    temporary.toString(), bytes -> terminal.progress("dissecting " + name, bytes, inputBytes));
+            report[0] = result.report();
+            wall[0] = result.wallMillis();
+            return new DissectionLauncher.Report(result.report().counters(), result.report().damageMessages());
+        };
+        out.printf("wirelake snapshot dissect %s: %d segment(s) of %s, %s%n", name, manifest.captures().size(), String.join(", ", manifest.nodes()), Sizes.format(inputBytes));
+        try {
+            new SnapshotDissection(snapshots, launcher, temporary).run(name, line -> terminal.status(line));
+        }
+        finally {
+            terminal.done();
+            Directories.deleteTree(temporary);
+        }
+        JobReportPrinter.print(out, report[0], inputBytes, wall[0], JobReportPrinter.processCpuSeconds() - cpuBefore);
+        long duplicates = report[0].get("dedup.flows_kept_by_other_node");
+        if (duplicates > 0) {
+            out.printf("  de-duplicated %s flow copies captured on two nodes (kept once, by the client's node)%n", Sizes.count(duplicates));
+        }
+        out.printf("  tables      %s, %s%n", snapshots.store().uri(io.wirelake.store.Layout.tablePartition("api_calls", name)),
+                snapshots.store().uri(io.wirelake.store.Layout.tablePartition("flows", name)));
+        if (LocalTrino.fromEnvironment().isReady()) {
+            try (Connection connection = LocalTrinoSession.connect(snapshots.store(), name)) {
+                out.printf("  registered  in the local Trino as %s.{api_calls,flows}, partition snapshot_id='%s'%n", connection.getSchema(), name);
+            }
+        }
+        else {
+            out.println("  registered  on first query (the local Trino is not running)");
+        }
+        return report[0];
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Write a snapshot's captures as one PCAP, merged across nodes in time order, optionally filtered with a BPF expression (libpcap's syntax).")
+    static final class Export
+            extends StoreCommand
+    {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--out", required = true, paramLabel = "FILE")
+        Path output;
+
+        @Option(names = "--bpf", paramLabel = "EXPR", description = "Keep only packets matching, e.g. 'tcp port 8080 and host 10.244.1.21'.")
+        String bpf;
+
+        @Option(names = "--nodes", split = ",", paramLabel = "A,B", description = "Nodes to include (default: all of the snapshot's).")
+        List<String> nodes;
+
+        @Option(names = "--from", paramLabel = "TIME")
+        String from;
+
+        @Option(names = "--to", paramLabel = "TIME")
+        String to;
+
+        @Override
+        int run(Snapshots snapshots)
+                throws Exception
+        {
+            PcapExport.Result result = new PcapExport(snapshots).export(new PcapExport.Request(name, output, Optional.ofNullable(bpf),
+                    nodes == null ? List.of() : nodes, Times.parse("--from", from).orElse(Long.MIN_VALUE), Times.parse("--to", to).orElse(Long.MAX_VALUE)));
+            System.out.printf("exported %s of %s packets to %s (%s)%n", Sizes.count(result.packetsWritten()), Sizes.count(result.packetsRead()), output,
+                    Sizes.format(result.bytesWritten()));
+            result.damage().forEach(damage -> System.out.println("  skipped: " + damage));
+            return 0;
+        }
+    }
+
+    @Command(name = "copy", mixinStandardHelpOptions = true,
+            description = "Copy a snapshot to another store (e.g. --to s3://bucket/prefix, or from S3 into a directory); the copy verifies against the same manifest.")
+    static final class Copy
+            extends StoreCommand
+    {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--to", required = true, paramLabel = "DIR|s3://BUCKET/PREFIX")
+        String target;
+
+        @Override
+        int run(Snapshots snapshots)
+                throws Exception
+        {
+            try (ObjectStore destination = Wirelake.openStore(target)) {
+                Terminal terminal = new Terminal(System.err);
+                try {
+                    snapshots.copyTo(name, destination, line -> terminal.status(line));
+                }
+                finally {
+                    terminal.done();
+                }
+                Snapshots.Verification verification = new Snapshots(destination).verify(name, key -> {});
+                if (!verification.ok()) {
+                    throw new SnapshotException("the copy in " + destination.location() + " does not verify: " + verification.problems());
+                }
+                System.out.printf("copied snapshot %s to %s: %d objects, %s, verified%n", name, destination.location(), verification.objects(),
+                        Sizes.format(verification.bytes()));
+            }
+            return 0;
+        }
+    }
+}
