@@ -1,30 +1,38 @@
 package io.wirelake.cli;
 
+import io.wirelake.catalog.snapshot.Manifest;
+import io.wirelake.catalog.snapshot.Snapshots;
+import io.wirelake.demo.DemoCluster;
+import io.wirelake.demo.DemoTrafficGenerator;
 import io.wirelake.demo.GeneratorOptions;
 import io.wirelake.demo.GeneratorSummary;
-import io.wirelake.dissect.job.DissectionJob;
-import org.apache.avro.generic.GenericRecord;
+import io.wirelake.dissect.scan.ScanReport;
+import io.wirelake.kfl.CompiledFilter;
+import io.wirelake.kfl.KflCompiler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
-import java.util.function.Predicate;
-import java.util.stream.Collectors;
 
-/** {@code wirelake quickstart}: demo traffic, dissected, and what it shows. */
+/** {@code wirelake quickstart}: the whole pipeline on built-in demo traffic. */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
-        description = "Run the main job on built-in demo traffic: generate captures of a small fictional cluster, dissect them into Parquet, and show what was found.")
+        description = {"Run the whole pipeline on built-in demo traffic of a small fictional cluster: captures of three nodes with Kubernetes metadata",
+                "imported as segments into a local store, a snapshot, its dissection (Flink), and KFL queries on the local Trino."})
 final class QuickstartCommand
         implements Callable<Integer>
 {
+    private static final String SNAPSHOT = "quickstart";
+
     @Option(names = "--dir", defaultValue = "wirelake-quickstart", paramLabel = "DIR", description = "Working directory (default: ./${DEFAULT-VALUE}).")
     Path directory;
 
@@ -40,86 +48,89 @@ final class QuickstartCommand
     {
         PrintStream out = System.out;
         Path captures = directory.resolve("captures");
-        Path tables = directory.resolve("tables");
-        out.println("== 1/3 demo traffic ==");
+        Path storeDirectory = directory.resolve("store");
+        out.println("== 1/5 demo traffic: 3 nodes, cross-node traffic seen on both nodes, Kubernetes metadata ==");
         io.wirelake.catalog.Directories.deleteTree(captures);
-        GeneratorSummary summary = GenerateCommand.run(GeneratorOptions.defaults(Sizes.parse(size)).withSeed(seed).withRates(0.04, 0.02, 0.03),
-                captures, out, System.err);
-        out.println();
-        out.println("== 2/3 dissection (Flink, local MiniCluster) ==");
-        DissectionJob.Result result = DissectCommand.run(List.of(captures), tables, 0, "", 64 * 1024, "unspecified", true, out, System.err);
-        out.println();
-        out.println("== 3/3 what was found ==");
-        List<GenericRecord> calls = TableReader.read(tables.resolve("api_calls"));
-        List<GenericRecord> flows = TableReader.read(tables.resolve("flows"));
-        List<GenericRecord> http = select(calls, row -> row.get("protocol").toString().equals("HTTP"));
-        List<GenericRecord> dns = select(calls, row -> row.get("protocol").toString().equals("DNS"));
-
-        section(out, "HTTP calls by service", "http", http.size());
-        table(out, group(http, row -> service(row)), http, row -> ((Long) row.get("status_code")) >= 500);
-
-        List<GenericRecord> errors = select(http, row -> (Long) row.get("status_code") >= 500);
-        section(out, "Server errors by service and endpoint", "http && status_code >= 500", errors.size());
-        top(out, group(errors, row -> service(row) + " " + row.get("method") + " " + row.get("path") + " -> " + row.get("status_code")), 8);
-
-        List<GenericRecord> slow = select(http, row -> (Long) row.get("elapsed_time") > 1_000_000);
-        section(out, "Slow calls (over 1 s)", "http && elapsed_time > 1000000", slow.size());
-        slow.stream().sorted(Comparator.comparingLong(row -> -(Long) row.get("elapsed_time"))).limit(5).forEach(row ->
-                out.printf(Locale.ROOT, "    %7.3f s  %s %s %s -> %s%n", (Long) row.get("elapsed_time") / 1e6, service(row), row.get("method"), row.get("url"),
-                        row.get("status_code")));
-
-        List<GenericRecord> failedLookups = select(dns, row -> (Boolean) row.get("dns_response") && (Long) row.get("status_code") != 0);
-        section(out, "Failed DNS lookups", "dns && dns_response && status_code != 0", failedLookups.size());
-        top(out, group(failedLookups, row -> ((List<?>) row.get("dns_questions")).get(0) + " " + row.get("dns_rcode_name") + " (asked by " + row.get("src_ip") + ")"), 6);
-
-        section(out, "Connections", "conn", flows.size());
-        top(out, group(flows, row -> row.get("protocol") + " " + row.get("conn_state") + " " + row.get("conn_l7_detected")), 6);
-
-        out.println();
-        boolean consistent = http.size() == summary.httpRequests() && dns.size() == summary.dnsQueries();
-        out.printf("Generated %s HTTP requests and %s DNS lookups; dissection found %s and %s%s.%n", Sizes.count(summary.httpRequests()),
-                Sizes.count(summary.dnsQueries()), Sizes.count(http.size()), Sizes.count(dns.size()), consistent ? " (all of them)" : " (MISMATCH)");
-        out.printf("Tables: %s (Parquet; columns in docs/FIELDS.md). Captures: %s.%n", tables.toAbsolutePath(), captures.toAbsolutePath());
-        return consistent && result.report().damageMessages().isEmpty() ? 0 : 1;
+        io.wirelake.catalog.Directories.deleteTree(storeDirectory);
+        GeneratorSummary summary = GenerateCommand.run(GeneratorOptions.defaults(Sizes.parse(size)).withSeed(seed).withRates(0.04, 0.02, 0.03)
+                .withCrossNodeCopies(true), captures, out, System.err);
+        try (io.wirelake.store.ObjectStore store = new io.wirelake.store.LocalObjectStore(storeDirectory)) {
+            out.println();
+            out.println("== 2/5 import as the collectors would write them (store " + store.location() + ") ==");
+            for (DemoCluster.Node node : DemoCluster.NODES) {
+                ImportCommand.run(store, node.name(), List.of(captures.resolve(node.name() + ".pcap")),
+                        List.of(captures.resolve(DemoTrafficGenerator.METADATA_FILE)), new io.wirelake.collector.Rotation(5, 64L << 20));
+            }
+            Snapshots snapshots = new Snapshots(store);
+            out.println();
+            out.println("== 3/5 snapshot ==");
+            Manifest manifest = snapshots.create(SNAPSHOT, Optional.empty(), Optional.empty(), List.of(), line -> {});
+            out.printf("snapshot %s: %d capture segments of %d nodes, %d metadata segments, %s, window %s .. %s (SHA-256 manifest)%n", manifest.id(),
+                    manifest.captures().size(), manifest.nodes().size(), manifest.metadata().size(), Sizes.format(manifest.bytes()),
+                    Times.format(manifest.fromMicros()), Times.format(manifest.toMicros()));
+            out.println();
+            out.println("== 4/5 dissection (Flink, local MiniCluster) ==");
+            ScanReport report = SnapshotCommand.dissect(snapshots, SNAPSHOT, 0, out);
+            out.println();
+            out.println("== 5/5 KFL on the local Trino ==");
+            try (Connection connection = LocalTrinoSession.connect(store, SNAPSHOT)) {
+                long http = count(connection, "http");
+                long dns = count(connection, "dns && dns_request");
+                answer(out, connection, "Server errors by service", "http && status_code >= 500",
+                        "\"dst_service_name\" || ' ' || \"method\" || ' ' || \"path\" || ' -> ' || CAST(\"status_code\" AS varchar)", 8);
+                answer(out, connection, "Slow calls (over 1 s) by caller and service", "http && elapsed_time > 1000000",
+                        "\"src_pod_name\" || ' -> ' || \"dst_service_name\" || ' ' || \"path\"", 6);
+                answer(out, connection, "Failed DNS lookups", "dns && dns_response && status_code != 0",
+                        "element_at(\"dns_questions\", 1) || ' ' || \"dns_rcode_name\" || ' (asked by ' || \"src_pod_name\" || ')'", 6);
+                answer(out, connection, "Calls into the payments namespace", "http && dst.pod.namespace == \"payments\"",
+                        "\"src_pod_namespace\" || '/' || \"src_service_name\" || ' -> ' || \"dst_service_name\" || ' (node ' || \"local_node_name\" || ')'", 6);
+                out.println();
+                boolean consistent = http == summary.httpRequests() && dns == summary.dnsQueries();
+                out.printf("Generated %s HTTP requests and %s DNS lookups; Trino finds %s and %s in the snapshot%s.%n", Sizes.count(summary.httpRequests()),
+                        Sizes.count(summary.dnsQueries()), Sizes.count(http), Sizes.count(dns),
+                        consistent ? " (all of them, each once although cross-node traffic was captured twice)" : " (MISMATCH)");
+                out.printf("Try: bin/wirelake --store %s query --snapshot %s --kfl 'http && status_code >= 500'%n", storeDirectory, SNAPSHOT);
+                return consistent && report.damageMessages().isEmpty() ? 0 : 1;
+            }
+        }
     }
 
-    private static String service(GenericRecord row)
+    private static long count(Connection connection, String kfl)
+            throws Exception
     {
-        String name = row.get("dst_dns").toString();
-        return name.isEmpty() ? row.get("dst_ip") + ":" + row.get("dst_port") : name.replace(".svc.cluster.local", "");
+        CompiledFilter filter = new KflCompiler().compile(kfl, Optional.empty(), Instant.now());
+        try (Statement statement = connection.createStatement();
+                ResultSet results = statement.executeQuery("SELECT count(*) FROM " + filter.table().sqlName() + " WHERE snapshot_id = '" + SNAPSHOT + "' AND ("
+                        + filter.predicate() + ")")) {
+            results.next();
+            return results.getLong(1);
+        }
     }
 
-    private static List<GenericRecord> select(List<GenericRecord> rows, Predicate<GenericRecord> condition)
+    /** Runs a KFL filter on Trino, grouped by an SQL expression, and prints the answer. */
+    private static void answer(PrintStream out, Connection connection, String title, String kfl, String groupBy, int limit)
+            throws Exception
     {
-        return rows.stream().filter(condition).toList();
-    }
-
-    private static Map<String, List<GenericRecord>> group(List<GenericRecord> rows, Function<GenericRecord, String> key)
-    {
-        return rows.stream().collect(Collectors.groupingBy(key, LinkedHashMap::new, Collectors.toList()));
+        CompiledFilter filter = new KflCompiler().compile(kfl, Optional.empty(), Instant.now());
+        String sql = "SELECT " + groupBy + " AS what, count(*) AS calls, approx_percentile(\"elapsed_time\", 0.5) AS p50 FROM " + filter.table().sqlName()
+                + " WHERE snapshot_id = '" + SNAPSHOT + "' AND (" + filter.predicate() + ") GROUP BY 1 ORDER BY 2 DESC, 1";
+        List<String> lines = new ArrayList<>();
+        long total = 0;
+        try (Statement statement = connection.createStatement(); ResultSet results = statement.executeQuery(sql)) {
+            while (results.next()) {
+                total += results.getLong(2);
+                lines.add(String.format(Locale.ROOT, "    %6s  %s  (p50 %.1f ms)", Sizes.count(results.getLong(2)), results.getString(1), results.getLong(3) / 1000.0));
+            }
+        }
+        section(out, title, kfl, total);
+        lines.stream().limit(limit).forEach(out::println);
+        if (lines.size() > limit) {
+            out.printf("    ... and %d more%n", lines.size() - limit);
+        }
     }
 
     private static void section(PrintStream out, String title, String kfl, long count)
     {
         out.printf("%n  %s: %s   [KFL: %s]%n", title, Sizes.count(count), kfl);
-    }
-
-    private static void table(PrintStream out, Map<String, List<GenericRecord>> groups, List<GenericRecord> all, Predicate<GenericRecord> error)
-    {
-        groups.entrySet().stream().sorted(Comparator.comparingInt(entry -> -entry.getValue().size())).forEach(entry -> {
-            long errors = entry.getValue().stream().filter(error).count();
-            long[] latencies = entry.getValue().stream().mapToLong(row -> (Long) row.get("elapsed_time")).sorted().toArray();
-            out.printf(Locale.ROOT, "    %-36s %7s calls  %5.1f%% 5xx  p50 %6.1f ms  p95 %7.1f ms%n", entry.getKey(), Sizes.count(entry.getValue().size()),
-                    100.0 * errors / entry.getValue().size(), latencies[latencies.length / 2] / 1000.0, latencies[(int) (latencies.length * 0.95)] / 1000.0);
-        });
-    }
-
-    private static void top(PrintStream out, Map<String, List<GenericRecord>> groups, int limit)
-    {
-        groups.entrySet().stream().sorted(Comparator.comparingInt(entry -> -entry.getValue().size())).limit(limit)
-                .forEach(entry -> out.printf("    %6s  %s%n", Sizes.count(entry.getValue().size()), entry.getKey()));
-        if (groups.size() > limit) {
-            out.printf("    ... and %d more%n", groups.size() - limit);
-        }
     }
 }

@@ -254,8 +254,12 @@ final class SnapshotCommand
         out.printf("  tables      %s, %s%n", snapshots.store().uri(io.wirelake.store.Layout.tablePartition("api_calls", name)),
                 snapshots.store().uri(io.wirelake.store.Layout.tablePartition("flows", name)));
         if (LocalTrino.fromEnvironment().isReady()) {
+            // The tables are written; registration is a convenience the first query repeats.
             try (Connection connection = LocalTrinoSession.connect(snapshots.store(), name)) {
                 out.printf("  registered  in the local Trino as %s.{api_calls,flows}, partition snapshot_id='%s'%n", connection.getSchema(), name);
+            }
+            catch (java.sql.SQLException e) {
+                out.printf("  registered  not yet: the local Trino refused (%s); the first query retries%n", Wirelake.message(e));
             }
         }
         else {
