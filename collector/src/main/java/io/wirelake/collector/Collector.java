@@ -100,7 +100,28 @@ public final class Collector
             log.info("capturing {} as node {} into {} (rotate every {} s or {} bytes)", options.interfaceName(), options.node(), store.location(),
                     options.rotation().seconds(), options.rotation().bytes());
             started.countDown();
-            capture(segments, metadata);
+            // Flushes and time-based rotation run on a timer: a quiet interface may block the capture loop.
+            java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "wirelake-segment-timer");
+                thread.setDaemon(true);
+                return thread;
+            });
+            timer.scheduleWithFixedDelay(() -> {
+                try {
+                    segments.tick();
+                    metadata.tick();
+                }
+                catch (IOException e) {
+                    log.warn("cannot flush the open segment: {}", e.getMessage());
+                }
+            }, 200, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+            try {
+                capture(segments, metadata);
+            }
+            finally {
+                timer.shutdownNow();
+                timer.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+            }
             segments.close();
         }
         catch (PcapNativeException | NotOpenException e) {

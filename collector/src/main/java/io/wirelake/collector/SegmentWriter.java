@@ -46,7 +46,7 @@ public final class SegmentWriter
         this.onFinished = requireNonNull(onFinished, "onFinished is null");
     }
 
-    public void write(long timestampMicros, byte[] data, int offset, int capturedLength, int originalLength)
+    public synchronized void write(long timestampMicros, byte[] data, int offset, int capturedLength, int originalLength)
             throws IOException
     {
         if (writer != null && (timestampMicros - segmentStartMicros >= rotation.micros()
@@ -68,8 +68,11 @@ public final class SegmentWriter
         }
     }
 
-    /** Called while no packets arrive: flushes, and ends a segment that has been open for the rotation time. */
-    public void tick()
+    /**
+     * Called about every 200 ms from a timer (libpcap in immediate mode may block while no packet
+     * arrives): flushes, and ends a segment that has been open for the rotation time.
+     */
+    public synchronized void tick()
             throws IOException
     {
         if (writer == null) {
@@ -85,18 +88,18 @@ public final class SegmentWriter
         }
     }
 
-    public long packets()
+    public synchronized long packets()
     {
         return packets;
     }
 
-    public long nextSequence()
+    public synchronized long nextSequence()
     {
         return sequence;
     }
 
     /** Ends the open segment, if any. */
-    public void finishSegment()
+    public synchronized void finishSegment()
             throws IOException
     {
         if (writer == null) {
@@ -109,7 +112,7 @@ public final class SegmentWriter
     }
 
     @Override
-    public void close()
+    public synchronized void close()
             throws IOException
     {
         finishSegment();

@@ -46,7 +46,7 @@ class CrashRecoveryTest
                 Thread.sleep(10);
             }
             // Past the one-second flush: what was sent is on disk in the open segment.
-            Thread.sleep(2500);
+            Thread.sleep(3000);
             process.destroyForcibly().waitFor();
             assertThat(process.exitValue()).isEqualTo(137);
             try (var open = Files.list(spool.resolve("open"))) {
