@@ -221,6 +221,16 @@ final class SnapshotCommand
     static ScanReport dissect(Snapshots snapshots, String name, int parallelism, PrintStream out)
             throws Exception
     {
+        return dissect(snapshots, name, parallelism, out, Map.of());
+    }
+
+    /**
+     * @param flinkSettings extra Flink settings, over those derived from the environment
+     *        ({@code s3.endpoint}, {@code s3.path.style.access}, {@code s3.endpoint.region} from WIRELAKE_S3_*)
+     */
+    static ScanReport dissect(Snapshots snapshots, String name, int parallelism, PrintStream out, Map<String, String> flinkSettings)
+            throws Exception
+    {
         Manifest manifest = snapshots.manifest(name);
         Terminal terminal = new Terminal(System.err);
         long inputBytes = manifest.captures().stream().mapToLong(Manifest.Entry::size).sum();
@@ -228,15 +238,30 @@ final class SnapshotCommand
         long[] wall = {0};
         double cpuBefore = JobReportPrinter.processCpuSeconds();
         Path temporary = Files.createTempDirectory("wirelake-flink");
-        DissectionLauncher launcher = job -> {
-            List<ScanUnit> units = ScanUnits.discoverUris(job.captures(), "");
-            FlowTracker.Settings settings = FlowTracker.Settings.defaults("", 0);
-            DissectionJob.Result result = DissectionJob.runLocally(units, new DissectionJob.Options(job.output(), parallelism, settings,
-                    new DissectionJob.SnapshotContext(job.metadata(), job.nodes(), job.fromMicros(), job.toMicros())),
-                    temporary.toString(), bytes -> terminal.progress("dissecting " + name, bytes, inputBytes));
-            report[0] = result.report();
-            wall[0] = result.wallMillis();
-            return new DissectionLauncher.Report(result.report().counters(), result.report().damageMessages());
+        org.apache.flink.configuration.Configuration flink = flinkConfiguration(flinkSettings);
+        DissectionLauncher launcher = new DissectionLauncher()
+        {
+            @Override
+            public boolean readsInPlace(ObjectStore store)
+            {
+                // s3:// needs Flink's S3 file-system plugin; without it the catalog stages the snapshot locally.
+                return store instanceof io.wirelake.store.LocalObjectStore || io.wirelake.dissect.job.FileSystems.pluginsDirectory().isPresent();
+            }
+
+            @Override
+            public Report dissect(Job job)
+                    throws Exception
+            {
+                io.wirelake.dissect.job.FileSystems.initialize(flink);
+                List<ScanUnit> units = ScanUnits.discoverUris(job.captures(), "");
+                FlowTracker.Settings settings = FlowTracker.Settings.defaults("", 0);
+                DissectionJob.Result result = DissectionJob.runLocally(units, new DissectionJob.Options(job.output(), parallelism, settings,
+                        new DissectionJob.SnapshotContext(job.metadata(), job.nodes(), job.fromMicros(), job.toMicros(), job.partition())),
+                        temporary.toString(), bytes -> terminal.progress("dissecting " + name, bytes, inputBytes), flink);
+                report[0] = result.report();
+                wall[0] = result.wallMillis();
+                return new Report(result.report().counters(), result.report().damageMessages());
+            }
         };
         out.printf("wirelake snapshot dissect %s: %d segment(s) of %s, %s%n", name, manifest.captures().size(), String.join(", ", manifest.nodes()), Sizes.format(inputBytes));
         try {
@@ -266,6 +291,18 @@ final class SnapshotCommand
             out.println("  registered  on first query (the local Trino is not running)");
         }
         return report[0];
+    }
+
+    /** Flink's view of S3, from the same environment as the store's (credentials stay in the AWS chain). */
+    static org.apache.flink.configuration.Configuration flinkConfiguration(Map<String, String> overrides)
+    {
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        io.wirelake.store.S3Settings s3 = io.wirelake.store.S3Settings.fromEnvironment(System.getenv());
+        s3.endpoint().ifPresent(endpoint -> settings.put("s3.endpoint", endpoint));
+        settings.put("s3.endpoint.region", s3.region());
+        settings.put("s3.path.style.access", String.valueOf(s3.pathStyle()));
+        settings.putAll(overrides);
+        return org.apache.flink.configuration.Configuration.fromMap(settings);
     }
 
     @Command(name = "export", mixinStandardHelpOptions = true,

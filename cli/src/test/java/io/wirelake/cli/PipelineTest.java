@@ -87,7 +87,12 @@ class PipelineTest
             Manifest manifest = snapshots.create("incident-1", Optional.empty(), Optional.empty(), List.of(), line -> {});
             assertThat(manifest.captures().size()).as("rotated every second").isGreaterThan(1);
             assertThat(snapshots.verify("incident-1", key -> {}).ok()).isTrue();
-            ScanReport report = SnapshotCommand.dissect(snapshots, "incident-1", 1, new PrintStream(OutputStream.nullOutputStream()));
+            // The job reads the frozen segments from s3:// and writes the partition there, through
+            // Flink's S3 file-system plugin (the test's credentials go in as Flink settings).
+            assertThat(io.wirelake.dissect.job.FileSystems.pluginsDirectory()).isPresent();
+            ScanReport report = SnapshotCommand.dissect(snapshots, "incident-1", 1, new PrintStream(OutputStream.nullOutputStream()),
+                    java.util.Map.of("s3.endpoint", SharedS3Proxy.endpoint(), "s3.path.style.access", "true", "s3.access-key", SharedS3Proxy.IDENTITY,
+                            "s3.secret-key", SharedS3Proxy.CREDENTIAL));
             assertThat(report.damageMessages()).isEmpty();
             assertThat(snapshots.status("incident-1").state()).isEqualTo(SnapshotStatus.DISSECTED);
 
@@ -100,14 +105,15 @@ class PipelineTest
                             Optional.of(SharedS3Proxy.CREDENTIAL))));
             trino.start();
             try (Connection connection = trino.connect(); Statement statement = connection.createStatement()) {
-                for (String ddl : TrinoTables.createPartitioned("pipeline", store.uri("tables"))) {
+                String schema = "pipeline_" + Long.toHexString(System.nanoTime());
+                for (String ddl : TrinoTables.createPartitioned(schema, store.uri("tables"))) {
                     statement.execute(ddl);
                 }
-                for (String call : TrinoTables.registerPartition("pipeline", "incident-1")) {
+                for (String call : TrinoTables.registerPartition(schema, "incident-1")) {
                     statement.execute(call);
                 }
                 List<String> found = new ArrayList<>();
-                try (ResultSet results = statement.executeQuery("SELECT path, status_code, method, elapsed_time FROM hive.pipeline.api_calls "
+                try (ResultSet results = statement.executeQuery("SELECT path, status_code, method, elapsed_time FROM hive." + schema + ".api_calls "
                         + "WHERE snapshot_id = 'incident-1' AND http ORDER BY \"timestamp\"")) {
                     while (results.next()) {
                         found.add(results.getString(1) + " " + results.getLong(2));
@@ -116,7 +122,7 @@ class PipelineTest
                     }
                 }
                 assertThat(found).containsExactlyElementsOf(made);
-                try (ResultSet results = statement.executeQuery("SELECT count(*) FROM hive.pipeline.flows WHERE snapshot_id = 'incident-1'")) {
+                try (ResultSet results = statement.executeQuery("SELECT count(*) FROM hive." + schema + ".flows WHERE snapshot_id = 'incident-1'")) {
                     results.next();
                     assertThat(results.getLong(1)).isEqualTo(20);
                 }

@@ -10,7 +10,17 @@ import java.util.Map;
  */
 public interface DissectionLauncher
 {
-    record Job(List<String> captures, List<String> metadata, List<String> nodes, long fromMicros, long toMicros, String output) {}
+    /**
+     * @param output where the tables go: {@code <output>/<table>/}, or with a partition
+     *        {@code <output>/<table>/snapshot_id=<partition>/} (the lake's layout, written in place)
+     */
+    record Job(List<String> captures, List<String> metadata, List<String> nodes, long fromMicros, long toMicros, String output, String partition) {}
+
+    /** Whether the job reads and writes this store's URIs itself (else the catalog stages through a local directory). */
+    default boolean readsInPlace(io.wirelake.store.ObjectStore store)
+    {
+        return store instanceof io.wirelake.store.LocalObjectStore;
+    }
 
     record Report(Map<String, Long> counters, List<String> damage) {}
 

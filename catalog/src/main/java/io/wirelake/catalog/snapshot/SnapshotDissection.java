@@ -21,9 +21,10 @@ import static java.util.Objects.requireNonNull;
  * {@code dissecting}, then {@code dissected} with the job's counters and damage, or {@code failed}
  * with the error. Running it again replaces the partitions.
  *
- * <p>A local store is read in place. From S3 the embedded job reads a local staging copy (the
- * snapshot's objects are immutable, so the copy is exact) and uploads the Parquet it wrote; a
- * Flink cluster with the S3 file-system plugin can read {@code s3://} directly instead.
+ * <p>A launcher that reads the store in place (a local directory; S3 with Flink's S3 file-system
+ * plugin) reads the frozen objects and writes the partitions directly. Otherwise the snapshot is
+ * staged through a local directory (its objects are immutable, so the copy is exact) and the
+ * Parquet uploaded.
  */
 public final class SnapshotDissection
 {
@@ -45,13 +46,14 @@ public final class SnapshotDissection
         ObjectStore store = snapshots.store();
         snapshots.writeStatus(SnapshotStatus.of(id, SnapshotStatus.DISSECTING));
         Path work = Files.createDirectories(workDirectory).resolve("dissect-" + id + "-" + System.nanoTime());
+        boolean inPlace = launcher.readsInPlace(store);
         try {
             String prefix = Layout.snapshotPrefix(id);
             List<String> captures = new ArrayList<>();
             List<String> metadata = new ArrayList<>();
             for (Manifest.Entry entry : manifest.objects()) {
                 String uri;
-                if (store instanceof LocalObjectStore) {
+                if (inPlace) {
                     uri = store.uri(prefix + entry.key());
                 }
                 else {
@@ -61,24 +63,33 @@ public final class SnapshotDissection
                 }
                 (entry.isCapture() ? captures : metadata).add(uri);
             }
-            if (!(store instanceof LocalObjectStore)) {
+            if (!inPlace) {
                 progress.accept("staged " + manifest.objects().size() + " objects from " + store.location());
             }
-            Path output = work.resolve("tables");
-            DissectionLauncher.Report report = launcher.dissect(new DissectionLauncher.Job(captures, metadata, manifest.nodes(),
-                    manifest.fromMicros(), manifest.toMicros(), output.toUri().toString()));
+            // A new dissection replaces the partitions.
             for (String table : List.of("api_calls", "flows")) {
-                String partition = Layout.tablePartition(table, id);
-                for (ObjectInfo old : store.list(partition)) {
+                for (ObjectInfo old : store.list(Layout.tablePartition(table, id))) {
                     store.delete(old.key());
                 }
-                Path directory = output.resolve(table);
-                if (!Files.isDirectory(directory)) {
-                    continue;
-                }
-                try (Stream<Path> files = Files.list(directory)) {
-                    for (Path file : files.filter(file -> file.getFileName().toString().endsWith(".parquet")).sorted().toList()) {
-                        store.put(partition + file.getFileName(), file);
+            }
+            DissectionLauncher.Report report;
+            if (inPlace) {
+                report = launcher.dissect(new DissectionLauncher.Job(captures, metadata, manifest.nodes(), manifest.fromMicros(), manifest.toMicros(),
+                        store.uri(Layout.TABLES.substring(0, Layout.TABLES.length() - 1)), id));
+            }
+            else {
+                Path output = work.resolve("tables");
+                report = launcher.dissect(new DissectionLauncher.Job(captures, metadata, manifest.nodes(), manifest.fromMicros(), manifest.toMicros(),
+                        output.toUri().toString(), id));
+                for (String table : List.of("api_calls", "flows")) {
+                    Path directory = output.resolve(table).resolve("snapshot_id=" + id);
+                    if (!Files.isDirectory(directory)) {
+                        continue;
+                    }
+                    try (Stream<Path> files = Files.list(directory)) {
+                        for (Path file : files.filter(file -> file.getFileName().toString().endsWith(".parquet")).sorted().toList()) {
+                            store.put(Layout.tablePartition(table, id) + file.getFileName(), file);
+                        }
                     }
                 }
             }

@@ -62,15 +62,20 @@ public final class DissectionJob
      * What a snapshot adds to a dissection: its Kubernetes metadata segments (URIs), the nodes
      * whose captures it holds (for cross-node de-duplication), and its time window.
      */
-    public record SnapshotContext(List<String> metadata, List<String> nodes, long windowStart, long windowEnd)
+    public record SnapshotContext(List<String> metadata, List<String> nodes, long windowStart, long windowEnd, String partition)
             implements java.io.Serializable
     {
-        public static final SnapshotContext NONE = new SnapshotContext(List.of(), List.of(), Long.MIN_VALUE, Long.MAX_VALUE);
+        public static final SnapshotContext NONE = new SnapshotContext(List.of(), List.of(), Long.MIN_VALUE, Long.MAX_VALUE, "");
 
+        /**
+         * @param partition when not empty, tables are written to {@code <output>/<table>/snapshot_id=<partition>/}
+         *        (the lake's layout) instead of {@code <output>/<table>/}
+         */
         public SnapshotContext
         {
             metadata = List.copyOf(metadata);
             nodes = List.copyOf(nodes);
+            requireNonNull(partition, "partition is null");
         }
     }
 
@@ -102,14 +107,15 @@ public final class DissectionJob
                 .returns(new GenericRecordAvroTypeInfo(TableSchema.of(Table.API_CALLS).avroSchema()))
                 .name("scan and dissect")
                 .setParallelism(parallelism);
-        calls.sinkTo(sink(options.output(), Table.API_CALLS)).name("api_calls parquet").setParallelism(parallelism);
-        calls.getSideOutput(flowsTag).sinkTo(sink(options.output(), Table.FLOWS)).name("flows parquet").setParallelism(parallelism);
+        calls.sinkTo(sink(options.output(), Table.API_CALLS, options.snapshot().partition())).name("api_calls parquet").setParallelism(parallelism);
+        calls.getSideOutput(flowsTag).sinkTo(sink(options.output(), Table.FLOWS, options.snapshot().partition())).name("flows parquet").setParallelism(parallelism);
     }
 
-    private static FileSink<GenericRecord> sink(String output, Table table)
+    private static FileSink<GenericRecord> sink(String output, Table table, String partition)
     {
         String base = output.endsWith("/") ? output : output + "/";
-        return FileSink.forBulkFormat(new Path(base + table.sqlName()), ParquetTableWriters.forTable(table))
+        String directory = base + table.sqlName() + (partition.isEmpty() ? "" : "/snapshot_id=" + partition);
+        return FileSink.forBulkFormat(new Path(directory), ParquetTableWriters.forTable(table))
                 // Files directly in the table directory (the default assigner adds a wall-clock date directory).
                 .withBucketAssigner(new BasePathBucketAssigner<>())
                 .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".parquet").build())
@@ -120,12 +126,25 @@ public final class DissectionJob
     public static Result runLocally(List<ScanUnit> units, Options options, String temporaryDirectory, Consumer<Long> onProgress)
             throws Exception
     {
+        return runLocally(units, options, temporaryDirectory, onProgress, new Configuration());
+    }
+
+    /**
+     * Runs on a local MiniCluster with extra Flink settings (for example {@code s3.endpoint} and
+     * {@code s3.path.style.access} for {@code s3://} inputs and outputs, read through the S3 file
+     * system plugin; see {@link FileSystems}).
+     */
+    public static Result runLocally(List<ScanUnit> units, Options options, String temporaryDirectory, Consumer<Long> onProgress, Configuration extra)
+            throws Exception
+    {
         if (units.isEmpty()) {
             throw new IllegalArgumentException("no capture files to dissect");
         }
         int cores = Runtime.getRuntime().availableProcessors();
         int parallelism = Math.max(1, Math.min(options.parallelism() > 0 ? options.parallelism() : cores, units.size()));
         Configuration configuration = pipelineSettings();
+        configuration.addAll(extra);
+        FileSystems.initialize(configuration);
         configuration.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
         configuration.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
         if (temporaryDirectory != null) {
