@@ -69,6 +69,17 @@ public final class TrinoTables
         return statements;
     }
 
+    /** Hides one snapshot's partition of both tables again (its files are left alone). */
+    public static List<String> unregisterPartition(String schema, String snapshotId)
+    {
+        List<String> statements = new ArrayList<>();
+        for (Table table : Table.values()) {
+            statements.add("CALL " + CATALOG + ".system.unregister_partition(" + literal(schema) + ", " + literal(table.sqlName())
+                    + ", ARRAY['snapshot_id'], ARRAY[" + literal(snapshotId) + "])");
+        }
+        return statements;
+    }
+
     private static String literal(String value)
     {
         return "'" + value.replace("'", "''") + "'";

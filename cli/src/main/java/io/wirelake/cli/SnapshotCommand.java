@@ -170,6 +170,18 @@ final class SnapshotCommand
         {
             int deleted = snapshots.delete(name);
             System.out.printf("deleted snapshot %s (%d objects)%n", name, deleted);
+            if (LocalTrino.fromEnvironment().isReady()) {
+                // A registered partition of deleted files would answer with nothing; take it away.
+                try (Connection connection = LocalTrino.fromEnvironment().connect(); java.sql.Statement statement = connection.createStatement()) {
+                    for (String call : io.wirelake.catalog.TrinoTables.unregisterPartition(LocalTrinoSession.schemaForStore(snapshots.store()), name)) {
+                        statement.execute(call);
+                    }
+                    System.out.println("  unregistered its partitions from the local Trino");
+                }
+                catch (java.sql.SQLException e) {
+                    // never registered there (or no such tables): nothing to take away
+                }
+            }
             return 0;
         }
     }

@@ -165,6 +165,104 @@ class SnapshotsTest
         }
     }
 
+    /** A real store whose server-side copies start failing after a number of them, as when the store goes away mid-snapshot. */
+    private static final class FailingCopies
+            implements ObjectStore
+    {
+        private final ObjectStore store;
+        private int copiesLeft;
+
+        FailingCopies(ObjectStore store, int copies)
+        {
+            this.store = store;
+            this.copiesLeft = copies;
+        }
+
+        @Override
+        public void copy(String source, String target)
+                throws IOException
+        {
+            if (copiesLeft-- <= 0) {
+                throw new IOException("copy " + source + " failed: Connection refused");
+            }
+            store.copy(source, target);
+        }
+
+        @Override
+        public String location()
+        {
+            return store.location();
+        }
+
+        @Override
+        public String uri(String key)
+        {
+            return store.uri(key);
+        }
+
+        @Override
+        public void put(String key, Path file)
+                throws IOException
+        {
+            store.put(key, file);
+        }
+
+        @Override
+        public void put(String key, byte[] content)
+                throws IOException
+        {
+            store.put(key, content);
+        }
+
+        @Override
+        public java.io.InputStream open(String key)
+                throws IOException
+        {
+            return store.open(key);
+        }
+
+        @Override
+        public Optional<ObjectInfo> stat(String key)
+                throws IOException
+        {
+            return store.stat(key);
+        }
+
+        @Override
+        public List<ObjectInfo> list(String prefix)
+                throws IOException
+        {
+            return store.list(prefix);
+        }
+
+        @Override
+        public void delete(String key)
+                throws IOException
+        {
+            store.delete(key);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "s3"})
+    void aSnapshotInterruptedByTheStoreLeavesNothingBehindAndCanBeMadeAgain(String kind)
+            throws Exception
+    {
+        List<Path> captures = demo();
+        try (ObjectStore store = store(kind, "lake")) {
+            importAll(store, captures, temporary);
+            Snapshots failing = new Snapshots(new FailingCopies(store, 3));
+            assertThatThrownBy(() -> failing.create("interrupted", Optional.empty(), Optional.empty(), List.of(), line -> {}))
+                    .isInstanceOf(IOException.class).hasMessageContaining("Connection refused");
+            assertThat(store.list(Layout.snapshotPrefix("interrupted"))).isEmpty();
+            Snapshots snapshots = new Snapshots(store);
+            assertThat(snapshots.list()).isEmpty();
+            Manifest manifest = snapshots.create("interrupted", Optional.empty(), Optional.empty(), List.of(), line -> {});
+            assertThat(snapshots.verify("interrupted", key -> {}).ok()).isTrue();
+            assertThat(manifest.captures()).hasSizeGreaterThan(3);
+        }
+    }
+
     private static long tcpdumpCount(Path capture, String filter)
             throws IOException, InterruptedException
     {
