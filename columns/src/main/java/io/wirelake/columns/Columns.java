@@ -281,6 +281,25 @@ public final class Columns
     public static final Column TCP_MISSING_BYTES = add("tcp_missing_bytes", INT, FLOWS, "Bytes never seen in the capture (gaps in the sequence space)");
     public static final Column TCP_RST_COUNT = add("tcp_rst_count", INT, FLOWS, "Segments with RST");
     public static final Column TCP_FIN_COUNT = add("tcp_fin_count", INT, FLOWS, "Segments with FIN");
+    public static final Column TCP_SYN_ACK_TIME = add("tcp_syn_ack_time", INT, FLOWS, "SYN to SYN-ACK in microseconds: the responder's share of the handshake (0 without both)");
+    public static final Column TCP_RTT_SAMPLES = add("tcp_rtt_samples", INT, FLOWS, "ACKs that acknowledged exactly a segment's end (Wireshark's tcp.analysis.ack_rtt), both directions");
+    public static final Column TCP_RTT_MIN = add("tcp_rtt_min", INT, FLOWS, "Smallest ACK round-trip time sample in microseconds (0 without samples)");
+    public static final Column TCP_RTT_AVG = add("tcp_rtt_avg", INT, FLOWS, "Mean ACK round-trip time in microseconds (0 without samples)");
+    public static final Column TCP_RTT_MAX = add("tcp_rtt_max", INT, FLOWS, "Largest ACK round-trip time sample in microseconds");
+    public static final Column TCP_RTT_JITTER = add("tcp_rtt_jitter", INT, FLOWS, "Mean absolute difference between consecutive RTT samples in microseconds");
+    public static final Column TCP_FAST_RETRANSMISSIONS = add("tcp_fast_retransmissions", INT, FLOWS, "Retransmissions of the segment two or more duplicate ACKs asked for, within 20 ms of the last");
+    public static final Column TCP_DUP_ACKS = add("tcp_dup_acks", INT, FLOWS, "Duplicate ACKs (same ACK, same window, no data), both directions");
+    public static final Column TCP_ZERO_WINDOWS = add("tcp_zero_windows", INT, FLOWS, "Segments advertising a zero receive window");
+    public static final Column TCP_WINDOW_FULL = add("tcp_window_full", INT, FLOWS, "Segments that filled the peer's advertised receive window");
+    public static final Column TCP_KEEPALIVES = add("tcp_keepalives", INT, FLOWS, "Keep-alive segments (one byte or none, one before the next expected sequence number)");
+    public static final Column TCP_LOCAL_WINDOW_SCALE = add("tcp_local_window_scale", INT, FLOWS, "Window-scale shift of the initiator (-1 when the handshake was not seen; 0 when not negotiated)");
+    public static final Column TCP_REMOTE_WINDOW_SCALE = add("tcp_remote_window_scale", INT, FLOWS, "Window-scale shift of the responder (-1 when the handshake was not seen; 0 when not negotiated)");
+    public static final Column TCP_LOCAL_AVG_WINDOW = add("tcp_local_avg_window", INT, FLOWS, "Mean receive window the initiator advertised, in bytes (scaled)");
+    public static final Column TCP_REMOTE_AVG_WINDOW = add("tcp_remote_avg_window", INT, FLOWS, "Mean receive window the responder advertised, in bytes (scaled)");
+    public static final Column TCP_COMPLETENESS = add("tcp_completeness", INT, FLOWS, "Wireshark's connection-completeness bitmask: 1 SYN, 2 SYN-ACK, 4 ACK, 8 data, 16 FIN, 32 RST (31 or 47: complete)");
+    public static final Column TCP_TIME_TO_FIRST_BYTE = add("tcp_time_to_first_byte", INT, FLOWS, "Initiator's first data byte to the responder's first data byte, in microseconds (0 when either sent none)");
+    public static final Column TCP_LOCAL_GOODPUT = add("tcp_local_goodput", INT, FLOWS, "Initiator's payload bytes (each counted once) per second of the flow's duration");
+    public static final Column TCP_REMOTE_GOODPUT = add("tcp_remote_goodput", INT, FLOWS, "Responder's payload bytes (each counted once) per second of the flow's duration");
 
     // ---- Kubernetes ----
     static { section = "Kubernetes"; }

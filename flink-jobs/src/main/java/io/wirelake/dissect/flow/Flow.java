@@ -56,6 +56,7 @@ final class Flow
     long closedAt = -1;
     long finCount;
     long resetCount;
+    TcpInsights insights;
 
     // L7
     boolean detecting;

@@ -285,6 +285,10 @@ public final class FlowTracker
             flow.serverStream = new TcpStream(context.consumer(false));
         }
         TcpStream stream = fromClient ? flow.clientStream : flow.serverStream;
+        if (flow.insights == null) {
+            flow.insights = new TcpInsights();
+        }
+        flow.insights.packet(packet, fromClient);
         if ((flags & SYN) != 0) {
             if (fromClient && (flags & ACK) == 0) {
                 if (flow.synTime < 0) {
@@ -598,6 +602,34 @@ public final class FlowTracker
             }
             rows.set(Columns.TCP_RST_COUNT, flow.resetCount);
             rows.set(Columns.TCP_FIN_COUNT, flow.finCount);
+            TcpInsights insights = flow.insights;
+            if (insights != null) {
+                rows.set(Columns.TCP_SYN_ACK_TIME, flow.synTime >= 0 && flow.synAckTime >= flow.synTime ? flow.synAckTime - flow.synTime : 0L);
+                rows.set(Columns.TCP_RTT_SAMPLES, insights.rttSamples);
+                rows.set(Columns.TCP_RTT_MIN, insights.rttSamples == 0 ? 0L : insights.rttMin);
+                rows.set(Columns.TCP_RTT_AVG, insights.rttSamples == 0 ? 0L : insights.rttSum / insights.rttSamples);
+                rows.set(Columns.TCP_RTT_MAX, insights.rttMax);
+                rows.set(Columns.TCP_RTT_JITTER, insights.jitterSamples == 0 ? 0L : insights.jitterSum / insights.jitterSamples);
+                rows.set(Columns.TCP_FAST_RETRANSMISSIONS, insights.client.fastRetransmissions + insights.server.fastRetransmissions);
+                rows.set(Columns.TCP_DUP_ACKS, insights.client.duplicateAcks + insights.server.duplicateAcks);
+                rows.set(Columns.TCP_ZERO_WINDOWS, insights.client.zeroWindows + insights.server.zeroWindows);
+                rows.set(Columns.TCP_WINDOW_FULL, insights.client.windowFull + insights.server.windowFull);
+                rows.set(Columns.TCP_KEEPALIVES, insights.client.keepAlives + insights.server.keepAlives);
+                rows.set(Columns.TCP_LOCAL_WINDOW_SCALE, (long) insights.windowScale(insights.client));
+                rows.set(Columns.TCP_REMOTE_WINDOW_SCALE, (long) insights.windowScale(insights.server));
+                rows.set(Columns.TCP_LOCAL_AVG_WINDOW, insights.averageWindow(insights.client));
+                rows.set(Columns.TCP_REMOTE_AVG_WINDOW, insights.averageWindow(insights.server));
+                rows.set(Columns.TCP_COMPLETENESS, (long) insights.completeness);
+                rows.set(Columns.TCP_TIME_TO_FIRST_BYTE, insights.client.firstDataTime >= 0 && insights.server.firstDataTime >= insights.client.firstDataTime
+                        ? insights.server.firstDataTime - insights.client.firstDataTime : 0L);
+                long goodputSeconds = Math.max(1, flow.lastSeen - flow.firstSeen);
+                long clientDelivered = flow.clientStream != null ? flow.clientStream.delivered() : flow.clientPayloadBytes;
+                long serverDelivered = flow.serverStream != null ? flow.serverStream.delivered() : flow.serverPayloadBytes;
+                rows.set(Columns.TCP_LOCAL_GOODPUT, clientDelivered * 1_000_000L / goodputSeconds);
+                rows.set(Columns.TCP_REMOTE_GOODPUT, serverDelivered * 1_000_000L / goodputSeconds);
+                report.add("tcp.dup_acks", insights.client.duplicateAcks + insights.server.duplicateAcks);
+                report.add("tcp.zero_windows", insights.client.zeroWindows + insights.server.zeroWindows);
+            }
         }
         if (flow.anomalies != null) {
             rows.set(Columns.ANOMALIES, new ArrayList<>(flow.anomalies));
