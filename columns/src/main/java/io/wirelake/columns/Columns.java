@@ -117,6 +117,17 @@ public final class Columns
     public static final Column REQUEST_BODY = add("request_body", BYTES, CALLS, "Request body, content-decoded and cut at the configured cap");
     public static final Column RESPONSE_BODY = add("response_body", BYTES, CALLS, "Response body, content-decoded and cut at the configured cap");
 
+    // ---- gRPC ----
+    static { section = "gRPC"; }
+    public static final Column GRPC_SERVICE = add("grpc_service", STRING, CALLS, "gRPC service from the path (/package.Service/Method)");
+    public static final Column GRPC_METHOD = add("grpc_method", STRING, CALLS, "gRPC method from the path");
+    public static final Column GRPC_STATUS = add("grpc_status", INT, CALLS, "grpc-status of the call (trailers, or headers of a trailers-only response); 0 is OK and also the default");
+    public static final Column GRPC_MESSAGE = add("grpc_message", STRING, CALLS, "grpc-message of the call, percent-decoded");
+    public static final Column GRPC_REQUEST_MESSAGES = add("grpc_request_messages", INT, CALLS, "Length-prefixed messages the client sent");
+    public static final Column GRPC_RESPONSE_MESSAGES = add("grpc_response_messages", INT, CALLS, "Length-prefixed messages the server sent");
+    public static final Column GRPC_REQUEST_MESSAGE_BYTES = add("grpc_request_message_bytes", INT, CALLS, "Bytes of the client's messages (prefixes left out)");
+    public static final Column GRPC_RESPONSE_MESSAGE_BYTES = add("grpc_response_message_bytes", INT, CALLS, "Bytes of the server's messages (prefixes left out)");
+
     // ---- DNS ----
     static { section = "DNS"; }
     public static final Column DNS_QUESTIONS = ref("dns_questions", STRING_LIST, CALLS, "Question domain names");

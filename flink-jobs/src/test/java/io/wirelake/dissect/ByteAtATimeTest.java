@@ -8,12 +8,6 @@ import io.wirelake.dissect.protocol.DissectionContext;
 import io.wirelake.dissect.protocol.ProtocolDetector;
 import io.wirelake.dissect.protocol.ProtocolRegistry;
 import io.wirelake.dissect.protocol.StreamDissector;
-import io.wirelake.dissect.protocol.diameter.DiameterDetector;
-import io.wirelake.dissect.protocol.dns.DnsDetector;
-import io.wirelake.dissect.protocol.dns.DnsTcpDetector;
-import io.wirelake.dissect.protocol.http1.Http1Detector;
-import io.wirelake.dissect.protocol.redis.RedisDetector;
-import io.wirelake.dissect.protocol.tls.TlsDetector;
 import io.wirelake.dissect.testing.Dissection;
 import io.wirelake.packets.testing.Corpus;
 import org.junit.jupiter.api.Test;
@@ -27,7 +21,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The stream parsers (HTTP/1.x, DNS over TCP) fed one byte per call produce exactly the rows they
+ * The stream parsers (HTTP/1.x, HTTP/2, DNS over TCP, ...) fed one byte per call produce exactly the rows they
  * produce from whole segments: no state may depend on how the bytes were chunked.
  */
 class ByteAtATimeTest
@@ -52,6 +46,10 @@ class ByteAtATimeTest
             "zeek/tls/ecdhe.pcap",
             "arkime/diameter_synthetic.pcap",
             "ndpi/diameter.pcap",
+            "arkime/http2-nghttp2.pcap",
+            "suricata-verify/http2-continuation/input.pcap",
+            "deepflow/http/h2c_ascii.pcap",
+            "ndpi/http2.pcapng",
     })
     void corpusCaptureByteByByte(String name)
     {
@@ -73,11 +71,12 @@ class ByteAtATimeTest
         assertThat(trickled.calls()).isEqualTo(whole.calls());
     }
 
+    /** Every standard detector; the stream ones trickle. */
     private static ProtocolRegistry byteAtATime()
     {
-        return new ProtocolRegistry(List.of(new Trickle(new Http1Detector()), new DnsDetector(), new Trickle(new DnsTcpDetector()),
-                new Trickle(new RedisDetector()), new Trickle(new TlsDetector()),
-                new Trickle(new DiameterDetector())));
+        return new ProtocolRegistry(ProtocolRegistry.standard().detectors().stream()
+                .map(detector -> detector.transport() == io.wirelake.packets.decode.DecodedPacket.TCP ? new Trickle(detector) : detector)
+                .toList());
     }
 
     /** A detector whose stream dissector receives every chunk one byte at a time. */

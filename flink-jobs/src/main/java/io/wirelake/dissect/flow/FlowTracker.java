@@ -777,13 +777,14 @@ public final class FlowTracker
         @Override
         public void upgrade(String protocol, long timestampMicros)
         {
-            flow.l7Protocols.add(switch (protocol) {
+            String name = switch (protocol) {
                 case "websocket" -> "WebSocket";
                 case "h2c" -> "HTTP/2";
                 default -> protocol.toUpperCase(java.util.Locale.ROOT);
-            });
+            };
+            flow.l7Protocols.add(name);
             flow.streamDissector.end(timestampMicros);
-            flow.streamDissector = registry.byName(protocol)
+            flow.streamDissector = registry.byName(name)
                     .map(detector -> detector.newStreamDissector(this))
                     .orElse(null);
             if (flow.streamDissector == null) {

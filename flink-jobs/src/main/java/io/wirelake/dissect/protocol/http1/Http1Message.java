@@ -7,7 +7,8 @@ import java.util.List;
 /** One HTTP/1.x request or response as parsed: start line, headers, body sizes and the kept body. */
 final class Http1Message
 {
-    record Header(String name, String value) {}
+    record Header(String name, String value)
+            implements HttpFields.Header {}
 
     final boolean request;
     final long firstByteTime;

@@ -9,6 +9,14 @@ import java.util.Map;
 /** Field extraction shared by HTTP versions: path, query parameters, cookies. */
 public final class HttpFields
 {
+    /** A header as HTTP/1 and HTTP/2 both have it: a lower-case name and a value. */
+    public interface Header
+    {
+        String name();
+
+        String value();
+    }
+
     private HttpFields() {}
 
     /** The path of a request target (origin-form or absolute-form), without the query. */
@@ -54,10 +62,10 @@ public final class HttpFields
     }
 
     /** Cookies of the request's Cookie headers (RFC 6265 section 5.4). */
-    public static Map<String, String> requestCookies(List<Http1Message.Header> headers)
+    public static Map<String, String> requestCookies(List<? extends Header> headers)
     {
         Map<String, String> cookies = new LinkedHashMap<>();
-        for (Http1Message.Header header : headers) {
+        for (Header header : headers) {
             if (!header.name().equals("cookie")) {
                 continue;
             }
@@ -72,10 +80,10 @@ public final class HttpFields
     }
 
     /** Name and value of each Set-Cookie header (RFC 6265 section 5.2), attributes left out. */
-    public static Map<String, String> responseCookies(List<Http1Message.Header> headers)
+    public static Map<String, String> responseCookies(List<? extends Header> headers)
     {
         Map<String, String> cookies = new LinkedHashMap<>();
-        for (Http1Message.Header header : headers) {
+        for (Header header : headers) {
             if (!header.name().equals("set-cookie")) {
                 continue;
             }

@@ -1,0 +1,489 @@
+package io.wirelake.dissect.protocol.http2;
+
+import io.wirelake.columns.Columns;
+import io.wirelake.columns.Table;
+import io.wirelake.columns.TableSchema;
+import io.wirelake.dissect.protocol.DissectionContext;
+import io.wirelake.dissect.protocol.Protocol;
+import io.wirelake.dissect.protocol.StreamDissector;
+import io.wirelake.dissect.protocol.http1.HttpFields;
+import io.wirelake.dissect.rows.Rows;
+import org.apache.avro.generic.GenericData;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * HTTP/2 over cleartext TCP (h2c, prior knowledge or after an Upgrade): frames per direction,
+ * header blocks (HEADERS, PUSH_PROMISE and their CONTINUATIONs) decoded with each side's HPACK
+ * state, DATA bodies, trailers, RST_STREAM. Each stream becomes one api_calls row when both sides
+ * have ended it (or it was reset, or the connection ended), with the HTTP columns of HTTP/1 and
+ * {@code http_version = HTTP/2}; gRPC calls also get service, method, status and message counts.
+ * Flow control does not matter to a passive reader: WINDOW_UPDATE, PING and PRIORITY are skipped.
+ */
+final class Http2Dissector
+        implements StreamDissector
+{
+    static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    /** Streams open at once; beyond it the oldest is emitted as it is. */
+    static final int MAX_OPEN_STREAMS = 1024;
+    /** A header block (HEADERS plus CONTINUATIONs) larger than this is refused. */
+    static final int MAX_HEADER_BLOCK = 1 << 20;
+    /** SETTINGS_MAX_FRAME_SIZE's upper bound: a longer frame means the framing is lost. */
+    static final int MAX_FRAME_LENGTH = (1 << 24) - 1;
+
+    static final Protocol GRPC = new Protocol("gRPC", Columns.GRPC);
+
+    private static final int DATA = 0;
+    private static final int HEADERS = 1;
+    private static final int RST_STREAM = 3;
+    private static final int SETTINGS = 4;
+    private static final int PUSH_PROMISE = 5;
+    private static final int GOAWAY = 7;
+    private static final int CONTINUATION = 9;
+    private static final int END_STREAM = 0x1;
+    private static final int END_HEADERS = 0x4;
+    private static final int PADDED = 0x8;
+    private static final int PRIORITY_FLAG = 0x20;
+
+    private final DissectionContext context;
+    private final TableSchema calls = TableSchema.of(Table.API_CALLS);
+    private final Direction client = new Direction(true);
+    private final Direction server = new Direction(false);
+    private final Map<Integer, Http2Stream> streams = new LinkedHashMap<>();
+
+    static final class Http2Stream
+    {
+        final int id;
+        final Http2Message request = new Http2Message();
+        final Http2Message response = new Http2Message();
+        long resetCode = -1;
+
+        Http2Stream(int id)
+        {
+            this.id = id;
+        }
+    }
+
+    /** One direction's frame reader. */
+    private final class Direction
+    {
+        final boolean fromClient;
+        final Hpack hpack = new Hpack();
+        int prefaceLeft;
+        final byte[] header = new byte[9];
+        int headerFill;
+        int length;
+        int type;
+        int flags;
+        int streamId;
+        byte[] payload;
+        int payloadFill;
+        long frameTime;
+        // a header block continued by CONTINUATION frames
+        ByteArrayOutputStream block;
+        int blockStream;
+        boolean blockEndsStream;
+        int blockPromised = -1;
+        long blockTime;
+        boolean lost;
+
+        Direction(boolean fromClient)
+        {
+            this.fromClient = fromClient;
+            this.prefaceLeft = fromClient ? PREFACE.length : 0;
+        }
+
+        void data(byte[] data, int offset, int length, long timestamp)
+        {
+            int at = offset;
+            int end = offset + length;
+            while (at < end && !lost) {
+                if (prefaceLeft > 0) {
+                    int index = PREFACE.length - prefaceLeft;
+                    if (data[at] != PREFACE[index]) {
+                        if (index == 0) {
+                            // no preface: an upgraded connection's client, or a capture that starts mid-connection
+                            prefaceLeft = 0;
+                            continue;
+                        }
+                        lose("http2.bad_preface");
+                        return;
+                    }
+                    prefaceLeft--;
+                    at++;
+                    if (prefaceLeft == 0) {
+                        client.hpack.midstream(false);
+                        server.hpack.midstream(false);
+                    }
+                    continue;
+                }
+                if (headerFill < 9) {
+                    if (headerFill == 0) {
+                        frameTime = timestamp;
+                    }
+                    header[headerFill++] = data[at++];
+                    if (headerFill == 9) {
+                        this.length = ((header[0] & 0xFF) << 16) | ((header[1] & 0xFF) << 8) | (header[2] & 0xFF);
+                        type = header[3] & 0xFF;
+                        flags = header[4] & 0xFF;
+                        streamId = ((header[5] & 0x7F) << 24) | ((header[6] & 0xFF) << 16) | ((header[7] & 0xFF) << 8) | (header[8] & 0xFF);
+                        if (type > 0x20 && this.length > (1 << 16)) {
+                            lose("http2.bad_frame_header");
+                            return;
+                        }
+                        payload = new byte[this.length];
+                        payloadFill = 0;
+                        if (this.length == 0) {
+                            frame();
+                        }
+                    }
+                    continue;
+                }
+                int take = Math.min(end - at, this.length - payloadFill);
+                System.arraycopy(data, at, payload, payloadFill, take);
+                payloadFill += take;
+                at += take;
+                if (payloadFill == this.length) {
+                    frame();
+                }
+            }
+        }
+
+        void lose(String anomaly)
+        {
+            context.anomaly(anomaly);
+            lost = true;
+        }
+
+        private void frame()
+        {
+            headerFill = 0;
+            if (block != null && type != CONTINUATION) {
+                context.anomaly("http2.continuation_missing");
+                block = null;
+            }
+            switch (type) {
+                case DATA -> dataFrame();
+                case HEADERS, PUSH_PROMISE -> headersFrame();
+                case CONTINUATION -> continuation();
+                case RST_STREAM -> {
+                    Http2Stream stream = streams.get(streamId);
+                    if (stream != null && payload.length >= 4) {
+                        stream.resetCode = ((payload[0] & 0xFFL) << 24) | ((payload[1] & 0xFF) << 16) | ((payload[2] & 0xFF) << 8) | (payload[3] & 0xFF);
+                        finish(stream);
+                    }
+                }
+                case GOAWAY, SETTINGS -> {
+                    if (streamId != 0) {
+                        context.anomaly("http2.control_frame_on_stream");
+                    }
+                }
+                default -> {
+                    // PRIORITY, PING, WINDOW_UPDATE, unknown extension frames: nothing a passive reader needs
+                }
+            }
+            payload = null;
+        }
+
+        private void dataFrame()
+        {
+            int start = 0;
+            int end = payload.length;
+            if ((flags & PADDED) != 0) {
+                if (payload.length < 1 || (payload[0] & 0xFF) >= payload.length) {
+                    context.anomaly("http2.bad_padding");
+                    return;
+                }
+                start = 1;
+                end -= payload[0] & 0xFF;
+            }
+            Http2Stream stream = stream(streamId, false);
+            if (stream == null) {
+                return;
+            }
+            Http2Message message = fromClient ? stream.request : stream.response;
+            if (message.firstByteTime < 0) {
+                message.firstByteTime = frameTime;
+            }
+            message.lastByteTime = frameTime;
+            message.body(payload, start, end - start, context.bodyCap());
+            if ((flags & END_STREAM) != 0) {
+                end(stream, message);
+            }
+        }
+
+        private void headersFrame()
+        {
+            int start = 0;
+            int end = payload.length;
+            if ((flags & PADDED) != 0) {
+                if (payload.length < 1) {
+                    context.anomaly("http2.bad_padding");
+                    return;
+                }
+                start = 1;
+                end -= payload[0] & 0xFF;
+            }
+            int promised = -1;
+            if (type == PUSH_PROMISE) {
+                if (end - start < 4) {
+                    context.anomaly("http2.bad_push_promise");
+                    return;
+                }
+                promised = ((payload[start] & 0x7F) << 24) | ((payload[start + 1] & 0xFF) << 16) | ((payload[start + 2] & 0xFF) << 8) | (payload[start + 3] & 0xFF);
+                start += 4;
+            }
+            else if ((flags & PRIORITY_FLAG) != 0) {
+                start += 5;
+            }
+            if (start > end) {
+                context.anomaly("http2.bad_headers_frame");
+                return;
+            }
+            block = new ByteArrayOutputStream(end - start);
+            block.write(payload, start, end - start);
+            blockStream = streamId;
+            blockEndsStream = (flags & END_STREAM) != 0;
+            blockPromised = promised;
+            blockTime = frameTime;
+            if ((flags & END_HEADERS) != 0) {
+                headerBlock();
+            }
+        }
+
+        private void continuation()
+        {
+            if (block == null || streamId != blockStream) {
+                context.anomaly("http2.unexpected_continuation");
+                block = null;
+                return;
+            }
+            if (block.size() + payload.length > MAX_HEADER_BLOCK) {
+                context.anomaly("http2.header_block_too_large");
+                block = null;
+                lose("http2.header_block_too_large");
+                return;
+            }
+            block.write(payload, 0, payload.length);
+            if ((flags & END_HEADERS) != 0) {
+                headerBlock();
+            }
+        }
+
+        private void headerBlock()
+        {
+            byte[] bytes = block.toByteArray();
+            block = null;
+            List<Hpack.Header> headers;
+            try {
+                headers = hpack.decode(bytes, 0, bytes.length);
+            }
+            catch (Hpack.HpackException e) {
+                context.anomaly(hpack.broken() && !e.getMessage().startsWith("dynamic table lost") ? "http2.hpack_error" : "http2.hpack_lost");
+                headers = List.of();
+            }
+            if (blockPromised >= 0) {
+                // The server's promise of a pushed response: the promised stream's request.
+                Http2Stream pushed = stream(blockPromised, true);
+                if (pushed != null) {
+                    pushed.request.headers.addAll(headers);
+                    pushed.request.headersSeen = true;
+                    pushed.request.headersSize = bytes.length;
+                    pushed.request.firstByteTime = blockTime;
+                    pushed.request.lastByteTime = blockTime;
+                    pushed.request.ended = true;
+                }
+                return;
+            }
+            Http2Stream stream = stream(blockStream, true);
+            if (stream == null) {
+                return;
+            }
+            Http2Message message = fromClient ? stream.request : stream.response;
+            if (!fromClient && !message.headersSeen && isInformational(headers)) {
+                return;
+            }
+            if (message.headersSeen) {
+                message.trailers.addAll(headers);
+            }
+            else {
+                message.headers.addAll(headers);
+                message.headersSeen = true;
+                message.headersSize = bytes.length;
+                if (message.firstByteTime < 0) {
+                    message.firstByteTime = blockTime;
+                }
+            }
+            message.lastByteTime = blockTime;
+            if (blockEndsStream) {
+                end(stream, message);
+            }
+        }
+    }
+
+    /**
+     * Until the client's preface is seen, the connection may have begun before the capture: HPACK
+     * entries from before it are unknown, and fields that refer to them are left out (the rows say
+     * {@code http2.midstream_headers_incomplete}). After the preface, such a reference is an error.
+     */
+    Http2Dissector(DissectionContext context)
+    {
+        this.context = context;
+        client.hpack.midstream(true);
+        server.hpack.midstream(true);
+    }
+
+    @Override
+    public void data(boolean fromClient, byte[] data, int offset, int length, long timestampMicros)
+    {
+        (fromClient ? client : server).data(data, offset, length, timestampMicros);
+    }
+
+    @Override
+    public void gap(boolean fromClient, long bytes, long timestampMicros)
+    {
+        Direction direction = fromClient ? client : server;
+        if (!direction.lost) {
+            // Frames cannot be found again after missing bytes, nor HPACK state rebuilt.
+            direction.lose("http2.gap");
+        }
+    }
+
+    @Override
+    public void end(long timestampMicros)
+    {
+        for (Http2Stream stream : new ArrayList<>(streams.values())) {
+            finish(stream);
+        }
+    }
+
+    private Http2Stream stream(int id, boolean create)
+    {
+        if (id == 0) {
+            context.anomaly("http2.stream_frame_on_connection");
+            return null;
+        }
+        Http2Stream stream = streams.get(id);
+        if (stream == null) {
+            stream = new Http2Stream(id);
+            streams.put(id, stream);
+            if (streams.size() > MAX_OPEN_STREAMS) {
+                context.anomaly("http2.too_many_open_streams");
+                Iterator<Http2Stream> oldest = streams.values().iterator();
+                finish(oldest.next());
+            }
+        }
+        return stream;
+    }
+
+    private void end(Http2Stream stream, Http2Message message)
+    {
+        message.ended = true;
+        if (stream.request.ended && stream.response.ended) {
+            finish(stream);
+        }
+    }
+
+    private static boolean isInformational(List<Hpack.Header> headers)
+    {
+        for (Hpack.Header header : headers) {
+            if (header.name().equals(":status")) {
+                return header.value().startsWith("1") && header.value().length() == 3;
+            }
+        }
+        return false;
+    }
+
+    private void finish(Http2Stream stream)
+    {
+        if (streams.remove(stream.id) == null) {
+            return;
+        }
+        Http2Message request = stream.request;
+        Http2Message response = stream.response;
+        if (!request.headersSeen && !response.headersSeen && request.bodySize == 0 && response.bodySize == 0) {
+            return;
+        }
+        boolean grpc = request.header("content-type").startsWith("application/grpc") || response.header("content-type").startsWith("application/grpc");
+        long time = request.firstByteTime >= 0 ? request.firstByteTime : response.firstByteTime;
+        GenericData.Record row = context.newCall(grpc ? GRPC : Protocol.HTTP, time);
+        Rows rows = Rows.of(calls, row);
+        rows.set(Columns.HTTP, true);
+        rows.set(Columns.HTTP_VERSION, "HTTP/2");
+        String path = request.header(":path");
+        if (request.headersSeen) {
+            rows.set(Columns.METHOD, request.header(":method"));
+            rows.set(Columns.URL, path);
+            rows.set(Columns.PATH, HttpFields.path(path));
+            rows.set(Columns.QUERY_STRING, HttpFields.queryParameters(path));
+            rows.set(Columns.HOST, request.header(":authority").isEmpty() ? request.header("host") : request.header(":authority"));
+            rows.set(Columns.REQUEST_HEADERS, headers(request.headers));
+            rows.set(Columns.REQUEST_COOKIES, HttpFields.requestCookies(request.headers));
+            rows.set(Columns.REQUEST_HEADERS_SIZE, request.headersSize);
+        }
+        rows.set(Columns.REQUEST_BODY_SIZE, request.bodySize);
+        if (request.body != null) {
+            rows.set(Columns.REQUEST_BODY, request.body.toByteArray());
+        }
+        if (response.headersSeen) {
+            String status = response.header(":status");
+            rows.set(Columns.STATUS_CODE, status.matches("\\d{3}") ? Long.parseLong(status) : 0L);
+            rows.set(Columns.RESPONSE_HEADERS, headers(response.headers));
+            rows.set(Columns.RESPONSE_COOKIES, HttpFields.responseCookies(response.headers));
+            rows.set(Columns.RESPONSE_HEADERS_SIZE, response.headersSize);
+        }
+        rows.set(Columns.RESPONSE_BODY_SIZE, response.bodySize);
+        rows.set(Columns.RESPONSE_BODY_DECODED_SIZE, response.bodySize);
+        if (response.body != null) {
+            rows.set(Columns.RESPONSE_BODY, response.body.toByteArray());
+        }
+        if (request.firstByteTime >= 0 && response.firstByteTime >= 0) {
+            rows.set(Columns.ELAPSED_TIME, Math.max(0, response.firstByteTime - request.firstByteTime));
+        }
+        if (grpc) {
+            String[] parts = path.split("/");
+            if (parts.length == 3 && parts[0].isEmpty()) {
+                rows.set(Columns.GRPC_SERVICE, parts[1]);
+                rows.set(Columns.GRPC_METHOD, parts[2]);
+            }
+            String status = response.header("grpc-status");
+            rows.set(Columns.GRPC_STATUS, status.matches("\\d{1,2}") ? Long.parseLong(status) : 0L);
+            rows.set(Columns.GRPC_MESSAGE, URLDecoder.decode(response.header("grpc-message").replace("+", "%2B"), StandardCharsets.UTF_8));
+            rows.set(Columns.GRPC_REQUEST_MESSAGES, request.grpc.messages);
+            rows.set(Columns.GRPC_RESPONSE_MESSAGES, response.grpc.messages);
+            rows.set(Columns.GRPC_REQUEST_MESSAGE_BYTES, request.grpc.messageBytes);
+            rows.set(Columns.GRPC_RESPONSE_MESSAGE_BYTES, response.grpc.messageBytes);
+        }
+        if (client.hpack.unknownReferences() + server.hpack.unknownReferences() > 0) {
+            rows.addDistinct(Columns.ANOMALIES, "http2.midstream_headers_incomplete");
+        }
+        if (stream.resetCode >= 0) {
+            rows.addDistinct(Columns.ANOMALIES, "http2.rst_stream." + stream.resetCode);
+        }
+        else if (!request.ended || !response.ended) {
+            rows.addDistinct(Columns.ANOMALIES, "http2.stream_not_ended");
+        }
+        context.emit(row);
+    }
+
+    /** Regular headers (pseudo-headers are columns of their own), repeated ones joined; cookies with "; " (RFC 9113, 8.2.3). */
+    private static Map<String, String> headers(List<Hpack.Header> headers)
+    {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (Hpack.Header header : headers) {
+            if (header.name().startsWith(":")) {
+                continue;
+            }
+            String separator = header.name().equals("cookie") ? "; " : ", ";
+            map.merge(header.name(), Http2Message.utf8(header.value()), (first, second) -> first + separator + second);
+        }
+        return map;
+    }
+}
