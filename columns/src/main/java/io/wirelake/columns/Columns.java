@@ -117,6 +117,11 @@ public final class Columns
     public static final Column REQUEST_BODY = add("request_body", BYTES, CALLS, "Request body, content-decoded and cut at the configured cap");
     public static final Column RESPONSE_BODY = add("response_body", BYTES, CALLS, "Response body, content-decoded and cut at the configured cap");
 
+    // ---- GraphQL ----
+    static { section = "GraphQL"; }
+    public static final Column GQL_OPERATION_TYPE = add("gql_operation_type", STRING, CALLS, "GraphQL operation type: query, mutation or subscription");
+    public static final Column GQL_OPERATION_NAME = add("gql_operation_name", STRING, CALLS, "GraphQL operation name (operationName, else the executed operation's own name; \"\" when anonymous)");
+
     // ---- gRPC ----
     static { section = "gRPC"; }
     public static final Column GRPC_SERVICE = add("grpc_service", STRING, CALLS, "gRPC service from the path (/package.Service/Method)");

@@ -775,6 +775,14 @@ public final class FlowTracker
         }
 
         @Override
+        public void afterUpgrade(boolean fromClient, byte[] data, int offset, int length, long timestampMicros)
+        {
+            if (flow.streamDissector != null && length > 0) {
+                flow.streamDissector.data(fromClient, data, offset, length, timestampMicros);
+            }
+        }
+
+        @Override
         public void upgrade(String protocol, long timestampMicros)
         {
             String name = switch (protocol) {

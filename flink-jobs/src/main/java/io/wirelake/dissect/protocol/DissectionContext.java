@@ -24,4 +24,9 @@ public interface DissectionContext
 
     /** The connection switched protocols (HTTP Upgrade, 101): bytes that follow go to {@code protocol}'s dissector if there is one. */
     void upgrade(String protocol, long timestampMicros);
+
+    /** Bytes that followed the protocol switch in the same chunk: they go to the new protocol's dissector. */
+    default void afterUpgrade(boolean fromClient, byte[] data, int offset, int length, long timestampMicros)
+    {
+    }
 }

@@ -6,6 +6,7 @@ import io.wirelake.columns.TableSchema;
 import io.wirelake.dissect.protocol.DissectionContext;
 import io.wirelake.dissect.protocol.Protocol;
 import io.wirelake.dissect.protocol.StreamDissector;
+import io.wirelake.dissect.protocol.graphql.GraphQl;
 import io.wirelake.dissect.rows.Rows;
 import org.apache.avro.generic.GenericData;
 
@@ -50,7 +51,12 @@ final class Http1Dissector
         if (upgraded) {
             return;
         }
-        (fromClient ? requests : responses).data(data, offset, length, timestampMicros);
+        Http1Parser parser = fromClient ? requests : responses;
+        parser.data(data, offset, length, timestampMicros);
+        byte[] leftover = parser.takeLeftover();
+        if (leftover != null) {
+            context.afterUpgrade(fromClient, leftover, 0, leftover.length, timestampMicros);
+        }
     }
 
     @Override
@@ -134,6 +140,7 @@ final class Http1Dissector
             rows.set(Columns.REQUEST_BODY, request.decodedBody);
             rows.set(Columns.HOST, request.header("host"));
             request.anomalies.forEach(anomaly -> rows.addDistinct(Columns.ANOMALIES, anomaly));
+            GraphQl.mark(rows, request.method, HttpFields.queryParameters(request.target), request.header("content-type"), request.decodedBody, false);
         }
         if (response != null) {
             rows.set(Columns.STATUS_CODE, response.status);

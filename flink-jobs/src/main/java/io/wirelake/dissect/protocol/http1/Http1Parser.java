@@ -73,6 +73,11 @@ final class Http1Parser
         int end = offset + length;
         int at = offset;
         while (at < end) {
+            if (state == State.UPGRADED) {
+                // The rest belongs to the protocol switched to.
+                leftover = java.util.Arrays.copyOfRange(data, at, end);
+                return;
+            }
             at = switch (state) {
                 case START -> start(data, at, end, timestampMicros);
                 case HEAD -> head(data, at, end, timestampMicros);
@@ -151,11 +156,21 @@ final class Http1Parser
         state = State.START;
     }
 
+    /** Bytes after the message that switched protocols, in the chunk that held its end; taken once. */
+    byte[] takeLeftover()
+    {
+        byte[] bytes = leftover;
+        leftover = null;
+        return bytes;
+    }
+
     /** Stop parsing: the connection switched protocols. */
     void upgraded()
     {
         state = State.UPGRADED;
     }
+
+    private byte[] leftover;
 
     private void markGap()
     {

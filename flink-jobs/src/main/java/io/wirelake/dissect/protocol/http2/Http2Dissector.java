@@ -6,6 +6,7 @@ import io.wirelake.columns.TableSchema;
 import io.wirelake.dissect.protocol.DissectionContext;
 import io.wirelake.dissect.protocol.Protocol;
 import io.wirelake.dissect.protocol.StreamDissector;
+import io.wirelake.dissect.protocol.graphql.GraphQl;
 import io.wirelake.dissect.protocol.http1.HttpFields;
 import io.wirelake.dissect.rows.Rows;
 import org.apache.avro.generic.GenericData;
@@ -446,6 +447,10 @@ final class Http2Dissector
         }
         if (request.firstByteTime >= 0 && response.firstByteTime >= 0) {
             rows.set(Columns.ELAPSED_TIME, Math.max(0, response.firstByteTime - request.firstByteTime));
+        }
+        if (!grpc && request.headersSeen) {
+            GraphQl.mark(rows, request.header(":method"), HttpFields.queryParameters(path), request.header("content-type"),
+                    request.body == null ? null : request.body.toByteArray(), true);
         }
         if (grpc) {
             String[] parts = path.split("/");

@@ -1,0 +1,309 @@
+package io.wirelake.dissect.protocol.websocket;
+
+import io.wirelake.columns.Columns;
+import io.wirelake.columns.Table;
+import io.wirelake.columns.TableSchema;
+import io.wirelake.dissect.protocol.DissectionContext;
+import io.wirelake.dissect.protocol.Protocol;
+import io.wirelake.dissect.protocol.StreamDissector;
+import io.wirelake.dissect.rows.Rows;
+import org.apache.avro.generic.GenericData;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+
+/**
+ * WebSocket frames (RFC 6455) after the HTTP/1.1 upgrade: per direction, frame headers with 7-,
+ * 16- and 64-bit lengths, client masking, fragmented messages reassembled (control frames may
+ * come between fragments), and permessage-deflate (RFC 7692: RSV1 on a message's first frame;
+ * each direction's window carried across messages). Each message, data or control, is one row
+ * in the direction it went.
+ */
+final class WebSocketDissector
+        implements StreamDissector
+{
+    static final Protocol WEBSOCKET = new Protocol("WebSocket", Columns.WS);
+    /** Payload kept per message for the row (decompressed); the length column counts all of it. */
+    static final int MAX_KEPT_PAYLOAD = 64 * 1024;
+    /** A frame longer than this (2^63 is the protocol's bound) means the framing is lost. */
+    static final long MAX_FRAME_LENGTH = 1L << 40;
+
+    private final DissectionContext context;
+    private final TableSchema calls = TableSchema.of(Table.API_CALLS);
+    private final Direction client = new Direction(true);
+    private final Direction server = new Direction(false);
+
+    private final class Direction
+    {
+        final boolean fromClient;
+        final byte[] header = new byte[14];
+        int headerFill;
+        int headerNeeded = 2;
+        boolean fin;
+        boolean rsv1;
+        int opcode;
+        boolean masked;
+        final byte[] mask = new byte[4];
+        long length;
+        long payloadRead;
+        long frameTime;
+        // the data message being assembled
+        int messageOpcode = -1;
+        boolean messageCompressed;
+        long messageLength;
+        long messageTime;
+        ByteArrayOutputStream messagePayload = new ByteArrayOutputStream();
+        // the control frame being read
+        ByteArrayOutputStream controlPayload = new ByteArrayOutputStream();
+        Inflater inflater;
+        boolean lost;
+
+        Direction(boolean fromClient)
+        {
+            this.fromClient = fromClient;
+        }
+
+        void data(byte[] data, int offset, int count, long timestamp)
+        {
+            int at = offset;
+            int end = offset + count;
+            while (at < end && !lost) {
+                if (headerFill < headerNeeded) {
+                    if (headerFill == 0) {
+                        frameTime = timestamp;
+                    }
+                    header[headerFill++] = data[at++];
+                    if (headerFill == 2) {
+                        int lengthCode = header[1] & 0x7F;
+                        headerNeeded = 2 + (lengthCode == 126 ? 2 : lengthCode == 127 ? 8 : 0) + ((header[1] & 0x80) != 0 ? 4 : 0);
+                    }
+                    if (headerFill == headerNeeded) {
+                        frameHeader();
+                    }
+                    continue;
+                }
+                int take = (int) Math.min(end - at, length - payloadRead);
+                payload(data, at, take);
+                at += take;
+                payloadRead += take;
+                if (payloadRead == length) {
+                    frameEnd();
+                }
+            }
+        }
+
+        private void frameHeader()
+        {
+            fin = (header[0] & 0x80) != 0;
+            rsv1 = (header[0] & 0x40) != 0;
+            opcode = header[0] & 0x0F;
+            masked = (header[1] & 0x80) != 0;
+            int lengthCode = header[1] & 0x7F;
+            int at = 2;
+            if (lengthCode == 126) {
+                length = ((header[2] & 0xFF) << 8) | (header[3] & 0xFF);
+                at = 4;
+            }
+            else if (lengthCode == 127) {
+                length = 0;
+                for (int i = 2; i < 10; i++) {
+                    length = (length << 8) | (header[i] & 0xFF);
+                }
+                at = 10;
+            }
+            else {
+                length = lengthCode;
+            }
+            if (masked) {
+                System.arraycopy(header, at, mask, 0, 4);
+            }
+            if (length < 0 || length > MAX_FRAME_LENGTH || (opcode >= 3 && opcode <= 7) || opcode >= 11) {
+                context.anomaly("websocket.bad_frame");
+                lost = true;
+                return;
+            }
+            if (opcode >= 8 && (length > 125 || !fin)) {
+                context.anomaly("websocket.bad_control_frame");
+            }
+            if (fromClient != masked) {
+                context.anomaly(fromClient ? "websocket.unmasked_client_frame" : "websocket.masked_server_frame");
+            }
+            payloadRead = 0;
+            if (opcode >= 8) {
+                controlPayload.reset();
+            }
+            else if (opcode == 0) {
+                if (messageOpcode < 0) {
+                    context.anomaly("websocket.continuation_without_start");
+                    messageOpcode = 2;
+                    messageTime = frameTime;
+                }
+            }
+            else {
+                if (messageOpcode >= 0) {
+                    context.anomaly("websocket.message_interrupted");
+                    emitMessage();
+                }
+                messageOpcode = opcode;
+                messageCompressed = rsv1;
+                messageTime = frameTime;
+            }
+            if (length == 0) {
+                frameEnd();
+            }
+        }
+
+        private void payload(byte[] data, int offset, int count)
+        {
+            ByteArrayOutputStream target = opcode >= 8 ? controlPayload : messagePayload;
+            if (opcode < 8) {
+                messageLength += count;
+            }
+            int keep = Math.min(count, (opcode >= 8 ? 125 : MAX_KEPT_PAYLOAD * 4) - target.size());
+            for (int i = 0; i < keep; i++) {
+                byte value = data[offset + i];
+                if (masked) {
+                    value ^= mask[(int) ((payloadRead + i) & 3)];
+                }
+                target.write(value);
+            }
+        }
+
+        private void frameEnd()
+        {
+            headerFill = 0;
+            headerNeeded = 2;
+            if (opcode >= 8) {
+                emit(fromClient, opcode, controlPayload.toByteArray(), length, frameTime);
+                return;
+            }
+            if (fin && messageOpcode >= 0) {
+                emitMessage();
+            }
+        }
+
+        private void emitMessage()
+        {
+            byte[] payload = messagePayload.toByteArray();
+            if (messageCompressed) {
+                payload = inflate(payload);
+            }
+            emit(fromClient, messageOpcode, payload, messageLength, messageTime);
+            messagePayload = new ByteArrayOutputStream();
+            messageOpcode = -1;
+            messageLength = 0;
+        }
+
+        /** permessage-deflate: the message plus 00 00 FF FF, through this direction's inflater. */
+        private byte[] inflate(byte[] compressed)
+        {
+            if (inflater == null) {
+                inflater = new Inflater(true);
+            }
+            inflater.setInput(concat(compressed, new byte[] {0, 0, (byte) 0xFF, (byte) 0xFF}));
+            ByteArrayOutputStream output = new ByteArrayOutputStream(compressed.length * 3);
+            byte[] buffer = new byte[8192];
+            try {
+                while (output.size() < MAX_KEPT_PAYLOAD) {
+                    int inflated = inflater.inflate(buffer);
+                    if (inflated == 0) {
+                        break;
+                    }
+                    output.write(buffer, 0, inflated);
+                }
+            }
+            catch (DataFormatException e) {
+                context.anomaly("websocket.bad_deflate");
+                inflater.end();
+                inflater = null;
+                return compressed;
+            }
+            return output.toByteArray();
+        }
+    }
+
+    WebSocketDissector(DissectionContext context)
+    {
+        this.context = context;
+    }
+
+    @Override
+    public void data(boolean fromClient, byte[] data, int offset, int length, long timestampMicros)
+    {
+        (fromClient ? client : server).data(data, offset, length, timestampMicros);
+    }
+
+    @Override
+    public void gap(boolean fromClient, long bytes, long timestampMicros)
+    {
+        Direction direction = fromClient ? client : server;
+        if (!direction.lost) {
+            context.anomaly("websocket.gap");
+            direction.lost = true;
+        }
+    }
+
+    @Override
+    public void end(long timestampMicros)
+    {
+        for (Direction direction : new Direction[] {client, server}) {
+            if (direction.messageOpcode >= 0 && direction.messageLength > 0) {
+                context.anomaly("websocket.message_not_finished");
+                direction.emitMessage();
+            }
+            if (direction.inflater != null) {
+                direction.inflater.end();
+            }
+        }
+    }
+
+    private void emit(boolean fromClient, int opcode, byte[] payload, long length, long time)
+    {
+        GenericData.Record row = context.newCall(WEBSOCKET, time);
+        Rows rows = Rows.of(calls, row);
+        rows.set(Columns.WS_OPCODE, switch (opcode) {
+            case 1 -> "text";
+            case 2 -> "binary";
+            case 8 -> "close";
+            case 9 -> "ping";
+            case 10 -> "pong";
+            default -> "continuation";
+        });
+        rows.set(Columns.WS_REQUEST, fromClient);
+        rows.set(Columns.WS_RESPONSE, !fromClient);
+        byte[] kept = payload.length > context.bodyCap() ? java.util.Arrays.copyOf(payload, context.bodyCap()) : payload;
+        if (fromClient) {
+            rows.set(Columns.WS_REQUEST_PAYLOAD_LENGTH, length);
+            rows.set(Columns.WS_REQUEST_PAYLOAD_DATA, text(opcode, kept));
+            rows.set(Columns.REQUEST_BODY, kept);
+        }
+        else {
+            rows.set(Columns.WS_RESPONSE_PAYLOAD_LENGTH, length);
+            rows.set(Columns.RESPONSE_BODY, kept);
+        }
+        context.emit(row);
+    }
+
+    /** Text and close reasons as text; binary payloads as hex (the column is a string). */
+    private static String text(int opcode, byte[] payload)
+    {
+        if (opcode == 2) {
+            return java.util.HexFormat.of().formatHex(payload, 0, Math.min(payload.length, 512));
+        }
+        if (opcode == 8 && payload.length >= 2) {
+            int code = ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
+            return code + (payload.length > 2 ? " " + new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "");
+        }
+        return new String(payload, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] concat(byte[] first, byte[] second)
+    {
+        byte[] joined = new byte[first.length + second.length];
+        System.arraycopy(first, 0, joined, 0, first.length);
+        System.arraycopy(second, 0, joined, first.length, second.length);
+        return joined;
+    }
+}
