@@ -50,6 +50,9 @@ class ByteAtATimeTest
             "suricata-verify/http2-continuation/input.pcap",
             "deepflow/http/h2c_ascii.pcap",
             "ndpi/http2.pcapng",
+            "arkime/kafka.pcap",
+            "ndpi/kafka.pcapng",
+            "deepflow/kafka/mixed-with-unsupported.pcap",
     })
     void corpusCaptureByteByByte(String name)
     {
