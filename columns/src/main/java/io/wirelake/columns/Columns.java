@@ -236,6 +236,11 @@ public final class Columns
     public static final Column LDAP_REQUEST_LENGTH = ref("ldap_request_length", INT, CALLS, "Request length (0 if absent)");
     public static final Column LDAP_RESPONSE_LENGTH = ref("ldap_response_length", INT, CALLS, "Response length (0 if absent)");
     public static final Column LDAP_TOTAL_SIZE = ref("ldap_total_size", INT, CALLS, "ldap_request_length + ldap_response_length");
+    public static final Column LDAP_MESSAGE_ID = add("ldap_message_id", INT, CALLS, "LDAP messageID pairing the request with its responses");
+    public static final Column LDAP_DN = add("ldap_dn", STRING, CALLS, "The DN the operation is about: the bind name, the search base, the entry added, modified, deleted or compared");
+    public static final Column LDAP_RESULT = add("ldap_result", STRING, CALLS, "LDAP result code name (RFC 4511: success, noSuchObject, invalidCredentials, ...); \"\" without a result");
+    public static final Column LDAP_RESULT_CODE = add("ldap_result_code", INT, CALLS, "LDAP result code (0 is success and also the default)");
+    public static final Column LDAP_SEARCH_ENTRIES = add("ldap_search_entries", INT, CALLS, "Entries a search returned (SearchResultEntry messages)");
 
     // ---- RADIUS ----
     static { section = "RADIUS"; }

@@ -53,6 +53,8 @@ class ByteAtATimeTest
             "arkime/kafka.pcap",
             "ndpi/kafka.pcapng",
             "deepflow/kafka/mixed-with-unsupported.pcap",
+            "arkime/ldap-and-search.pcap",
+            "zeek/ldap/ldap-add.pcap",
     })
     void corpusCaptureByteByByte(String name)
     {

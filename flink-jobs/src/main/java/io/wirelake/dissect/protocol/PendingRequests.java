@@ -40,6 +40,12 @@ public final class PendingRequests<K, V>
         }
     }
 
+    /** The request a partial response (a search entry) belongs to, left waiting; or null. */
+    public V peek(K key)
+    {
+        return waiting.get(key);
+    }
+
     /** The request the response answers, or null. */
     public V take(K key)
     {

@@ -172,10 +172,36 @@ class ZeekGoldenTest
             List<String> ours = dissection.flows().stream()
                     .map(flow -> String.join(",", ((List<?>) flow.get("conn_l7_detected")).stream().map(Object::toString).toList()).toLowerCase(java.util.Locale.ROOT))
                     .filter(service -> !service.isEmpty()).sorted().toList();
-            // Zeek names services wirelake does not dissect yet (LDAP): compare those it does.
-            List<String> comparable = zeek.stream().filter(service -> service.matches("(http|dns)(,.*)?")).toList();
+            // Compare the services whose names both use the same way.
+            List<String> comparable = zeek.stream().filter(service -> service.matches("(http|dns|ldap)(,.*)?")).toList();
             assertThat(ours).as("services of %s", capture).containsExactlyElementsOf(comparable);
         }
+    }
+
+    static Stream<Arguments> ldapLogs()
+    {
+        return logs("ldap.log");
+    }
+
+    @ParameterizedTest
+    @MethodSource("ldapLogs")
+    void ldapOperationsMatchZeek(Corpus.Capture capture, Path log)
+            throws IOException
+    {
+        List<String> zeek = new ArrayList<>();
+        for (Map<String, String> row : ZeekLog.read(log).rows()) {
+            // Zeek names the object of a bind (its DN) and of an extended operation (its OID).
+            boolean named = row.get("opcode").startsWith("bind") || row.get("opcode").equals("extended");
+            zeek.add(String.join(" | ", endpoints(row), row.get("message_id"), row.get("opcode"), row.get("result"), named ? row.get("object") : "-"));
+        }
+        List<String> ours = new ArrayList<>();
+        for (GenericData.Record call : Dissection.of(capture.path()).calls("LDAP")) {
+            String type = call.get("ldap_type").toString();
+            boolean named = type.startsWith("bind") || type.equals("extended");
+            ours.add(String.join(" | ", call.get("src_ip") + ":" + call.get("src_port") + ">" + call.get("dst_ip") + ":" + call.get("dst_port"),
+                    String.valueOf(call.get("ldap_message_id")), type, text(call, "ldap_result"), named ? text(call, "ldap_dn") : "-"));
+        }
+        assertThat(ours).as("LDAP of %s", capture).containsExactlyInAnyOrderElementsOf(zeek);
     }
 
     private static String endpoints(Map<String, String> row)
