@@ -55,6 +55,8 @@ class ByteAtATimeTest
             "deepflow/kafka/mixed-with-unsupported.pcap",
             "arkime/ldap-and-search.pcap",
             "zeek/ldap/ldap-add.pcap",
+            "ndpi/amqp.pcap",
+            "deepflow/amqp/amqp1.pcap",
     })
     void corpusCaptureByteByByte(String name)
     {
