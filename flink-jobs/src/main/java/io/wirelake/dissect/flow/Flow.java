@@ -66,6 +66,9 @@ final class Flow
     List<Chunk> detectionChunks;
     StreamDissector streamDissector;
     DatagramDissector datagramDissector;
+    SctpReassembler sctp;
+    /** The dissector of an SCTP association's messages (Diameter), fed whole messages. */
+    StreamDissector sctpDissector;
     final Set<String> l7Protocols = new LinkedHashSet<>(2);
     List<String> anomalies;
     long callIndex;

@@ -182,6 +182,7 @@ public final class FlowTracker
                     flow.firstSctpChunkLength = packet.sctpFirstChunkLength;
                     flow.firstSctpChecksum = packet.sctpChecksum;
                 }
+                sctp(flow, packet, fromClient);
             }
             default -> {
             }
@@ -342,6 +343,46 @@ public final class FlowTracker
         }
     }
 
+    /** Diameter's SCTP payload protocol identifier (RFC 4960 registry) and port. */
+    private static final long DIAMETER_PPID = 46;
+    private static final int DIAMETER_PORT = 3868;
+
+    /** SCTP associations: user messages reassembled from DATA chunks; Diameter messages go to its dissector. */
+    private void sctp(Flow flow, DecodedPacket packet, boolean fromClient)
+    {
+        if (flow.sctp == null) {
+            FlowContext context = new FlowContext(flow);
+            flow.sctp = new SctpReassembler(new SctpReassembler.Consumer()
+            {
+                @Override
+                public void message(boolean client, int streamId, long payloadProtocol, byte[] data, long timestampMicros)
+                {
+                    boolean diameter = payloadProtocol == DIAMETER_PPID || (payloadProtocol == 0 && (flow.serverPort == DIAMETER_PORT || flow.clientPort == DIAMETER_PORT));
+                    if (!diameter) {
+                        return;
+                    }
+                    if (flow.sctpDissector == null) {
+                        flow.sctpDissector = registry.byName("Diameter").map(detector -> detector.newStreamDissector(context)).orElse(null);
+                        if (flow.sctpDissector == null) {
+                            return;
+                        }
+                        flow.l7Protocols.add("Diameter");
+                    }
+                    flow.sctpDissector.data(client, data, 0, data.length, timestampMicros);
+                }
+
+                @Override
+                public void anomaly(String name)
+                {
+                    FlowTracker.this.anomaly(flow, name);
+                }
+            });
+        }
+        if (packet.payloadLength > 0) {
+            flow.sctp.packet(fromClient, packet.data, packet.payloadOffset, packet.payloadLength, packet.timestampMicros);
+        }
+    }
+
     private void udp(Flow flow, DecodedPacket packet, boolean fromClient)
     {
         if (flow.firstUdpLength < 0) {
@@ -476,6 +517,9 @@ public final class FlowTracker
         }
         if (flow.datagramDissector != null) {
             flow.datagramDissector.end(timestampMicros);
+        }
+        if (flow.sctpDissector != null) {
+            flow.sctpDissector.end(timestampMicros);
         }
         if (flow.detectionChunks != null) {
             flow.detectionChunks = null;
