@@ -72,6 +72,10 @@ final class GenerateCommand
         out.printf("  %s packets, %s TCP connections, %s HTTP requests %s, %s DNS lookups (%s NXDOMAIN), %s slow responses%n",
                 Sizes.count(summary.packets()), Sizes.count(summary.tcpConnections()), Sizes.count(summary.httpRequests()), summary.statusCounts(),
                 Sizes.count(summary.dnsQueries()), Sizes.count(summary.dnsNxdomain()), Sizes.count(summary.slowResponses()));
+        out.printf("  %s Redis commands, %s gRPC calls (%s failed), %s GraphQL requests, %s WebSocket messages on %s upgraded connections%n",
+                Sizes.count(summary.otherCalls().getOrDefault("Redis", 0L)), Sizes.count(summary.otherCalls().getOrDefault("gRPC", 0L)),
+                Sizes.count(summary.otherCalls().getOrDefault("gRPC failed", 0L)), Sizes.count(summary.otherCalls().getOrDefault("GraphQL", 0L)),
+                Sizes.count(summary.otherCalls().getOrDefault("WebSocket", 0L)), Sizes.count(summary.otherCalls().getOrDefault("WebSocket upgrades", 0L)));
         return summary;
     }
 }

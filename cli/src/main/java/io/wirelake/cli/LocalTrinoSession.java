@@ -52,6 +52,22 @@ final class LocalTrinoSession
                 ? "local://" + local.root().resolve("tables")
                 : store.uri("tables");
         try (Statement statement = connection.createStatement()) {
+            // Tables made by an older wirelake (other columns) are made again; their partitions
+            // are registered again below as they are queried.
+            for (io.wirelake.columns.Table table : io.wirelake.columns.Table.values()) {
+                java.util.List<String> columns = new java.util.ArrayList<>();
+                try (java.sql.ResultSet existing = statement.executeQuery("SELECT column_name FROM " + TrinoTables.CATALOG + ".information_schema.columns WHERE table_schema = '"
+                        + schema + "' AND table_name = '" + table.sqlName() + "' ORDER BY ordinal_position")) {
+                    while (existing.next()) {
+                        columns.add(existing.getString(1));
+                    }
+                }
+                java.util.List<String> expected = new java.util.ArrayList<>(io.wirelake.columns.Columns.of(table).stream().map(io.wirelake.columns.Column::sqlName).toList());
+                expected.add("snapshot_id");
+                if (!columns.isEmpty() && !columns.equals(expected)) {
+                    statement.execute("DROP TABLE " + TrinoTables.qualified(schema, table));
+                }
+            }
             for (String ddl : TrinoTables.createPartitioned(schema, tables)) {
                 statement.execute(ddl);
             }

@@ -20,7 +20,9 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -74,8 +76,14 @@ final class QuickstartCommand
             out.println();
             out.println("== 5/5 KFL on the local Trino ==");
             try (Connection connection = LocalTrinoSession.connect(store, SNAPSHOT)) {
-                long http = count(connection, "http");
+                // REST calls: HTTP rows that are not GraphQL, gRPC or a WebSocket upgrade
+                long http = count(connection, "http && !gql && !grpc && status_code != 101");
                 long dns = count(connection, "dns && dns_request");
+                Map<String, String> others = new LinkedHashMap<>();
+                others.put("Redis", "redis");
+                others.put("gRPC", "grpc");
+                others.put("GraphQL", "gql");
+                others.put("WebSocket", "ws");
                 answer(out, connection, "Server errors by service", "http && status_code >= 500",
                         "\"dst_service_name\" || ' ' || \"method\" || ' ' || \"path\" || ' -> ' || CAST(\"status_code\" AS varchar)", 8);
                 answer(out, connection, "Slow calls (over 1 s) by caller and service", "http && elapsed_time > 1000000",
@@ -84,8 +92,18 @@ final class QuickstartCommand
                         "element_at(\"dns_questions\", 1) || ' ' || \"dns_rcode_name\" || ' (asked by ' || \"src_pod_name\" || ')'", 6);
                 answer(out, connection, "Calls into the payments namespace", "http && dst.pod.namespace == \"payments\"",
                         "\"src_pod_namespace\" || '/' || \"src_service_name\" || ' -> ' || \"dst_service_name\" || ' (node ' || \"local_node_name\" || ')'", 6);
+                answer(out, connection, "Failed gRPC calls", "grpc && grpc_status != 0",
+                        "\"src_pod_name\" || ' -> ' || \"grpc_service\" || '/' || \"grpc_method\" || ' status ' || CAST(\"grpc_status\" AS varchar)", 4);
                 out.println();
                 boolean consistent = http == summary.httpRequests() && dns == summary.dnsQueries();
+                List<String> otherCounts = new ArrayList<>();
+                for (Map.Entry<String, String> other : others.entrySet()) {
+                    long found = count(connection, other.getValue());
+                    long expected = summary.otherCalls().getOrDefault(other.getKey(), 0L);
+                    consistent &= found == expected;
+                    otherCounts.add(other.getKey() + " " + Sizes.count(found) + (found == expected ? "" : " (expected " + Sizes.count(expected) + ")"));
+                }
+                out.printf("Other protocols found: %s.%n", String.join(", ", otherCounts));
                 out.printf("Generated %s HTTP requests and %s DNS lookups; Trino finds %s and %s in the snapshot%s.%n", Sizes.count(summary.httpRequests()),
                         Sizes.count(summary.dnsQueries()), Sizes.count(http), Sizes.count(dns),
                         consistent ? " (all of them, each once although cross-node traffic was captured twice)" : " (MISMATCH)");

@@ -60,7 +60,12 @@ public final class DemoCluster
     public static final Pod GATEWAY = pod("api-gateway-5f7b8c9d6-jn3ks", "shop", NODE_A, 61, "api-gateway", 80, "app", "api-gateway");
     public static final Pod LOADGEN = pod("loadgen-8d9f7c6b5-mx4vz", "tools", NODE_C, 71, "", 0, "app", "loadgen");
 
-    public static final List<Pod> PODS = List.of(COREDNS_A, COREDNS_B, FRONTEND_A, FRONTEND_C, ORDERS, CATALOG, INVENTORY, PAYMENTS, GATEWAY, LOADGEN);
+    public static final Pod REDIS = pod("redis-0", "shop", NODE_B, 81, "redis", 6379, "app", "redis");
+    public static final Pod RECOMMENDATIONS = pod("recommendations-7d4b9c6f8-t6xqz", "shop", NODE_C, 91, "recommendations", 50051, "app", "recommendations");
+    public static final Pod NOTIFICATIONS = pod("notifications-6f9d8b7c5-w2lpr", "shop", NODE_A, 101, "notifications", 8081, "app", "notifications");
+
+    public static final List<Pod> PODS = List.of(COREDNS_A, COREDNS_B, FRONTEND_A, FRONTEND_C, ORDERS, CATALOG, INVENTORY, PAYMENTS, GATEWAY, LOADGEN,
+            REDIS, RECOMMENDATIONS, NOTIFICATIONS);
 
     /** Who calls whom over HTTP: the service graph of the shop. */
     public record Edge(Pod client, Pod server, List<String> paths)
@@ -84,6 +89,13 @@ public final class DemoCluster
             new Edge(ORDERS, INVENTORY, List.of("/api/v2/stock/{id}", "/api/v2/reserve")),
             new Edge(ORDERS, PAYMENTS, List.of("/api/v1/charge", "/api/v1/refund")),
             new Edge(CATALOG, INVENTORY, List.of("/api/v2/stock/{id}")));
+
+    /** Redis clients (a cache), gRPC clients of the recommendations service, GraphQL and WebSocket clients of the gateway. */
+    public static final List<Edge> REDIS_EDGES = List.of(new Edge(ORDERS, REDIS, List.of("order")), new Edge(CATALOG, REDIS, List.of("product")));
+    public static final List<Edge> GRPC_EDGES = List.of(new Edge(FRONTEND_A, RECOMMENDATIONS, List.of("/shop.Recommendations/List", "/shop.Recommendations/Rank")),
+            new Edge(FRONTEND_C, RECOMMENDATIONS, List.of("/shop.Recommendations/List")));
+    public static final List<Edge> GRAPHQL_EDGES = List.of(new Edge(LOADGEN, GATEWAY, List.of("/graphql")));
+    public static final List<Edge> WEBSOCKET_EDGES = List.of(new Edge(GATEWAY, NOTIFICATIONS, List.of("/ws/orders")));
 
     private DemoCluster() {}
 

@@ -17,8 +17,8 @@ import java.util.Random;
 import java.util.function.LongConsumer;
 
 /**
- * Generates valid captures of the {@link DemoCluster}'s traffic: DNS lookups to CoreDNS and HTTP/1.1
- * keep-alive connections along the service graph, with injected server errors, slow responses and
+ * Generates valid captures of the {@link DemoCluster}'s traffic: DNS lookups to CoreDNS, HTTP/1.1
+ * keep-alive connections along the service graph, Redis, gRPC over h2c, GraphQL and WebSocket, with injected server errors, slow responses and
  * failed lookups. Many connections are open at once and their packets interleave in time. Each
  * connection is written to the capture of the client pod's node ({@code <node>.pcap}), as a node
  * collector there would see it. Deterministic: the same options give the same bytes.
@@ -57,6 +57,8 @@ public final class DemoTrafficGenerator
     private long dnsNxdomain;
     private long gzipResponses;
     private long chunkedResponses;
+    /** Rows a dissection makes of the other protocols, by protocol (and a few details). */
+    private final Map<String, Long> otherCalls = new java.util.TreeMap<>();
 
     private DemoTrafficGenerator(GeneratorOptions options)
     {
@@ -123,7 +125,7 @@ public final class DemoTrafficGenerator
             progressBytes.accept(byteCount);
         }
         return new GeneratorSummary(captures, packetCount, byteCount + 24L * captures.size(), tcpConnections, httpRequests, statusCounts, methodCounts,
-                slowResponses, dnsQueries, dnsNxdomain, gzipResponses, chunkedResponses);
+                slowResponses, dnsQueries, dnsNxdomain, gzipResponses, chunkedResponses, otherCalls);
     }
 
     /**
@@ -132,7 +134,10 @@ public final class DemoTrafficGenerator
      */
     private List<Pending> session(long start)
     {
-        DemoCluster.Edge edge = DemoCluster.EDGES.get(random.nextInt(DemoCluster.EDGES.size()));
+        int kind = random.nextInt(100);
+        List<DemoCluster.Edge> edges = kind < 8 ? DemoCluster.REDIS_EDGES : kind < 14 ? DemoCluster.GRPC_EDGES : kind < 18 ? DemoCluster.GRAPHQL_EDGES
+                : kind < 21 ? DemoCluster.WEBSOCKET_EDGES : DemoCluster.EDGES;
+        DemoCluster.Edge edge = edges.get(random.nextInt(edges.size()));
         DemoCluster.Pod client = edge.client();
         DemoCluster.Pod server = edge.server();
         DemoCluster.Pod resolver = DemoCluster.resolverFor(client);
@@ -164,7 +169,10 @@ public final class DemoTrafficGenerator
             TcpConversation connection = new TcpConversation(packets, clientAddress, PacketFactory.address(server.ip()), ephemeralPort(client.ip()), server.port(),
                     random.nextInt(), random.nextInt(), now, halfRtt);
             tcpConnections++;
-            int requests = 1 + random.nextInt(6);
+            int requests = edges == DemoCluster.EDGES ? 1 + random.nextInt(6) : 0;
+            if (edges != DemoCluster.EDGES) {
+                otherProtocol(edges, edge, connection);
+            }
             for (int request = 0; request < requests; request++) {
                 boolean error = random.nextDouble() < options.errorRate();
                 boolean slow = random.nextDouble() < options.slowRate();
@@ -203,6 +211,70 @@ public final class DemoTrafficGenerator
             seen.add(new Frame(frame.timestampMicros() + CROSS_NODE_OFFSET_MICROS, frame.bytes()));
         }
         pending.add(new Pending(seen.get(0).timestampMicros(), order++, seen, 0, server.node(), false));
+    }
+
+    /** A connection of one of the other protocols: its exchanges, counted by the rows a dissection makes of them. */
+    private void otherProtocol(List<DemoCluster.Edge> edges, DemoCluster.Edge edge, TcpConversation connection)
+    {
+        if (edges == DemoCluster.REDIS_EDGES) {
+            int commands = 1 + random.nextInt(8);
+            for (int command = 0; command < commands; command++) {
+                ProtocolTraffic.RedisExchange exchange = ProtocolTraffic.redis(random, edge.paths().get(0));
+                connection.clientSends(exchange.command());
+                connection.advance(80 + random.nextInt(900));
+                connection.serverSends(exchange.reply());
+                connection.advance(100 + random.nextInt(20_000));
+                otherCalls.merge("Redis", 1L, Long::sum);
+            }
+        }
+        else if (edges == DemoCluster.GRPC_EDGES) {
+            connection.clientSends(ProtocolTraffic.h2ClientStart());
+            connection.serverSends(ProtocolTraffic.h2ServerStart());
+            int calls = 1 + random.nextInt(5);
+            for (int call = 0; call < calls; call++) {
+                int stream = 1 + 2 * call;
+                String path = edge.paths().get(random.nextInt(edge.paths().size()));
+                connection.clientSends(ProtocolTraffic.grpcRequest(stream, path, edge.server().serviceHost() + ":" + edge.server().port(), 20 + random.nextInt(400)));
+                boolean failed = random.nextDouble() < options.errorRate();
+                connection.advance((long) Math.exp(Math.log(800) + random.nextDouble() * (Math.log(60_000) - Math.log(800))));
+                connection.serverSends(ProtocolTraffic.grpcResponse(stream, 50 + random.nextInt(3000), failed ? 14 : 0, "upstream connect error"));
+                connection.advance(200 + random.nextInt(30_000));
+                otherCalls.merge("gRPC", 1L, Long::sum);
+                if (failed) {
+                    otherCalls.merge("gRPC failed", 1L, Long::sum);
+                }
+            }
+        }
+        else if (edges == DemoCluster.GRAPHQL_EDGES) {
+            int requests = 1 + random.nextInt(4);
+            for (int request = 0; request < requests; request++) {
+                ProtocolTraffic.GraphQlExchange exchange = ProtocolTraffic.graphql(random, edge);
+                connection.clientSends(exchange.request());
+                connection.advance(1_000 + random.nextInt(40_000));
+                connection.serverSends(exchange.response());
+                connection.advance(200 + random.nextInt(20_000));
+                otherCalls.merge("GraphQL", 1L, Long::sum);
+                otherCalls.merge("GraphQL " + exchange.type(), 1L, Long::sum);
+            }
+        }
+        else {
+            connection.clientSends(ProtocolTraffic.websocketUpgradeRequest(random, edge));
+            connection.advance(500 + random.nextInt(2_000));
+            connection.serverSends(ProtocolTraffic.websocketUpgradeResponse());
+            otherCalls.merge("WebSocket upgrades", 1L, Long::sum);
+            connection.clientSends(ProtocolTraffic.websocketFrame(random, true, 1, ProtocolTraffic.bytes("{\"subscribe\":\"orders\"}")));
+            otherCalls.merge("WebSocket", 1L, Long::sum);
+            int updates = 1 + random.nextInt(6);
+            for (int update = 0; update < updates; update++) {
+                connection.advance(5_000 + random.nextInt(200_000));
+                connection.serverSends(ProtocolTraffic.websocketFrame(random, false, 1,
+                        ProtocolTraffic.bytes("{\"order\":" + random.nextInt(99999) + ",\"status\":\"shipped\"}")));
+                otherCalls.merge("WebSocket", 1L, Long::sum);
+            }
+            connection.clientSends(ProtocolTraffic.websocketFrame(random, true, 8, new byte[] {0x03, (byte) 0xE8}));
+            connection.serverSends(ProtocolTraffic.websocketFrame(random, false, 8, new byte[] {0x03, (byte) 0xE8}));
+            otherCalls.merge("WebSocket", 2L, Long::sum);
+        }
     }
 
     private int ephemeralPort(String address)

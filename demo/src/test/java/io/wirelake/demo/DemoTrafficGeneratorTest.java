@@ -53,7 +53,15 @@ class DemoTrafficGeneratorTest
         long requests = 0;
         long dnsResponses = 0;
         long nxdomain = 0;
+        long grpcCalls = 0;
+        long websocketMessages = 0;
         for (Path capture : summary.captures()) {
+            for (String[] row : Tshark.fields(capture, List.of("-d", "tcp.port==50051,http2", "-Y", "http2.headers.path"), "http2.headers.path")) {
+                grpcCalls += row[0].split(",").length;
+            }
+            for (String[] row : Tshark.fields(capture, List.of("-Y", "websocket"), "websocket.opcode")) {
+                websocketMessages += row[0].split(",").length;
+            }
             packets += Tshark.fields(capture, List.of(), "frame.number").size();
             for (String[] row : Tshark.fields(capture, List.of("-Y", "http.request"), "http.request.method")) {
                 requests++;
@@ -67,9 +75,16 @@ class DemoTrafficGeneratorTest
             }
         }
         assertThat(packets).isEqualTo(summary.packets());
-        assertThat(requests).isEqualTo(summary.httpRequests());
+        // HTTP/1.1 requests: the REST calls, the GraphQL POSTs and the WebSocket upgrades
+        long graphql = summary.otherCalls().get("GraphQL");
+        long upgrades = summary.otherCalls().get("WebSocket upgrades");
+        assertThat(requests).isEqualTo(summary.httpRequests() + graphql + upgrades);
         Map<String, Long> expectedStatuses = new HashMap<>();
         summary.statusCounts().forEach((status, count) -> expectedStatuses.put(String.valueOf(status), count));
+        expectedStatuses.merge("200", graphql, Long::sum);
+        expectedStatuses.merge("101", upgrades, Long::sum);
+        assertThat(grpcCalls).isEqualTo(summary.otherCalls().get("gRPC")).isPositive();
+        assertThat(websocketMessages).isEqualTo(summary.otherCalls().get("WebSocket")).isPositive();
         assertThat(statuses).isEqualTo(expectedStatuses);
         assertThat(dnsResponses).isEqualTo(summary.dnsQueries());
         assertThat(nxdomain).isEqualTo(summary.dnsNxdomain()).isPositive();

@@ -35,7 +35,10 @@ class DemoTrafficDissectionTest
     @Test
     void everyHttpRequestIsOneRowWithItsStatus()
     {
-        List<GenericData.Record> http = dissection.calls("HTTP");
+        // WebSocket upgrades are HTTP rows too (the GET answered by 101): the REST calls are the rest.
+        List<GenericData.Record> upgrades = dissection.calls("HTTP").stream().filter(call -> (Long) call.get("status_code") == 101).toList();
+        assertThat(upgrades).hasSize(summary.otherCalls().getOrDefault("WebSocket upgrades", 0L).intValue());
+        List<GenericData.Record> http = dissection.calls("HTTP").stream().filter(call -> (Long) call.get("status_code") != 101).toList();
         assertThat(http).hasSize((int) summary.httpRequests());
         Map<Integer, Long> statuses = new HashMap<>();
         Map<String, Long> methods = new HashMap<>();
@@ -53,6 +56,22 @@ class DemoTrafficDissectionTest
         assertThat(gzip).isEqualTo(summary.gzipResponses());
         assertThat(http).filteredOn(call -> "gzip".equals(((Map<?, ?>) call.get("response_headers")).get("content-encoding")))
                 .allSatisfy(call -> assertThat((Long) call.get("response_body_decoded_size")).isGreaterThan((Long) call.get("response_body_size")));
+    }
+
+    @Test
+    void theOtherProtocolsAreAllThere()
+    {
+        assertThat(summary.otherCalls().keySet()).contains("Redis", "gRPC", "GraphQL", "WebSocket");
+        for (String protocol : List.of("Redis", "gRPC", "GraphQL", "WebSocket")) {
+            List<GenericData.Record> rows = dissection.calls(protocol);
+            assertThat(rows).as(protocol).hasSize(summary.otherCalls().get(protocol).intValue());
+            assertThat(rows).allSatisfy(row -> assertThat((List<?>) row.get("anomalies")).as("anomalies of a %s row", protocol).isEmpty());
+        }
+        assertThat(dissection.calls("gRPC").stream().filter(row -> (Long) row.get("grpc_status") == 14).count())
+                .isEqualTo(summary.otherCalls().getOrDefault("gRPC failed", 0L));
+        assertThat(dissection.calls("GraphQL").stream().filter(row -> row.get("gql_operation_type").equals("mutation")).count())
+                .isEqualTo(summary.otherCalls().getOrDefault("GraphQL mutation", 0L));
+        assertThat(dissection.calls("gRPC")).allSatisfy(row -> assertThat(row.get("grpc_service")).isEqualTo("shop.Recommendations"));
     }
 
     @Test
@@ -76,7 +95,7 @@ class DemoTrafficDissectionTest
             assertThat(flow.get("conn_state")).isEqualTo("closed");
             assertThat((Long) flow.get("tcp_handshake_rtt")).isPositive();
             assertThat((Long) flow.get("tcp_retransmissions")).isZero();
-            assertThat(((List<?>) flow.get("conn_l7_detected")).toString()).isEqualTo("[HTTP]");
+            assertThat(((List<?>) flow.get("conn_l7_detected")).toString()).isIn("[HTTP]", "[HTTP/2]", "[Redis]", "[HTTP, WebSocket]");
         });
         long packets = dissection.flows().stream().mapToLong(flow -> (Long) flow.get("conn_local_pkts") + (Long) flow.get("conn_remote_pkts")).sum();
         assertThat(packets).isEqualTo(summary.packets());
@@ -85,7 +104,7 @@ class DemoTrafficDissectionTest
     @Test
     void destinationsResolveToTheNamesLookedUp()
     {
-        List<GenericData.Record> http = dissection.calls("HTTP");
-        assertThat(http).allSatisfy(call -> assertThat((String) call.get("dst_dns")).endsWith(".svc.cluster.local"));
+        List<GenericData.Record> calls = dissection.calls().stream().filter(call -> !call.get("protocol").equals("DNS")).toList();
+        assertThat(calls).allSatisfy(call -> assertThat((String) call.get("dst_dns")).endsWith(".svc.cluster.local"));
     }
 }
