@@ -37,7 +37,10 @@ final class BenchCommand
 {
     static final List<String> TSHARK_FIELDS = List.of("frame.time_epoch", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "tcp.srcport", "tcp.dstport",
             "udp.srcport", "udp.dstport", "http.request.method", "http.request.uri", "http.host", "http.response.code", "http.content_length",
-            "dns.qry.name", "dns.qry.type", "dns.flags.rcode", "dns.a");
+            "dns.qry.name", "dns.qry.type", "dns.flags.rcode", "dns.a", "http2.headers.path", "http2.headers.status", "resp.bulk_string.value",
+            "websocket.opcode", "websocket.payload_length");
+    /** The demo's gRPC port, where tshark needs to be told it is HTTP/2 (h2c without the preface would not be found). */
+    static final List<String> TSHARK_DECODE_AS = List.of("-d", "tcp.port==50051,http2");
     private static final Pattern TIMES = Pattern.compile("(\\d+)m([0-9.]+)s\\s+(\\d+)m([0-9.]+)s");
 
     @Option(names = "--size", defaultValue = "1GB", paramLabel = "SIZE", description = "Capture size (default: ${DEFAULT-VALUE}).")
@@ -166,11 +169,12 @@ final class BenchCommand
         StringBuilder script = new StringBuilder();
         for (Path file : input.files()) {
             List<String> command = new ArrayList<>(List.of("tshark", "-n", "-r", file.toString(), "-T", "fields"));
+            command.addAll(TSHARK_DECODE_AS);
             TSHARK_FIELDS.forEach(field -> command.addAll(List.of("-e", field)));
             script.append(String.join(" ", command.stream().map(BenchCommand::quote).toList())).append(" > /dev/null 2>> ")
                     .append(quote(log().toString())).append(" || exit 1\n");
         }
-        return timedScript("tshark field extraction (HTTP and DNS fields)", script.toString());
+        return timedScript("tshark field extraction (HTTP, HTTP/2, DNS, Redis, WebSocket fields)", script.toString());
     }
 
     private Measure timed(String tool, List<String> command)

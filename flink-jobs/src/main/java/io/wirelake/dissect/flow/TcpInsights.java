@@ -27,6 +27,7 @@ final class TcpInsights
 
     /** Unacknowledged segments kept per direction for RTT samples; older ones are dropped (no sample). */
     static final int MAX_UNACKED = 4096;
+    private static final int INITIAL_UNACKED = 8;
     /** A retransmission after two or more duplicate ACKs, within this long of the peer's last ACK, is a fast retransmission. */
     static final long FAST_RETRANSMISSION_MICROS = 20_000;
 
@@ -52,9 +53,10 @@ final class TcpInsights
         boolean lastWasKeepAlive;
         long firstDataTime = -1;
         long lastDataTime = -1;
-        // unacknowledged segments: end sequence and first transmission time, in arrival order
-        final long[] unackedEnd = new long[MAX_UNACKED];
-        final long[] unackedTime = new long[MAX_UNACKED];
+        // unacknowledged segments: end sequence and first transmission time, in arrival order,
+        // in a ring that starts small and doubles up to MAX_UNACKED (most flows keep a few)
+        long[] unackedEnd = new long[INITIAL_UNACKED];
+        long[] unackedTime = new long[INITIAL_UNACKED];
         int unackedStart;
         int unackedCount;
     }
@@ -174,11 +176,24 @@ final class TcpInsights
 
     private static void remember(Side side, long end, long now)
     {
-        if (side.unackedCount == MAX_UNACKED) {
-            side.unackedStart = (side.unackedStart + 1) % MAX_UNACKED;
+        int capacity = side.unackedEnd.length;
+        if (side.unackedCount == capacity && capacity < MAX_UNACKED) {
+            long[] ends = new long[capacity * 2];
+            long[] times = new long[capacity * 2];
+            for (int i = 0; i < side.unackedCount; i++) {
+                ends[i] = side.unackedEnd[(side.unackedStart + i) % capacity];
+                times[i] = side.unackedTime[(side.unackedStart + i) % capacity];
+            }
+            side.unackedEnd = ends;
+            side.unackedTime = times;
+            side.unackedStart = 0;
+            capacity *= 2;
+        }
+        if (side.unackedCount == capacity) {
+            side.unackedStart = (side.unackedStart + 1) % capacity;
             side.unackedCount--;
         }
-        int slot = (side.unackedStart + side.unackedCount) % MAX_UNACKED;
+        int slot = (side.unackedStart + side.unackedCount) % capacity;
         side.unackedEnd[slot] = end;
         side.unackedTime[slot] = now;
         side.unackedCount++;
@@ -189,8 +204,9 @@ final class TcpInsights
     {
         long sample = -1;
         int kept = 0;
+        int capacity = side.unackedEnd.length;
         for (int i = 0; i < side.unackedCount; i++) {
-            int slot = (side.unackedStart + i) % MAX_UNACKED;
+            int slot = (side.unackedStart + i) % capacity;
             long end = side.unackedEnd[slot];
             if (end == ack) {
                 if (sample < 0) {
@@ -198,7 +214,7 @@ final class TcpInsights
                 }
             }
             else if (after(end, ack)) {
-                int target = (side.unackedStart + kept) % MAX_UNACKED;
+                int target = (side.unackedStart + kept) % capacity;
                 side.unackedEnd[target] = end;
                 side.unackedTime[target] = side.unackedTime[slot];
                 kept++;
