@@ -76,6 +76,10 @@ final class GenerateCommand
                 Sizes.count(summary.otherCalls().getOrDefault("Redis", 0L)), Sizes.count(summary.otherCalls().getOrDefault("gRPC", 0L)),
                 Sizes.count(summary.otherCalls().getOrDefault("gRPC failed", 0L)), Sizes.count(summary.otherCalls().getOrDefault("GraphQL", 0L)),
                 Sizes.count(summary.otherCalls().getOrDefault("WebSocket", 0L)), Sizes.count(summary.otherCalls().getOrDefault("WebSocket upgrades", 0L)));
+        out.printf("  %s Kafka requests, %s AMQP methods, %s LDAP operations, %s RADIUS authentications (%s rejected)%n",
+                Sizes.count(summary.otherCalls().getOrDefault("Kafka", 0L)), Sizes.count(summary.otherCalls().getOrDefault("AMQP", 0L)),
+                Sizes.count(summary.otherCalls().getOrDefault("LDAP", 0L)), Sizes.count(summary.otherCalls().getOrDefault("RADIUS", 0L)),
+                Sizes.count(summary.otherCalls().getOrDefault("RADIUS rejected", 0L)));
         return summary;
     }
 }

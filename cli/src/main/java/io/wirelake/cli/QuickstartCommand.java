@@ -84,6 +84,10 @@ final class QuickstartCommand
                 others.put("gRPC", "grpc");
                 others.put("GraphQL", "gql");
                 others.put("WebSocket", "ws");
+                others.put("Kafka", "kafka");
+                others.put("AMQP", "amqp");
+                others.put("LDAP", "ldap");
+                others.put("RADIUS", "radius");
                 answer(out, connection, "Server errors by service", "http && status_code >= 500",
                         "\"dst_service_name\" || ' ' || \"method\" || ' ' || \"path\" || ' -> ' || CAST(\"status_code\" AS varchar)", 8);
                 answer(out, connection, "Slow calls (over 1 s) by caller and service", "http && elapsed_time > 1000000",

@@ -64,8 +64,13 @@ public final class DemoCluster
     public static final Pod RECOMMENDATIONS = pod("recommendations-7d4b9c6f8-t6xqz", "shop", NODE_C, 91, "recommendations", 50051, "app", "recommendations");
     public static final Pod NOTIFICATIONS = pod("notifications-6f9d8b7c5-w2lpr", "shop", NODE_A, 101, "notifications", 8081, "app", "notifications");
 
+    public static final Pod KAFKA = pod("kafka-0", "data", NODE_C, 111, "kafka", 9092, "app", "kafka");
+    public static final Pod RABBITMQ = pod("rabbitmq-0", "data", NODE_A, 121, "rabbitmq", 5672, "app", "rabbitmq");
+    public static final Pod LDAP = pod("openldap-0", "auth", NODE_B, 131, "ldap", 389, "app", "openldap");
+    public static final Pod RADIUS = pod("freeradius-5c8d7f9b6-m3kqv", "auth", NODE_C, 141, "radius", 1812, "app", "freeradius");
+
     public static final List<Pod> PODS = List.of(COREDNS_A, COREDNS_B, FRONTEND_A, FRONTEND_C, ORDERS, CATALOG, INVENTORY, PAYMENTS, GATEWAY, LOADGEN,
-            REDIS, RECOMMENDATIONS, NOTIFICATIONS);
+            REDIS, RECOMMENDATIONS, NOTIFICATIONS, KAFKA, RABBITMQ, LDAP, RADIUS);
 
     /** Who calls whom over HTTP: the service graph of the shop. */
     public record Edge(Pod client, Pod server, List<String> paths)
@@ -96,6 +101,11 @@ public final class DemoCluster
             new Edge(FRONTEND_C, RECOMMENDATIONS, List.of("/shop.Recommendations/List")));
     public static final List<Edge> GRAPHQL_EDGES = List.of(new Edge(LOADGEN, GATEWAY, List.of("/graphql")));
     public static final List<Edge> WEBSOCKET_EDGES = List.of(new Edge(GATEWAY, NOTIFICATIONS, List.of("/ws/orders")));
+    /** Kafka producers' metadata lookups, payments publishing to RabbitMQ, the gateway's LDAP and RADIUS checks. */
+    public static final List<Edge> KAFKA_EDGES = List.of(new Edge(ORDERS, KAFKA, List.of("orders.created")), new Edge(INVENTORY, KAFKA, List.of("stock.updated")));
+    public static final List<Edge> AMQP_EDGES = List.of(new Edge(PAYMENTS, RABBITMQ, List.of("payments")));
+    public static final List<Edge> LDAP_EDGES = List.of(new Edge(GATEWAY, LDAP, List.of("ou=People,dc=shop,dc=example")));
+    public static final List<Edge> RADIUS_EDGES = List.of(new Edge(GATEWAY, RADIUS, List.of("operator")));
 
     private DemoCluster() {}
 

@@ -18,7 +18,8 @@ import java.util.function.LongConsumer;
 
 /**
  * Generates valid captures of the {@link DemoCluster}'s traffic: DNS lookups to CoreDNS, HTTP/1.1
- * keep-alive connections along the service graph, Redis, gRPC over h2c, GraphQL and WebSocket, with injected server errors, slow responses and
+ * keep-alive connections along the service graph, Redis, gRPC over h2c, GraphQL, WebSocket, Kafka,
+ * AMQP, LDAP and RADIUS, with injected server errors, slow responses and
  * failed lookups. Many connections are open at once and their packets interleave in time. Each
  * connection is written to the capture of the client pod's node ({@code <node>.pcap}), as a node
  * collector there would see it. Deterministic: the same options give the same bytes.
@@ -136,7 +137,8 @@ public final class DemoTrafficGenerator
     {
         int kind = random.nextInt(100);
         List<DemoCluster.Edge> edges = kind < 8 ? DemoCluster.REDIS_EDGES : kind < 14 ? DemoCluster.GRPC_EDGES : kind < 18 ? DemoCluster.GRAPHQL_EDGES
-                : kind < 21 ? DemoCluster.WEBSOCKET_EDGES : DemoCluster.EDGES;
+                : kind < 21 ? DemoCluster.WEBSOCKET_EDGES : kind < 23 ? DemoCluster.KAFKA_EDGES : kind < 25 ? DemoCluster.AMQP_EDGES
+                : kind < 27 ? DemoCluster.LDAP_EDGES : kind < 29 ? DemoCluster.RADIUS_EDGES : DemoCluster.EDGES;
         DemoCluster.Edge edge = edges.get(random.nextInt(edges.size()));
         DemoCluster.Pod client = edge.client();
         DemoCluster.Pod server = edge.server();
@@ -164,7 +166,25 @@ public final class DemoTrafficGenerator
             now += 20;
         }
         int lookupFrames = frames.size();
-        if (!failedLookup) {
+        if (!failedLookup && edges == DemoCluster.RADIUS_EDGES) {
+            // RADIUS is UDP: a few authentications, no connection
+            int serverAddress = PacketFactory.address(server.ip());
+            int port = ephemeralPort(client.ip());
+            int exchanges = 1 + random.nextInt(3);
+            for (int exchange = 0; exchange < exchanges; exchange++) {
+                now += 100 + random.nextInt(5_000);
+                boolean accept = random.nextInt(5) != 0;
+                MoreProtocolTraffic.RadiusExchange radius = MoreProtocolTraffic.radius(random, random.nextInt(256), "user" + random.nextInt(50), accept);
+                frames.add(new Frame(now, packets.udp(clientAddress, serverAddress, port, server.port(), radius.request())));
+                now += 2 * halfRtt + 300 + random.nextInt(3_000);
+                frames.add(new Frame(now, packets.udp(serverAddress, clientAddress, server.port(), port, radius.response())));
+                otherCalls.merge("RADIUS", 1L, Long::sum);
+                if (!accept) {
+                    otherCalls.merge("RADIUS rejected", 1L, Long::sum);
+                }
+            }
+        }
+        else if (!failedLookup) {
             now += 100;
             TcpConversation connection = new TcpConversation(packets, clientAddress, PacketFactory.address(server.ip()), ephemeralPort(client.ip()), server.port(),
                     random.nextInt(), random.nextInt(), now, halfRtt);
@@ -256,6 +276,47 @@ public final class DemoTrafficGenerator
                 otherCalls.merge("GraphQL", 1L, Long::sum);
                 otherCalls.merge("GraphQL " + exchange.type(), 1L, Long::sum);
             }
+        }
+        else if (edges == DemoCluster.KAFKA_EDGES) {
+            int requests = 1 + random.nextInt(4);
+            for (int request = 0; request < requests; request++) {
+                int correlation = random.nextInt(1 << 20);
+                connection.clientSends(MoreProtocolTraffic.kafkaMetadataRequest(correlation, edge.client().name().split("-")[0] + "-producer", edge.paths().get(0)));
+                connection.advance(300 + random.nextInt(5_000));
+                connection.serverSends(MoreProtocolTraffic.kafkaMetadataResponse(correlation, edge.paths().get(0), edge.server().serviceHost(), edge.server().port()));
+                connection.advance(1_000 + random.nextInt(100_000));
+                otherCalls.merge("Kafka", 1L, Long::sum);
+            }
+        }
+        else if (edges == DemoCluster.AMQP_EDGES) {
+            connection.clientSends(MoreProtocolTraffic.amqpProtocolHeader());
+            connection.clientSends(MoreProtocolTraffic.amqpChannelOpen());
+            connection.serverSends(MoreProtocolTraffic.amqpChannelOpenOk());
+            int publishes = 1 + random.nextInt(5);
+            for (int publish = 0; publish < publishes; publish++) {
+                connection.advance(200 + random.nextInt(20_000));
+                connection.clientSends(MoreProtocolTraffic.amqpPublish(edge.paths().get(0), "charge.completed",
+                        ProtocolTraffic.bytes("{\"charge\":" + random.nextInt(99999) + ",\"amount\":" + random.nextInt(500) + "}")));
+            }
+            connection.clientSends(MoreProtocolTraffic.amqpChannelClose());
+            connection.serverSends(MoreProtocolTraffic.amqpChannelCloseOk());
+            otherCalls.merge("AMQP", 4L + publishes, Long::sum);
+            otherCalls.merge("AMQP publishes", (long) publishes, Long::sum);
+        }
+        else if (edges == DemoCluster.LDAP_EDGES) {
+            connection.clientSends(MoreProtocolTraffic.ldapBind(1, "cn=gateway,dc=shop,dc=example", "s3cret"));
+            connection.advance(200 + random.nextInt(2_000));
+            connection.serverSends(MoreProtocolTraffic.ldapBindResponse(1, 0));
+            connection.clientSends(MoreProtocolTraffic.ldapSearch(2, edge.paths().get(0), "mail"));
+            connection.advance(300 + random.nextInt(8_000));
+            int entries = random.nextInt(4);
+            for (int entry = 0; entry < entries; entry++) {
+                connection.serverSends(MoreProtocolTraffic.ldapSearchEntry(2, "uid=user" + random.nextInt(500) + "," + edge.paths().get(0), "mail",
+                        "user" + entry + "@shop.example"));
+            }
+            connection.serverSends(MoreProtocolTraffic.ldapSearchDone(2));
+            connection.clientSends(MoreProtocolTraffic.ldapUnbind(3));
+            otherCalls.merge("LDAP", 3L, Long::sum);
         }
         else {
             connection.clientSends(ProtocolTraffic.websocketUpgradeRequest(random, edge));

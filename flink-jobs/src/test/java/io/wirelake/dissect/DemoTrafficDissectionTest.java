@@ -61,8 +61,9 @@ class DemoTrafficDissectionTest
     @Test
     void theOtherProtocolsAreAllThere()
     {
-        assertThat(summary.otherCalls().keySet()).contains("Redis", "gRPC", "GraphQL", "WebSocket");
-        for (String protocol : List.of("Redis", "gRPC", "GraphQL", "WebSocket")) {
+        List<String> protocols = List.of("Redis", "gRPC", "GraphQL", "WebSocket", "Kafka", "AMQP", "LDAP", "RADIUS");
+        assertThat(summary.otherCalls().keySet()).containsAll(protocols);
+        for (String protocol : protocols) {
             List<GenericData.Record> rows = dissection.calls(protocol);
             assertThat(rows).as(protocol).hasSize(summary.otherCalls().get(protocol).intValue());
             assertThat(rows).allSatisfy(row -> assertThat((List<?>) row.get("anomalies")).as("anomalies of a %s row", protocol).isEmpty());
@@ -72,6 +73,12 @@ class DemoTrafficDissectionTest
         assertThat(dissection.calls("GraphQL").stream().filter(row -> row.get("gql_operation_type").equals("mutation")).count())
                 .isEqualTo(summary.otherCalls().getOrDefault("GraphQL mutation", 0L));
         assertThat(dissection.calls("gRPC")).allSatisfy(row -> assertThat(row.get("grpc_service")).isEqualTo("shop.Recommendations"));
+        assertThat(dissection.calls("RADIUS").stream().filter(row -> row.get("radius_response_code_name").equals("Access-Reject")).count())
+                .isEqualTo(summary.otherCalls().getOrDefault("RADIUS rejected", 0L));
+        assertThat(dissection.calls("AMQP").stream().filter(row -> row.get("amqp_method").equals("basic.publish")).count())
+                .isEqualTo(summary.otherCalls().getOrDefault("AMQP publishes", 0L));
+        assertThat(dissection.calls("Kafka")).allSatisfy(row -> assertThat(row.get("kafka_api_key_name")).isEqualTo("METADATA"));
+        assertThat(dissection.calls("LDAP")).extracting(row -> row.get("ldap_type").toString()).containsOnly("bind simple", "search", "unbind");
     }
 
     @Test
@@ -95,7 +102,7 @@ class DemoTrafficDissectionTest
             assertThat(flow.get("conn_state")).isEqualTo("closed");
             assertThat((Long) flow.get("tcp_handshake_rtt")).isPositive();
             assertThat((Long) flow.get("tcp_retransmissions")).isZero();
-            assertThat(((List<?>) flow.get("conn_l7_detected")).toString()).isIn("[HTTP]", "[HTTP/2]", "[Redis]", "[HTTP, WebSocket]");
+            assertThat(((List<?>) flow.get("conn_l7_detected")).toString()).isIn("[HTTP]", "[HTTP/2]", "[Redis]", "[HTTP, WebSocket]", "[Kafka]", "[AMQP]", "[LDAP]");
         });
         long packets = dissection.flows().stream().mapToLong(flow -> (Long) flow.get("conn_local_pkts") + (Long) flow.get("conn_remote_pkts")).sum();
         assertThat(packets).isEqualTo(summary.packets());
