@@ -3,9 +3,9 @@ package io.wirelake.dissect.protocol.amqp;
 import io.wirelake.columns.Columns;
 import io.wirelake.columns.Table;
 import io.wirelake.columns.TableSchema;
+import io.wirelake.dissect.protocol.DirectionalDissector;
 import io.wirelake.dissect.protocol.DissectionContext;
 import io.wirelake.dissect.protocol.Protocol;
-import io.wirelake.dissect.protocol.StreamDissector;
 import io.wirelake.dissect.rows.Rows;
 import org.apache.avro.generic.GenericData;
 
@@ -19,7 +19,7 @@ import java.util.Map;
  * header and body frames on that channel are in, with the body's size. Heartbeats are skipped.
  */
 final class AmqpDissector
-        implements StreamDissector
+        extends DirectionalDissector
 {
     static final Protocol AMQP = new Protocol("AMQP", Columns.AMQP);
     static final byte[] PROTOCOL_HEADER = {'A', 'M', 'Q', 'P'};
@@ -33,10 +33,9 @@ final class AmqpDissector
     private static final int BODY = 3;
     private static final int HEARTBEAT = 8;
 
-    private final DissectionContext context;
     private final TableSchema calls = TableSchema.of(Table.API_CALLS);
-    private final Direction client = new Direction(true);
-    private final Direction server = new Direction(false);
+    private final Side client = new Side(true);
+    private final Side server = new Side(false);
 
     /** A content-carrying method waiting for its content on a channel. */
     private static final class Pending
@@ -57,7 +56,8 @@ final class AmqpDissector
         }
     }
 
-    private final class Direction
+    private final class Side
+            extends Direction
     {
         final boolean fromClient;
         int headerLeft;
@@ -71,19 +71,19 @@ final class AmqpDissector
         int keptFill;
         boolean expectEnd;
         long frameTime;
-        boolean lost;
         final Map<Integer, Pending> content = new HashMap<>();
 
-        Direction(boolean fromClient)
+        Side(boolean fromClient)
         {
             this.fromClient = fromClient;
         }
 
-        void data(byte[] data, int offset, int length, long timestamp)
+        @Override
+        protected void read(byte[] data, int offset, int length, long timestamp)
         {
             int at = offset;
             int end = offset + length;
-            while (at < end && !lost) {
+            while (at < end && !lost()) {
                 if (headerLeft > 0) {
                     at++;
                     headerLeft--;
@@ -92,7 +92,7 @@ final class AmqpDissector
                 if (expectEnd) {
                     if ((data[at++] & 0xFF) != 0xCE) {
                         context.anomaly("amqp.bad_frame_end");
-                        lost = true;
+                        lose();
                         return;
                     }
                     expectEnd = false;
@@ -115,7 +115,7 @@ final class AmqpDissector
                         size = ((frameHeader[3] & 0xFFL) << 24) | ((frameHeader[4] & 0xFF) << 16) | ((frameHeader[5] & 0xFF) << 8) | (frameHeader[6] & 0xFF);
                         if (type < 1 || type > 8 || size > MAX_FRAME) {
                             context.anomaly("amqp.bad_frame");
-                            lost = true;
+                            lose();
                             return;
                         }
                         payloadRead = 0;
@@ -205,29 +205,19 @@ final class AmqpDissector
 
     AmqpDissector(DissectionContext context)
     {
-        this.context = context;
+        super(context, "amqp");
     }
 
     @Override
-    public void data(boolean fromClient, byte[] data, int offset, int length, long timestampMicros)
+    protected Direction direction(boolean fromClient)
     {
-        (fromClient ? client : server).data(data, offset, length, timestampMicros);
-    }
-
-    @Override
-    public void gap(boolean fromClient, long bytes, long timestampMicros)
-    {
-        Direction direction = fromClient ? client : server;
-        if (!direction.lost) {
-            context.anomaly("amqp.gap");
-            direction.lost = true;
-        }
+        return fromClient ? client : server;
     }
 
     @Override
     public void end(long timestampMicros)
     {
-        for (Direction direction : new Direction[] {client, server}) {
+        for (Side direction : new Side[] {client, server}) {
             for (Pending waiting : direction.content.values()) {
                 context.anomaly("amqp.content_cut_short");
                 emit(direction.fromClient, waiting);

@@ -3,10 +3,10 @@ package io.wirelake.dissect.protocol.diameter;
 import io.wirelake.columns.Columns;
 import io.wirelake.columns.Table;
 import io.wirelake.columns.TableSchema;
+import io.wirelake.dissect.protocol.DirectionalDissector;
 import io.wirelake.dissect.protocol.DissectionContext;
 import io.wirelake.dissect.protocol.PendingRequests;
 import io.wirelake.dissect.protocol.Protocol;
-import io.wirelake.dissect.protocol.StreamDissector;
 import io.wirelake.dissect.rows.Rows;
 import org.apache.avro.generic.GenericData;
 
@@ -20,7 +20,7 @@ import java.util.List;
  * Device-Watchdog too), so requests and answers are recognised by the R flag, not by direction.
  */
 final class DiameterDissector
-        implements StreamDissector
+        extends DirectionalDissector
 {
     static final Protocol DIAMETER = new Protocol("Diameter", Columns.DIAMETER);
     static final int MAX_MESSAGE = 1 << 20;
@@ -28,7 +28,6 @@ final class DiameterDissector
 
     private record Pending(DiameterMessage request, long timestampMicros) {}
 
-    private final DissectionContext context;
     private final TableSchema calls = TableSchema.of(Table.API_CALLS);
     private final Framing fromClient = new Framing();
     private final Framing fromServer = new Framing();
@@ -37,23 +36,13 @@ final class DiameterDissector
 
     DiameterDissector(DissectionContext context)
     {
-        this.context = context;
+        super(context, "diameter");
     }
 
     @Override
-    public void data(boolean client, byte[] data, int offset, int length, long timestampMicros)
+    protected Direction direction(boolean client)
     {
-        (client ? fromClient : fromServer).data(data, offset, length, timestampMicros);
-    }
-
-    @Override
-    public void gap(boolean client, long bytes, long timestampMicros)
-    {
-        Framing framing = client ? fromClient : fromServer;
-        if (!framing.broken) {
-            context.anomaly("diameter.gap");
-        }
-        framing.broken = true;
+        return client ? fromClient : fromServer;
     }
 
     @Override
@@ -108,15 +97,13 @@ final class DiameterDissector
 
     /** Length-prefixed framing for one direction. */
     private final class Framing
+            extends Direction
     {
         private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        boolean broken;
 
-        void data(byte[] data, int offset, int length, long timestampMicros)
+        @Override
+        protected void read(byte[] data, int offset, int length, long timestampMicros)
         {
-            if (broken) {
-                return;
-            }
             buffer.write(data, offset, length);
             byte[] bytes = buffer.toByteArray();
             int at = 0;
@@ -124,7 +111,7 @@ final class DiameterDissector
                 int messageLength = DiameterMessage.u24(bytes, at + 1);
                 if (bytes[at] != 1 || messageLength < DiameterMessage.HEADER || messageLength > MAX_MESSAGE) {
                     context.anomaly("diameter.bad_header");
-                    broken = true;
+                    lose();
                     return;
                 }
                 if (bytes.length - at < messageLength) {

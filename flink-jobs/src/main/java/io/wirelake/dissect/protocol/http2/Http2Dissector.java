@@ -3,9 +3,9 @@ package io.wirelake.dissect.protocol.http2;
 import io.wirelake.columns.Columns;
 import io.wirelake.columns.Table;
 import io.wirelake.columns.TableSchema;
+import io.wirelake.dissect.protocol.DirectionalDissector;
 import io.wirelake.dissect.protocol.DissectionContext;
 import io.wirelake.dissect.protocol.Protocol;
-import io.wirelake.dissect.protocol.StreamDissector;
 import io.wirelake.dissect.protocol.graphql.GraphQl;
 import io.wirelake.dissect.protocol.http1.HttpFields;
 import io.wirelake.dissect.rows.Rows;
@@ -29,7 +29,7 @@ import java.util.Map;
  * Flow control does not matter to a passive reader: WINDOW_UPDATE, PING and PRIORITY are skipped.
  */
 final class Http2Dissector
-        implements StreamDissector
+        extends DirectionalDissector
 {
     static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     /** Streams open at once; beyond it the oldest is emitted as it is. */
@@ -53,10 +53,9 @@ final class Http2Dissector
     private static final int PADDED = 0x8;
     private static final int PRIORITY_FLAG = 0x20;
 
-    private final DissectionContext context;
     private final TableSchema calls = TableSchema.of(Table.API_CALLS);
-    private final Direction client = new Direction(true);
-    private final Direction server = new Direction(false);
+    private final Side client = new Side(true);
+    private final Side server = new Side(false);
     private final Map<Integer, Http2Stream> streams = new LinkedHashMap<>();
 
     static final class Http2Stream
@@ -73,7 +72,8 @@ final class Http2Dissector
     }
 
     /** One direction's frame reader. */
-    private final class Direction
+    private final class Side
+            extends Direction
     {
         final boolean fromClient;
         final Hpack hpack = new Hpack();
@@ -93,19 +93,19 @@ final class Http2Dissector
         boolean blockEndsStream;
         int blockPromised = -1;
         long blockTime;
-        boolean lost;
 
-        Direction(boolean fromClient)
+        Side(boolean fromClient)
         {
             this.fromClient = fromClient;
             this.prefaceLeft = fromClient ? PREFACE.length : 0;
         }
 
-        void data(byte[] data, int offset, int length, long timestamp)
+        @Override
+        protected void read(byte[] data, int offset, int length, long timestamp)
         {
             int at = offset;
             int end = offset + length;
-            while (at < end && !lost) {
+            while (at < end && !lost()) {
                 if (prefaceLeft > 0) {
                     int index = PREFACE.length - prefaceLeft;
                     if (data[at] != PREFACE[index]) {
@@ -160,7 +160,7 @@ final class Http2Dissector
         void lose(String anomaly)
         {
             context.anomaly(anomaly);
-            lost = true;
+            lose();
         }
 
         private void frame()
@@ -336,25 +336,16 @@ final class Http2Dissector
      */
     Http2Dissector(DissectionContext context)
     {
-        this.context = context;
+        // after a gap neither frames nor the HPACK state can be found again
+        super(context, "http2");
         client.hpack.midstream(true);
         server.hpack.midstream(true);
     }
 
     @Override
-    public void data(boolean fromClient, byte[] data, int offset, int length, long timestampMicros)
+    protected Direction direction(boolean fromClient)
     {
-        (fromClient ? client : server).data(data, offset, length, timestampMicros);
-    }
-
-    @Override
-    public void gap(boolean fromClient, long bytes, long timestampMicros)
-    {
-        Direction direction = fromClient ? client : server;
-        if (!direction.lost) {
-            // Frames cannot be found again after missing bytes, nor HPACK state rebuilt.
-            direction.lose("http2.gap");
-        }
+        return fromClient ? client : server;
     }
 
     @Override

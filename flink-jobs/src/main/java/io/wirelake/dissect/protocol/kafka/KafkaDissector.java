@@ -3,10 +3,10 @@ package io.wirelake.dissect.protocol.kafka;
 import io.wirelake.columns.Columns;
 import io.wirelake.columns.Table;
 import io.wirelake.columns.TableSchema;
+import io.wirelake.dissect.protocol.DirectionalDissector;
 import io.wirelake.dissect.protocol.DissectionContext;
 import io.wirelake.dissect.protocol.PendingRequests;
 import io.wirelake.dissect.protocol.Protocol;
-import io.wirelake.dissect.protocol.StreamDissector;
 import io.wirelake.dissect.rows.Rows;
 import org.apache.avro.generic.GenericData;
 
@@ -17,7 +17,7 @@ import org.apache.avro.generic.GenericData;
  * counted, not kept.
  */
 final class KafkaDissector
-        implements StreamDissector
+        extends DirectionalDissector
 {
     static final Protocol KAFKA = new Protocol("Kafka", Columns.KAFKA);
     /** Kafka's own default limit for a request (socket.request.max.bytes). */
@@ -28,7 +28,6 @@ final class KafkaDissector
 
     private record Pending(KafkaRequest request, long timestampMicros) {}
 
-    private final DissectionContext context;
     private final TableSchema calls = TableSchema.of(Table.API_CALLS);
     private final Framing requests = new Framing(true);
     private final Framing responses = new Framing(false);
@@ -37,6 +36,7 @@ final class KafkaDissector
 
     /** One direction's size-prefixed messages. */
     private final class Framing
+            extends Direction
     {
         final boolean fromClient;
         final byte[] prefix = new byte[4];
@@ -46,18 +46,18 @@ final class KafkaDissector
         byte[] kept;
         int keptFill;
         long firstByteTime;
-        boolean lost;
 
         Framing(boolean fromClient)
         {
             this.fromClient = fromClient;
         }
 
-        void data(byte[] data, int offset, int length, long timestamp)
+        @Override
+        protected void read(byte[] data, int offset, int length, long timestamp)
         {
             int at = offset;
             int end = offset + length;
-            while (at < end && !lost) {
+            while (at < end && !lost()) {
                 if (prefixFill < 4) {
                     if (prefixFill == 0) {
                         firstByteTime = timestamp;
@@ -67,7 +67,7 @@ final class KafkaDissector
                         size = ((prefix[0] & 0xFFL) << 24) | ((prefix[1] & 0xFF) << 16) | ((prefix[2] & 0xFF) << 8) | (prefix[3] & 0xFF);
                         if (size < 4 || size > MAX_MESSAGE) {
                             context.anomaly("kafka.bad_message_size");
-                            lost = true;
+                            lose();
                             return;
                         }
                         remaining = size;
@@ -92,23 +92,13 @@ final class KafkaDissector
 
     KafkaDissector(DissectionContext context)
     {
-        this.context = context;
+        super(context, "kafka");
     }
 
     @Override
-    public void data(boolean fromClient, byte[] data, int offset, int length, long timestampMicros)
+    protected Direction direction(boolean fromClient)
     {
-        (fromClient ? requests : responses).data(data, offset, length, timestampMicros);
-    }
-
-    @Override
-    public void gap(boolean fromClient, long bytes, long timestampMicros)
-    {
-        Framing framing = fromClient ? requests : responses;
-        if (!framing.lost) {
-            context.anomaly("kafka.gap");
-            framing.lost = true;
-        }
+        return fromClient ? requests : responses;
     }
 
     @Override

@@ -3,10 +3,10 @@ package io.wirelake.dissect.protocol.ldap;
 import io.wirelake.columns.Columns;
 import io.wirelake.columns.Table;
 import io.wirelake.columns.TableSchema;
+import io.wirelake.dissect.protocol.DirectionalDissector;
 import io.wirelake.dissect.protocol.DissectionContext;
 import io.wirelake.dissect.protocol.PendingRequests;
 import io.wirelake.dissect.protocol.Protocol;
-import io.wirelake.dissect.protocol.StreamDissector;
 import io.wirelake.dissect.rows.Rows;
 import org.apache.avro.generic.GenericData;
 
@@ -17,7 +17,7 @@ import org.apache.avro.generic.GenericData;
  * StartTLS the connection is encrypted and only counted.
  */
 final class LdapDissector
-        implements StreamDissector
+        extends DirectionalDissector
 {
     static final Protocol LDAP = new Protocol("LDAP", Columns.LDAP);
     static final int MAX_MESSAGE = 16 << 20;
@@ -37,7 +37,6 @@ final class LdapDissector
         }
     }
 
-    private final DissectionContext context;
     private final TableSchema calls = TableSchema.of(Table.API_CALLS);
     private final Framing requests = new Framing(true);
     private final Framing responses = new Framing(false);
@@ -46,30 +45,31 @@ final class LdapDissector
     private boolean encrypted;
 
     private final class Framing
+            extends Direction
     {
         final boolean fromClient;
         final java.io.ByteArrayOutputStream header = new java.io.ByteArrayOutputStream(6);
         byte[] message;
         int fill;
         long time;
-        boolean lost;
 
         Framing(boolean fromClient)
         {
             this.fromClient = fromClient;
         }
 
-        void data(byte[] data, int offset, int length, long timestamp)
+        @Override
+        protected void read(byte[] data, int offset, int length, long timestamp)
         {
             int at = offset;
             int end = offset + length;
-            while (at < end && !lost && !encrypted) {
+            while (at < end && !lost() && !encrypted) {
                 if (message == null) {
                     if (header.size() == 0) {
                         time = timestamp;
                         if (data[at] != 0x30) {
                             context.anomaly("ldap.not_a_message");
-                            lost = true;
+                            lose();
                             return;
                         }
                     }
@@ -81,7 +81,7 @@ final class LdapDissector
                     }
                     if (contentLength < 0 || contentLength > MAX_MESSAGE) {
                         context.anomaly("ldap.bad_length");
-                        lost = true;
+                        lose();
                         return;
                     }
                     message = new byte[(int) contentLength];
@@ -123,22 +123,21 @@ final class LdapDissector
 
     LdapDissector(DissectionContext context)
     {
-        this.context = context;
+        super(context, "ldap");
     }
 
     @Override
-    public void data(boolean fromClient, byte[] data, int offset, int length, long timestampMicros)
+    protected Direction direction(boolean fromClient)
     {
-        (fromClient ? requests : responses).data(data, offset, length, timestampMicros);
+        return fromClient ? requests : responses;
     }
 
     @Override
     public void gap(boolean fromClient, long bytes, long timestampMicros)
     {
-        Framing framing = fromClient ? requests : responses;
-        if (!framing.lost && !encrypted) {
-            context.anomaly("ldap.gap");
-            framing.lost = true;
+        // after StartTLS the bytes are encrypted and only counted: a gap there loses nothing
+        if (!encrypted) {
+            super.gap(fromClient, bytes, timestampMicros);
         }
     }
 

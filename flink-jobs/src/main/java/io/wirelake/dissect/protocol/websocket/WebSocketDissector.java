@@ -3,9 +3,9 @@ package io.wirelake.dissect.protocol.websocket;
 import io.wirelake.columns.Columns;
 import io.wirelake.columns.Table;
 import io.wirelake.columns.TableSchema;
+import io.wirelake.dissect.protocol.DirectionalDissector;
 import io.wirelake.dissect.protocol.DissectionContext;
 import io.wirelake.dissect.protocol.Protocol;
-import io.wirelake.dissect.protocol.StreamDissector;
 import io.wirelake.dissect.rows.Rows;
 import org.apache.avro.generic.GenericData;
 
@@ -22,7 +22,7 @@ import java.util.zip.Inflater;
  * in the direction it went.
  */
 final class WebSocketDissector
-        implements StreamDissector
+        extends DirectionalDissector
 {
     static final Protocol WEBSOCKET = new Protocol("WebSocket", Columns.WS);
     /** Payload kept per message for the row (decompressed); the length column counts all of it. */
@@ -30,12 +30,12 @@ final class WebSocketDissector
     /** A frame longer than this (2^63 is the protocol's bound) means the framing is lost. */
     static final long MAX_FRAME_LENGTH = 1L << 40;
 
-    private final DissectionContext context;
     private final TableSchema calls = TableSchema.of(Table.API_CALLS);
-    private final Direction client = new Direction(true);
-    private final Direction server = new Direction(false);
+    private final Side client = new Side(true);
+    private final Side server = new Side(false);
 
-    private final class Direction
+    private final class Side
+            extends Direction
     {
         final boolean fromClient;
         final byte[] header = new byte[14];
@@ -58,18 +58,18 @@ final class WebSocketDissector
         // the control frame being read
         ByteArrayOutputStream controlPayload = new ByteArrayOutputStream();
         Inflater inflater;
-        boolean lost;
 
-        Direction(boolean fromClient)
+        Side(boolean fromClient)
         {
             this.fromClient = fromClient;
         }
 
-        void data(byte[] data, int offset, int count, long timestamp)
+        @Override
+        protected void read(byte[] data, int offset, int count, long timestamp)
         {
             int at = offset;
             int end = offset + count;
-            while (at < end && !lost) {
+            while (at < end && !lost()) {
                 if (headerFill < headerNeeded) {
                     if (headerFill == 0) {
                         frameTime = timestamp;
@@ -121,7 +121,7 @@ final class WebSocketDissector
             }
             if (length < 0 || length > MAX_FRAME_LENGTH || (opcode >= 3 && opcode <= 7) || opcode >= 11) {
                 context.anomaly("websocket.bad_frame");
-                lost = true;
+                lose();
                 return;
             }
             if (opcode >= 8 && (length > 125 || !fin)) {
@@ -226,29 +226,19 @@ final class WebSocketDissector
 
     WebSocketDissector(DissectionContext context)
     {
-        this.context = context;
+        super(context, "websocket");
     }
 
     @Override
-    public void data(boolean fromClient, byte[] data, int offset, int length, long timestampMicros)
+    protected Direction direction(boolean fromClient)
     {
-        (fromClient ? client : server).data(data, offset, length, timestampMicros);
-    }
-
-    @Override
-    public void gap(boolean fromClient, long bytes, long timestampMicros)
-    {
-        Direction direction = fromClient ? client : server;
-        if (!direction.lost) {
-            context.anomaly("websocket.gap");
-            direction.lost = true;
-        }
+        return fromClient ? client : server;
     }
 
     @Override
     public void end(long timestampMicros)
     {
-        for (Direction direction : new Direction[] {client, server}) {
+        for (Side direction : new Side[] {client, server}) {
             if (direction.messageOpcode >= 0 && direction.messageLength > 0) {
                 context.anomaly("websocket.message_not_finished");
                 direction.emitMessage();
