@@ -2,6 +2,7 @@ package io.wirelake.dissect.recorded;
 
 import io.wirelake.dissect.testing.Dissection;
 import io.wirelake.dissect.testing.LoopbackCapture;
+import io.wirelake.dissect.testing.Nginx;
 import io.wirelake.packets.testing.Tshark;
 import org.apache.avro.generic.GenericData;
 import org.junit.jupiter.api.Test;
@@ -9,7 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,34 +30,15 @@ class GraphQlRecordedTest
         int http1 = LoopbackCapture.freePort();
         int http2 = LoopbackCapture.freePort();
         LoopbackCapture.write(directory.resolve("www/graphql"), "{\"data\":{}}");
-        Path configuration = LoopbackCapture.write(directory.resolve("nginx.conf"), """
-                daemon off;
-                master_process off;
-                worker_processes 1;
-                pid %1$s/nginx.pid;
-                error_log %1$s/error.log;
-                events { worker_connections 64; }
-                http {
-                    access_log off;
-                    client_body_temp_path %1$s/body;
-                    proxy_temp_path %1$s/proxy;
-                    fastcgi_temp_path %1$s/fastcgi;
-                    uwsgi_temp_path %1$s/uwsgi;
-                    scgi_temp_path %1$s/scgi;
-                    server {
-                        listen 127.0.0.1:%2$d;
-                        listen 127.0.0.1:%3$d http2;
-                        root %1$s/www;
-                        location /graphql { return 200 '{"data":{}}'; }
-                    }
-                }
-                """.formatted(directory, http1, http2));
-        Process nginx = new ProcessBuilder("nginx", "-c", configuration.toString()).redirectErrorStream(true)
-                .redirectOutput(directory.resolve("nginx.out").toFile()).start();
         Path capture;
-        try {
-            LoopbackCapture.waitForPort(http1, "tcp");
-            LoopbackCapture.waitForPort(http2, "tcp");
+        try (Nginx nginx = Nginx.start(directory, """
+                server {
+                    listen 127.0.0.1:%2$d;
+                    listen 127.0.0.1:%3$d http2;
+                    root %1$s/www;
+                    location /graphql { return 200 '{"data":{}}'; }
+                }
+                """.formatted(directory, http1, http2), http1, http2)) {
             try (LoopbackCapture recording = LoopbackCapture.start(directory.resolve("gql.pcap"), "tcp port " + http1 + " or tcp port " + http2)) {
                 LoopbackCapture.run(List.of("curl", "-s", "-o", "/dev/null", "-H", "Content-Type: application/json", "--data",
                         "{\"query\":\"mutation CancelOrder($id: ID!) { cancel(id: $id) { ok } }\",\"variables\":{\"id\":\"7\"}}",
@@ -69,10 +50,6 @@ class GraphQlRecordedTest
                 LoopbackCapture.run(List.of("curl", "-s", "-o", "/dev/null", "http://127.0.0.1:" + http1 + "/graphql/schema"));
                 capture = recording.stop();
             }
-        }
-        finally {
-            nginx.destroy();
-            nginx.waitFor(10, TimeUnit.SECONDS);
         }
         List<GenericData.Record> graphql = Dissection.of(capture).calls("GraphQL");
         assertThat(graphql).extracting(row -> row.get("gql_operation_type") + " " + row.get("gql_operation_name") + " " + row.get("http_version")

@@ -2,6 +2,7 @@ package io.wirelake.dissect.recorded;
 
 import io.wirelake.dissect.testing.Dissection;
 import io.wirelake.dissect.testing.LoopbackCapture;
+import io.wirelake.dissect.testing.Nginx;
 import io.wirelake.packets.testing.Tshark;
 import org.apache.avro.generic.GenericData;
 import org.junit.jupiter.api.AfterAll;
@@ -26,7 +27,7 @@ class H2cUpgradeTest
 {
     @TempDir
     static Path directory;
-    static Process nginx;
+    static Nginx nginx;
     static Process proxy;
     static Path capture;
     static int port;
@@ -39,29 +40,12 @@ class H2cUpgradeTest
         port = LoopbackCapture.freePort();
         LoopbackCapture.write(directory.resolve("www/index.html"), "<html><body>upgraded</body></html>\n");
         LoopbackCapture.write(directory.resolve("www/second.html"), "second\n");
-        Path configuration = LoopbackCapture.write(directory.resolve("nginx.conf"), """
-                daemon off;
-                master_process off;
-                worker_processes 1;
-                pid %1$s/nginx.pid;
-                error_log %1$s/error.log;
-                events { worker_connections 64; }
-                http {
-                    access_log off;
-                    client_body_temp_path %1$s/body;
-                    proxy_temp_path %1$s/proxy;
-                    fastcgi_temp_path %1$s/fastcgi;
-                    uwsgi_temp_path %1$s/uwsgi;
-                    scgi_temp_path %1$s/scgi;
-                    server {
-                        listen 127.0.0.1:%2$d;
-                        root %1$s/www;
-                    }
+        nginx = Nginx.start(directory, """
+                server {
+                    listen 127.0.0.1:%2$d;
+                    root %1$s/www;
                 }
-                """.formatted(directory, backend));
-        nginx = new ProcessBuilder("nginx", "-c", configuration.toString()).redirectErrorStream(true)
-                .redirectOutput(directory.resolve("nginx.out").toFile()).start();
-        LoopbackCapture.waitForPort(backend, "tcp");
+                """.formatted(directory, backend), backend);
         proxy = new ProcessBuilder("/usr/sbin/nghttpx", "--frontend=127.0.0.1," + port + ";no-tls", "--backend=127.0.0.1," + backend,
                 "--conf=/dev/null", "--workers=1").redirectErrorStream(true).redirectOutput(directory.resolve("nghttpx.out").toFile()).start();
         LoopbackCapture.waitForPort(port, "tcp");
@@ -76,11 +60,12 @@ class H2cUpgradeTest
     static void stop()
             throws InterruptedException
     {
-        for (Process process : new Process[] {proxy, nginx}) {
-            if (process != null) {
-                process.destroy();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
+        if (proxy != null) {
+            proxy.destroy();
+            proxy.waitFor(10, TimeUnit.SECONDS);
+        }
+        if (nginx != null) {
+            nginx.close();
         }
     }
 

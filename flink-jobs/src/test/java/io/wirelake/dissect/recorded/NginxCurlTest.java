@@ -2,6 +2,7 @@ package io.wirelake.dissect.recorded;
 
 import io.wirelake.dissect.testing.Dissection;
 import io.wirelake.dissect.testing.LoopbackCapture;
+import io.wirelake.dissect.testing.Nginx;
 import io.wirelake.packets.testing.Tshark;
 import org.apache.avro.generic.GenericData;
 import org.junit.jupiter.api.AfterAll;
@@ -16,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 import static io.wirelake.dissect.testing.LoopbackCapture.run;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,7 +30,7 @@ class NginxCurlTest
 {
     @TempDir
     static Path directory;
-    static Process nginx;
+    static Nginx nginx;
     static Path capture;
     static int port;
 
@@ -46,35 +46,18 @@ class NginxCurlTest
             json.append(index == 0 ? "" : ",").append("{\"id\":").append(index).append(",\"name\":\"item ").append(index).append("\"}");
         }
         LoopbackCapture.write(root.resolve("big.json"), json.append("]").toString());
-        Path configuration = LoopbackCapture.write(directory.resolve("nginx.conf"), """
-                daemon off;
-                master_process off;
-                worker_processes 1;
-                pid %1$s/nginx.pid;
-                error_log %1$s/error.log;
-                events { worker_connections 64; }
-                http {
-                    access_log off;
-                    client_body_temp_path %1$s/body;
-                    proxy_temp_path %1$s/proxy;
-                    fastcgi_temp_path %1$s/fastcgi;
-                    uwsgi_temp_path %1$s/uwsgi;
-                    scgi_temp_path %1$s/scgi;
-                    types { text/html html; application/json json; }
-                    gzip on;
-                    gzip_min_length 100;
-                    gzip_types application/json;
-                    gzip_http_version 1.0;
-                    server {
-                        listen 127.0.0.1:%2$d;
-                        root %1$s/www;
-                        location /teapot { return 418 "short and stout"; }
-                    }
+        nginx = Nginx.start(directory, """
+                types { text/html html; application/json json; }
+                gzip on;
+                gzip_min_length 100;
+                gzip_types application/json;
+                gzip_http_version 1.0;
+                server {
+                    listen 127.0.0.1:%2$d;
+                    root %1$s/www;
+                    location /teapot { return 418 "short and stout"; }
                 }
-                """.formatted(directory, port));
-        nginx = new ProcessBuilder("nginx", "-c", configuration.toString()).redirectErrorStream(true)
-                .redirectOutput(directory.resolve("nginx.out").toFile()).start();
-        LoopbackCapture.waitForPort(port, "tcp");
+                """.formatted(directory, port), port);
         try (LoopbackCapture recording = LoopbackCapture.start(directory.resolve("http.pcap"), "tcp port " + port)) {
             String base = "http://127.0.0.1:" + port;
             // One curl, one keep-alive connection: --next keeps the connection between requests.
@@ -95,8 +78,7 @@ class NginxCurlTest
             throws InterruptedException
     {
         if (nginx != null) {
-            nginx.destroy();
-            nginx.waitFor(10, TimeUnit.SECONDS);
+            nginx.close();
         }
     }
 
