@@ -827,6 +827,15 @@ public final class FlowTracker
         }
 
         @Override
+        public void upgrade(String protocol, long timestampMicros, String method, String target, String host, long requestTimestampMicros)
+        {
+            upgrade(protocol, timestampMicros);
+            if (flow.streamDissector != null) {
+                flow.streamDissector.upgradedFrom(method, target, host, requestTimestampMicros);
+            }
+        }
+
+        @Override
         public void upgrade(String protocol, long timestampMicros)
         {
             String name = switch (protocol) {

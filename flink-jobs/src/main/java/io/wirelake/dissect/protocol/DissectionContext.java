@@ -25,6 +25,12 @@ public interface DissectionContext
     /** The connection switched protocols (HTTP Upgrade, 101): bytes that follow go to {@code protocol}'s dissector if there is one. */
     void upgrade(String protocol, long timestampMicros);
 
+    /** A switch asked for by an HTTP/1.1 request, which the new dissector is told about. */
+    default void upgrade(String protocol, long timestampMicros, String method, String target, String host, long requestTimestampMicros)
+    {
+        upgrade(protocol, timestampMicros);
+    }
+
     /** Bytes that followed the protocol switch in the same chunk: they go to the new protocol's dissector. */
     default void afterUpgrade(boolean fromClient, byte[] data, int offset, int length, long timestampMicros)
     {

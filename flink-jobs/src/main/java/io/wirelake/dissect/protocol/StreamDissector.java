@@ -14,4 +14,12 @@ public interface StreamDissector
 
     /** The connection ended or the capture did: emit whatever is pending. */
     void end(long timestampMicros);
+
+    /**
+     * The connection switched to this dissector's protocol after an HTTP/1.1 request asked for it
+     * (RFC 9110 section 7.8): for HTTP/2 that request is stream 1's. Most protocols ignore it.
+     */
+    default void upgradedFrom(String method, String target, String host, long requestTimestampMicros)
+    {
+    }
 }

@@ -96,9 +96,12 @@ class H2cUpgradeTest
             }
         }
         assertThat(statuses).as("tshark followed the upgrade").isNotEmpty();
+        // Stream 1's request is the HTTP/1.1 request that asked for the upgrade (RFC 7540 3.2).
+        paths.add(upgrade.get(0)[1]);
         assertThat(http2).extracting(call -> call.get("status_code").toString()).containsExactlyInAnyOrderElementsOf(statuses);
         assertThat(http2).extracting(call -> call.get("path").toString()).filteredOn(path -> !path.isEmpty()).containsExactlyInAnyOrderElementsOf(paths);
-        assertThat(http2).extracting(call -> call.get("path") + " " + call.get("status_code"))
-                .contains("/second.html 200", "/missing 404");
+        assertThat(http2).extracting(call -> call.get("method") + " " + call.get("path") + " " + call.get("status_code"))
+                .containsExactlyInAnyOrder("GET /index.html 200", "GET /second.html 200", "GET /missing 404");
+        assertThat(http2).allSatisfy(call -> assertThat((Long) call.get("elapsed_time")).isPositive());
     }
 }

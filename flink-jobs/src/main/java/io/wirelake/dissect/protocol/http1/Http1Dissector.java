@@ -115,7 +115,13 @@ final class Http1Dissector
             requests.upgraded();
             responses.upgraded();
             String protocol = response.header("upgrade").toLowerCase(Locale.ROOT);
-            context.upgrade(protocol.isEmpty() ? "unknown" : protocol, response.lastByteTime);
+            if (request != null) {
+                context.upgrade(protocol.isEmpty() ? "unknown" : protocol, response.lastByteTime, request.method, request.target, request.header("host"),
+                        request.firstByteTime);
+            }
+            else {
+                context.upgrade(protocol.isEmpty() ? "unknown" : protocol, response.lastByteTime);
+            }
         }
     }
 

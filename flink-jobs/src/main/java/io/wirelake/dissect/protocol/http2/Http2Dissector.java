@@ -342,6 +342,32 @@ final class Http2Dissector
         server.hpack.midstream(true);
     }
 
+    /**
+     * An h2c upgrade: the HTTP/1.1 request that asked for it is stream 1's request (RFC 7540
+     * section 3.2), half-closed, so its response on stream 1 is paired with it.
+     */
+    @Override
+    public void upgradedFrom(String method, String target, String host, long requestTimestampMicros)
+    {
+        Http2Stream stream = stream(1, true);
+        Http2Message request = stream.request;
+        // header values are kept as octets (ISO-8859-1), as HPACK decodes them
+        request.headers.add(new Hpack.Header(":method", octets(method)));
+        request.headers.add(new Hpack.Header(":path", octets(target)));
+        if (!host.isEmpty()) {
+            request.headers.add(new Hpack.Header(":authority", octets(host)));
+        }
+        request.headersSeen = true;
+        request.firstByteTime = requestTimestampMicros;
+        request.lastByteTime = requestTimestampMicros;
+        request.ended = true;
+    }
+
+    private static String octets(String text)
+    {
+        return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+    }
+
     @Override
     protected Direction direction(boolean fromClient)
     {
