@@ -48,6 +48,8 @@ class NginxHttp2Test
                 server {
                     listen 127.0.0.1:%2$d http2;
                     root %1$s/www;
+                    gzip on;
+                    gzip_types application/json;
                     location /teapot { return 418 "short and stout"; }
                 }
                 """.formatted(directory, port), port);
@@ -61,6 +63,8 @@ class NginxHttp2Test
             }
             LoopbackCapture.run(command);
             LoopbackCapture.run(List.of("nghttp", "-n", "-d", directory.resolve("www/index.html").toString(), base + "/index.html"));
+            // a third connection, alone, for comparing a gzip body's size with tshark's DATA frames
+            LoopbackCapture.run(List.of("nghttp", "-n", base + "/big.json?gzip"));
             capture = recording.stop();
         }
     }
@@ -97,7 +101,7 @@ class NginxHttp2Test
         assertThat(calls).extracting(call -> call.get("status_code").toString()).containsExactlyInAnyOrderElementsOf(statuses);
         // Each stream's request paired with its own response: what nginx answers to each request.
         List<String> ours = calls.stream().map(call -> call.get("method") + " " + call.get("url") + " " + call.get("status_code")).toList();
-        assertThat(ours).hasSize(6).contains("GET /missing?from=test 404", "GET /teapot 418", "GET /index.html 200", "POST /index.html 405");
+        assertThat(ours).hasSize(7).contains("GET /missing?from=test 404", "GET /teapot 418", "GET /index.html 200", "POST /index.html 405");
         assertThat(calls).allSatisfy(call -> {
             assertThat(call.get("http_version")).isEqualTo("HTTP/2");
             assertThat(call.get("host")).isEqualTo("127.0.0.1:" + port);
@@ -106,12 +110,43 @@ class NginxHttp2Test
         });
         GenericData.Record posted = calls.stream().filter(call -> call.get("method").equals("POST")).findFirst().orElseThrow();
         assertThat((Long) posted.get("request_body_size")).isEqualTo(java.nio.file.Files.size(directory.resolve("www/index.html")));
-        GenericData.Record big = calls.stream().filter(call -> call.get("path").equals("/big.json")).findFirst().orElseThrow();
-        assertThat((Long) big.get("response_body_size")).isEqualTo(java.nio.file.Files.size(directory.resolve("www/big.json")));
+        GenericData.Record big = calls.stream().filter(call -> call.get("url").equals("/big.json")).findFirst().orElseThrow();
+        // nghttp asks for gzip by default
+        assertThat((Long) big.get("response_body_size")).isLessThan(java.nio.file.Files.size(directory.resolve("www/big.json")));
+        assertThat((Long) big.get("response_body_decoded_size")).isEqualTo(java.nio.file.Files.size(directory.resolve("www/big.json")));
         GenericData.Record teapot = calls.stream().filter(call -> call.get("path").equals("/teapot")).findFirst().orElseThrow();
         @SuppressWarnings("unchecked")
         Map<Object, Object> cookies = (Map<Object, Object>) teapot.get("request_cookies");
         assertThat(cookies).containsEntry("a", "1").containsEntry("b", "2");
         assertThat(new String(((java.nio.ByteBuffer) teapot.get("response_body")).array())).isEqualTo("short and stout");
+    }
+
+    @Test
+    void gzipBodyIsDecoded()
+            throws Exception
+    {
+        byte[] file = java.nio.file.Files.readAllBytes(directory.resolve("www/big.json"));
+        GenericData.Record gzipped = Dissection.of(capture).calls("HTTP").stream()
+                .filter(call -> call.get("url").equals("/big.json?gzip")).findFirst().orElseThrow();
+        @SuppressWarnings("unchecked")
+        Map<Object, Object> headers = (Map<Object, Object>) gzipped.get("response_headers");
+        assertThat(headers).containsEntry("content-encoding", "gzip");
+        // the size on the wire is what tshark counts in the DATA frames of the third connection
+        long wire = 0;
+        for (String[] row : Tshark.fields(capture, List.of("-d", "tcp.port==" + port + ",http2", "-Y", "tcp.stream == 2 && tcp.srcport == " + port),
+                "http2.type", "http2.length")) {
+            String[] types = row[0].split(",");
+            String[] lengths = row[1].split(",");
+            for (int frame = 0; frame < types.length; frame++) {
+                if (types[frame].equals("0")) {
+                    wire += Long.parseLong(lengths[frame]);
+                }
+            }
+        }
+        assertThat((Long) gzipped.get("response_body_size")).isEqualTo(wire).isLessThan(file.length);
+        assertThat((Long) gzipped.get("response_body_decoded_size")).isEqualTo(file.length);
+        byte[] head = ((java.nio.ByteBuffer) gzipped.get("response_body")).array();
+        assertThat(head).isNotEmpty().isEqualTo(java.util.Arrays.copyOf(file, head.length));
+        assertThat(gzipped.get("anomalies")).asList().isEmpty();
     }
 }

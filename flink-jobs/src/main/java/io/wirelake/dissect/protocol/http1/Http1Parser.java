@@ -18,8 +18,6 @@ final class Http1Parser
     static final int MAX_HEADER_BYTES = 64 * 1024;
     static final int MAX_HEADERS = 256;
     static final int MAX_CHUNK_LINE = 1024;
-    /** Encoded bodies larger than this are counted but not decoded. */
-    static final int MAX_DECODE_INPUT = 4 << 20;
 
     enum State
     {
@@ -343,7 +341,7 @@ final class Http1Parser
     /** RFC 9112 section 6.3: how the body is delimited. */
     private void frame(long timestampMicros)
     {
-        message.contentEncoding = message.header("content-encoding").toLowerCase(Locale.ROOT);
+        message.contentEncoding = ContentCoding.of(message.header("content-encoding"));
         if (!requests) {
             if (message.isInformational()) {
                 // 1xx responses end at their head (101 hands the connection over).
@@ -530,7 +528,7 @@ final class Http1Parser
 
     private void keep(byte[] data, int at, int length)
     {
-        int limit = message.contentEncoding.isEmpty() || message.contentEncoding.equals("identity") ? bodyCap : MAX_DECODE_INPUT;
+        int limit = ContentCoding.decodes(message.contentEncoding) ? ContentCoding.MAX_INPUT : bodyCap;
         int room = limit - message.body.size();
         if (room > 0 && length > 0) {
             if (message.body == Http1Message.EMPTY) {
@@ -555,7 +553,14 @@ final class Http1Parser
 
     private Http1Message finish(Http1Message done)
     {
-        BodyDecoder.decode(done, bodyCap, onAnomaly);
+        ContentCoding.Decoded decoded = ContentCoding.decode(done.contentEncoding, done.body.toByteArray(), done.bodyWireSize,
+                done.bodyCut || done.anomalies.contains("http.body_gap"), bodyCap);
+        done.bodyDecodedSize = decoded.size();
+        done.decodedBody = decoded.head();
+        if (decoded.anomaly() != null) {
+            done.anomalies.add(decoded.anomaly());
+            onAnomaly.accept(decoded.anomaly());
+        }
         return done;
     }
 

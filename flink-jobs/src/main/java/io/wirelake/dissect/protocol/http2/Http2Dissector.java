@@ -7,6 +7,7 @@ import io.wirelake.dissect.protocol.DirectionalDissector;
 import io.wirelake.dissect.protocol.DissectionContext;
 import io.wirelake.dissect.protocol.Protocol;
 import io.wirelake.dissect.protocol.graphql.GraphQl;
+import io.wirelake.dissect.protocol.http1.ContentCoding;
 import io.wirelake.dissect.protocol.http1.HttpFields;
 import io.wirelake.dissect.rows.Rows;
 import org.apache.avro.generic.GenericData;
@@ -446,9 +447,12 @@ final class Http2Dissector
             rows.set(Columns.REQUEST_COOKIES, HttpFields.requestCookies(request.headers));
             rows.set(Columns.REQUEST_HEADERS_SIZE, request.headersSize);
         }
+        int cap = context.bodyCap();
+        ContentCoding.Decoded requestBody = request.decoded(cap);
+        ContentCoding.Decoded responseBody = response.decoded(cap);
         rows.set(Columns.REQUEST_BODY_SIZE, request.bodySize);
-        if (request.body != null) {
-            rows.set(Columns.REQUEST_BODY, request.body.toByteArray());
+        if (requestBody != null) {
+            rows.set(Columns.REQUEST_BODY, requestBody.head());
         }
         if (response.headersSeen) {
             String status = response.header(":status");
@@ -458,16 +462,16 @@ final class Http2Dissector
             rows.set(Columns.RESPONSE_HEADERS_SIZE, response.headersSize);
         }
         rows.set(Columns.RESPONSE_BODY_SIZE, response.bodySize);
-        rows.set(Columns.RESPONSE_BODY_DECODED_SIZE, response.bodySize);
-        if (response.body != null) {
-            rows.set(Columns.RESPONSE_BODY, response.body.toByteArray());
+        rows.set(Columns.RESPONSE_BODY_DECODED_SIZE, responseBody == null ? 0L : responseBody.size());
+        if (responseBody != null) {
+            rows.set(Columns.RESPONSE_BODY, responseBody.head());
         }
         if (request.firstByteTime >= 0 && response.firstByteTime >= 0) {
             rows.set(Columns.ELAPSED_TIME, Math.max(0, response.firstByteTime - request.firstByteTime));
         }
         if (!grpc && request.headersSeen) {
             GraphQl.mark(rows, request.header(":method"), HttpFields.queryParameters(path), request.header("content-type"),
-                    request.body == null ? null : request.body.toByteArray(), true);
+                    requestBody == null ? null : requestBody.head(), true);
         }
         if (grpc) {
             String[] parts = path.split("/");
@@ -482,6 +486,12 @@ final class Http2Dissector
             rows.set(Columns.GRPC_RESPONSE_MESSAGES, response.grpc.messages);
             rows.set(Columns.GRPC_REQUEST_MESSAGE_BYTES, request.grpc.messageBytes);
             rows.set(Columns.GRPC_RESPONSE_MESSAGE_BYTES, response.grpc.messageBytes);
+        }
+        for (ContentCoding.Decoded body : new ContentCoding.Decoded[] {requestBody, responseBody}) {
+            if (body != null && body.anomaly() != null) {
+                rows.addDistinct(Columns.ANOMALIES, body.anomaly());
+                context.anomaly(body.anomaly());
+            }
         }
         if (client.hpack.unknownReferences() + server.hpack.unknownReferences() > 0) {
             rows.addDistinct(Columns.ANOMALIES, "http2.midstream_headers_incomplete");

@@ -1,5 +1,7 @@
 package io.wirelake.dissect.protocol.http2;
 
+import io.wirelake.dissect.protocol.http1.ContentCoding;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -16,6 +18,9 @@ final class Http2Message
     long headersSize;
     long bodySize;
     ByteArrayOutputStream body;
+    private String coding = "";
+    private int limit;
+    private boolean bodyCut;
     boolean ended;
     final GrpcFraming grpc = new GrpcFraming();
 
@@ -36,17 +41,30 @@ final class Http2Message
         return utf8(value);
     }
 
+    /** A body's bytes: kept up to the body cap, or up to {@link ContentCoding#MAX_INPUT} when it is to be decoded. */
     void body(byte[] data, int offset, int length, int cap)
     {
         bodySize += length;
         if (body == null) {
-            body = new ByteArrayOutputStream(Math.min(cap, Math.max(length, 64)));
+            coding = ContentCoding.of(header("content-encoding"));
+            limit = ContentCoding.decodes(coding) ? ContentCoding.MAX_INPUT : cap;
+            body = new ByteArrayOutputStream(Math.min(limit, Math.max(length, 64)));
         }
-        int keep = Math.min(length, cap - body.size());
+        int keep = Math.min(length, limit - body.size());
         if (keep > 0) {
             body.write(data, offset, keep);
         }
+        bodyCut |= keep < length;
         grpc.feed(data, offset, length);
+    }
+
+    /** The body content-decoded, once the stream is done; null when no DATA came. */
+    ContentCoding.Decoded decoded(int cap)
+    {
+        if (body == null) {
+            return null;
+        }
+        return ContentCoding.decode(coding, body.toByteArray(), bodySize, bodyCut || !ended, cap);
     }
 
     static String utf8(String octets)

@@ -1,16 +1,20 @@
 package io.wirelake.dissect.protocol.http1;
 
 import java.util.Arrays;
-import java.util.function.Consumer;
+import java.util.Locale;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 /**
- * Content decoding (RFC 9110 section 8.4) of a completed body: gzip and deflate are decoded to
- * measure the decoded size and keep its first bytes; other codings are kept as they are.
+ * Content decoding (RFC 9110 section 8.4) of a completed HTTP body, for HTTP/1.x and HTTP/2
+ * alike: gzip and deflate are decoded to measure the decoded size and keep its first bytes; other
+ * codings are kept as they are.
  */
-final class BodyDecoder
+public final class ContentCoding
 {
+    /** Encoded bodies larger than this are counted but not decoded. */
+    public static final int MAX_INPUT = 4 << 20;
+
     /** Decoding stops here: a decompression bomb is an anomaly, not an outage. */
     static final long MAX_DECODED = 256L << 20;
 
@@ -18,28 +22,52 @@ final class BodyDecoder
     private static final ThreadLocal<Inflater> INFLATER = ThreadLocal.withInitial(() -> new Inflater(true));
     private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[32 * 1024]);
 
-    private BodyDecoder() {}
+    /**
+     * A decoded body.
+     *
+     * @param size the decoded size (the wire size when the coding is not decoded)
+     * @param head the first bytes of the decoded body, at most the body cap
+     * @param anomaly why decoding failed or stopped, or null
+     */
+    public record Decoded(long size, byte[] head, String anomaly) {}
 
-    static void decode(Http1Message message, int bodyCap, Consumer<String> onAnomaly)
+    private ContentCoding() {}
+
+    /** The coding of a Content-Encoding value, lower case; "" for none or identity. */
+    public static String of(String contentEncoding)
     {
-        byte[] wire = message.body.toByteArray();
-        String coding = message.contentEncoding;
-        boolean compressed = coding.equals("gzip") || coding.equals("x-gzip") || coding.equals("deflate");
-        if (!compressed || wire.length == 0) {
-            message.bodyDecodedSize = message.bodyWireSize;
-            message.decodedBody = wire.length <= bodyCap ? wire : Arrays.copyOf(wire, bodyCap);
-            return;
+        String coding = contentEncoding.trim().toLowerCase(Locale.ROOT);
+        return coding.equals("identity") ? "" : coding;
+    }
+
+    /** Whether a body of this coding is decoded, so that up to {@link #MAX_INPUT} of it is kept. */
+    public static boolean decodes(String coding)
+    {
+        return coding.equals("gzip") || coding.equals("x-gzip") || coding.equals("deflate");
+    }
+
+    /**
+     * Decodes a body.
+     *
+     * @param coding from {@link #of}
+     * @param wire the body as kept (all of it unless {@code incomplete})
+     * @param wireSize the body's size on the wire
+     * @param incomplete part of the body was not kept or not captured
+     * @param bodyCap how many decoded bytes to keep
+     */
+    public static Decoded decode(String coding, byte[] wire, long wireSize, boolean incomplete, int bodyCap)
+    {
+        if (!decodes(coding) || wire.length == 0) {
+            return new Decoded(wireSize, wire.length <= bodyCap ? wire : Arrays.copyOf(wire, bodyCap), null);
         }
-        if (message.bodyCut || message.anomalies.contains("http.body_gap")) {
+        if (incomplete) {
             // Part of the encoded body is missing: the decoded size cannot be known.
-            note(message, onAnomaly, "http.body_not_decodable");
-            message.bodyDecodedSize = message.bodyWireSize;
-            message.decodedBody = new byte[0];
-            return;
+            return new Decoded(wireSize, new byte[0], "http.body_not_decodable");
         }
         byte[] kept = new byte[bodyCap];
         int keptLength = 0;
         long total = 0;
+        String anomaly = null;
         byte[] buffer = BUFFER.get();
         Inflater inflater = INFLATER.get();
         try {
@@ -64,16 +92,15 @@ final class BodyDecoder
                 }
                 total += read;
                 if (total > MAX_DECODED) {
-                    note(message, onAnomaly, "http.decoded_body_too_large");
+                    anomaly = "http.decoded_body_too_large";
                     break;
                 }
             }
         }
         catch (DataFormatException e) {
-            note(message, onAnomaly, "http.bad_content_encoding");
+            anomaly = "http.bad_content_encoding";
         }
-        message.bodyDecodedSize = total;
-        message.decodedBody = Arrays.copyOf(kept, keptLength);
+        return new Decoded(total, Arrays.copyOf(kept, keptLength), anomaly);
     }
 
     /**
@@ -110,11 +137,5 @@ final class BodyDecoder
             at += 2;
         }
         return at <= wire.length ? at : -1;
-    }
-
-    private static void note(Http1Message message, Consumer<String> onAnomaly, String anomaly)
-    {
-        message.anomalies.add(anomaly);
-        onAnomaly.accept(anomaly);
     }
 }
