@@ -162,7 +162,7 @@ public final class Columns
 
     // ---- TCP ----
     static { section = "TCP"; }
-    public static final Column TCP_METHOD = ref("tcp_method", STRING, CALLS, "TCP method information for payloads no dissector claimed");
+    public static final Column TCP_METHOD = ref("tcp_method", STRING, CALLS, "Command word opening the client's first payload of a text protocol no dissector claimed (EHLO, USER); empty for binary payloads");
     public static final Column TCP_PAYLOAD = ref("tcp_payload", BYTES, CALLS, "Raw TCP payload of unclaimed traffic, cut at the body cap");
     public static final Column TCP_ERROR_TYPE = ref("tcp_error_type", STRING, CALLS, "TCP error type (empty if none)");
     public static final Column TCP_ERROR_MESSAGE = ref("tcp_error_message", STRING, CALLS, "TCP error message (empty if none)");

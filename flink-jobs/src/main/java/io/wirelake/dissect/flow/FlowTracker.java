@@ -547,6 +547,7 @@ public final class FlowTracker
                 Rows rows = new Rows(calls, context.newCall(TransportProtocols.TCP, flow.firstSeen));
                 if (flow.firstPayload != null) {
                     rows.set(Columns.TCP_PAYLOAD, flow.firstPayload);
+                    rows.set(Columns.TCP_METHOD, TransportProtocols.textCommand(flow.firstPayload));
                 }
                 if (flow.reset) {
                     rows.set(Columns.TCP_ERROR_TYPE, "reset");

@@ -11,7 +11,44 @@ final class TransportProtocols
     static final Protocol ICMP = new Protocol("ICMP", Columns.ICMP);
     static final Protocol SCTP = new Protocol("SCTP", Columns.SCTP);
 
+    /** The longest command word {@link #textCommand} reports. */
+    static final int MAX_COMMAND = 32;
+
     private TransportProtocols() {}
+
+    /**
+     * The command word that opens a text protocol's first client payload ({@code EHLO}, {@code
+     * USER}, {@code get}, {@code PING}): up to {@value #MAX_COMMAND} letters, digits, '_', '-' or
+     * '.', the first a letter, ended by a space, tab, CR or LF, or by the payload. "" for anything
+     * else, binary payloads included.
+     */
+    static String textCommand(byte[] payload)
+    {
+        if (payload == null || payload.length == 0 || !letter(payload[0])) {
+            return "";
+        }
+        int end = 1;
+        while (end < payload.length && end <= MAX_COMMAND && commandByte(payload[end])) {
+            end++;
+        }
+        if (end > MAX_COMMAND) {
+            return "";
+        }
+        if (end < payload.length && payload[end] != ' ' && payload[end] != '\t' && payload[end] != '\r' && payload[end] != '\n') {
+            return "";
+        }
+        return new String(payload, 0, end, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    private static boolean commandByte(byte value)
+    {
+        return letter(value) || (value >= '0' && value <= '9') || value == '_' || value == '-' || value == '.';
+    }
+
+    private static boolean letter(byte value)
+    {
+        return (value >= 'a' && value <= 'z') || (value >= 'A' && value <= 'Z');
+    }
 
     /** ICMP (RFC 792) and ICMPv6 (RFC 4443, 4861) type names, with the code when it is not 0. */
     static String icmpTypeName(int ipVersion, int type, int code)
