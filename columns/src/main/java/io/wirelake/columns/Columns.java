@@ -344,8 +344,8 @@ public final class Columns
     public static final Column NODE_IP = ref("node_ip", STRING, BOTH, "The capturing node's IP");
     public static final Column LOCAL_NODE_NAME = ref("local_node_name", STRING, BOTH, "Node name of the local peer (src)");
     public static final Column REMOTE_NODE_NAME = ref("remote_node_name", STRING, BOTH, "Node name of the remote peer (dst)");
-    public static final Column LOCAL_PROCESS_NAME = ref("local_process_name", STRING, BOTH, "Process name on the local peer (src)");
-    public static final Column REMOTE_PROCESS_NAME = ref("remote_process_name", STRING, BOTH, "Process name on the remote peer (dst)");
+    public static final Column LOCAL_PROCESS_NAME = ref("local_process_name", STRING, BOTH, "Process name on the local peer (src); always empty: packet capture does not see processes (eBPF capture would)");
+    public static final Column REMOTE_PROCESS_NAME = ref("remote_process_name", STRING, BOTH, "Process name on the remote peer (dst); always empty: packet capture does not see processes (eBPF capture would)");
     public static final Column SRC_DNS = ref("src.dns", STRING, BOTH, "DNS name of the source IP, from DNS answers seen in the capture");
     public static final Column DST_DNS = ref("dst.dns", STRING, BOTH, "DNS name of the destination IP, from DNS answers seen in the capture");
     public static final Column DNS_RESOLUTIONS = ref("dns_resolutions", STRING_LIST, BOTH, "All DNS resolutions of src and dst (deduplicated)");
