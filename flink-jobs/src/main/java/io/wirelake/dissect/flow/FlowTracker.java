@@ -107,6 +107,8 @@ public final class FlowTracker
     private Enrichment enrichment = Enrichment.none();
     private long nextFlowId;
     private long nextCallId;
+    /** State shared by the dissectors of every flow of this scan (see {@link DissectionContext#scanState}). */
+    private final Map<Class<?>, Object> scanStates = new HashMap<>();
     private long lastSweep;
     private long lastTimestamp;
 
@@ -772,6 +774,12 @@ public final class FlowTracker
                     streamGap(flow, fromClient, bytes, timestampMicros);
                 }
             };
+        }
+
+        @Override
+        public <T> T scanState(Class<T> type, java.util.function.Supplier<T> create)
+        {
+            return type.cast(scanStates.computeIfAbsent(type, key -> create.get()));
         }
 
         @Override

@@ -22,6 +22,16 @@ public interface DissectionContext
     /** Records an address-to-name resolution seen in a DNS answer (fills {@code src.dns}/{@code dst.dns}). */
     void resolved(String address, String name);
 
+    /**
+     * The one object of {@code type} shared by every connection of the scan (one node's
+     * captures): what one connection teaches and another needs, such as Kafka's topic names by
+     * id. Without a scan, a new object each call.
+     */
+    default <T> T scanState(Class<T> type, java.util.function.Supplier<T> create)
+    {
+        return create.get();
+    }
+
     /** The connection switched protocols (HTTP Upgrade, 101): bytes that follow go to {@code protocol}'s dissector if there is one. */
     void upgrade(String protocol, long timestampMicros);
 

@@ -12,8 +12,9 @@ import org.apache.avro.generic.GenericData;
 
 /**
  * Kafka's wire protocol over TCP: size-prefixed messages per direction; requests (header with API
- * key, version, correlation id and client id; topics of Produce, Fetch and Metadata) paired with
- * responses by correlation id. Bodies are kept only as far as the topics need; record batches are
+ * key, version, correlation id and client id; topics of Produce, Fetch, ListOffsets, Metadata and
+ * OffsetCommit, by name even where newer versions send topic ids, once a Metadata response of the
+ * scan has told the name) paired with responses by correlation id. Bodies are kept only as far as the topics need; record batches are
  * counted, not kept.
  */
 final class KafkaDissector
@@ -90,9 +91,12 @@ final class KafkaDissector
         }
     }
 
+    private final KafkaTopicIds topicIds;
+
     KafkaDissector(DissectionContext context)
     {
         super(context, "kafka");
+        topicIds = context.scanState(KafkaTopicIds.class, KafkaTopicIds::new);
     }
 
     @Override
@@ -132,6 +136,10 @@ final class KafkaDissector
             emit(null, framing.firstByteTime, framing.firstByteTime, framing.size + 4);
             return;
         }
+        if (request.request().apiKey == 3 && !topicIds.learn(framing.kept, framing.keptFill, request.request().apiVersion)
+                && framing.keptFill == framing.size) {
+            context.anomaly("kafka.bad_metadata_response");
+        }
         emit(request.request(), request.timestampMicros(), framing.firstByteTime, framing.size + 4);
     }
 
@@ -147,7 +155,7 @@ final class KafkaDissector
             rows.set(Columns.KAFKA_CLIENT_ID, request.clientId);
             rows.set(Columns.KAFKA_REQUEST, true);
             rows.set(Columns.KAFKA_REQUEST_SIZE, request.size);
-            rows.set(Columns.KAFKA_REQUEST_SUMMARY, String.join(", ", request.topics));
+            rows.set(Columns.KAFKA_REQUEST_SUMMARY, String.join(", ", request.topics(topicIds)));
             rows.set(Columns.KAFKA_SIZE, request.size);
         }
         else {

@@ -2,12 +2,14 @@ package io.wirelake.dissect.protocol.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A Kafka request's header and, for Produce, Fetch, ListOffsets, Metadata and OffsetCommit, the topics it names (Kafka's
  * protocol guide: request header v1/v2, and each API's schema by version, compact encodings in
- * the flexible versions). Bodies are read only as far as the topics; a request cut by the kept
+ * the flexible versions; topic ids where newer versions replaced names). Bodies are read only as far as the topics; a request cut by the kept
  * prefix still has its header.
  */
 final class KafkaRequest
@@ -20,6 +22,8 @@ final class KafkaRequest
     int correlationId;
     String clientId = "";
     final List<String> topics = new ArrayList<>();
+    /** Which of {@link #topics} are topic ids. */
+    final Set<String> topicIds = new HashSet<>(0);
     long size;
     boolean topicsCut;
 
@@ -105,7 +109,12 @@ final class KafkaRequest
         in.int32();
         int topicCount = in.arrayLength(flexible);
         for (int topic = 0; topic < topicCount; topic++) {
-            addTopic(in.nullableString(flexible));
+            if (apiVersion >= 13) {
+                addTopicId(in.uuid());
+            }
+            else {
+                addTopic(in.nullableString(flexible));
+            }
             int partitions = in.arrayLength(flexible);
             for (int partition = 0; partition < partitions; partition++) {
                 in.int32();
@@ -143,7 +152,7 @@ final class KafkaRequest
         int topicCount = in.arrayLength(flexible);
         for (int topic = 0; topic < topicCount; topic++) {
             if (apiVersion >= 13) {
-                addTopic(in.uuid());
+                addTopicId(in.uuid());
             }
             else {
                 addTopic(in.nullableString(flexible));
@@ -216,7 +225,12 @@ final class KafkaRequest
         }
         int topicCount = in.arrayLength(flexible);
         for (int topic = 0; topic < topicCount; topic++) {
-            addTopic(in.nullableString(flexible));
+            if (apiVersion >= 10) {
+                addTopicId(in.uuid());
+            }
+            else {
+                addTopic(in.nullableString(flexible));
+            }
             int partitions = in.arrayLength(flexible);
             for (int partition = 0; partition < partitions; partition++) {
                 in.int32();
@@ -250,6 +264,27 @@ final class KafkaRequest
                 in.skipTags();
             }
         }
+    }
+
+    /** A topic named by its id (Fetch 13+, Produce 13+, OffsetCommit 10+): shown by name once a Metadata response has told it. */
+    private void addTopicId(String id)
+    {
+        addTopic(id);
+        topicIds.add(id);
+    }
+
+    /** The topics, with the ids that {@code ids} knows replaced by their names. */
+    List<String> topics(KafkaTopicIds ids)
+    {
+        if (topicIds.isEmpty()) {
+            return topics;
+        }
+        List<String> named = new ArrayList<>(topics.size());
+        for (String topic : topics) {
+            String name = topicIds.contains(topic) ? ids.name(topic) : null;
+            named.add(name != null ? name : topic);
+        }
+        return named;
     }
 
     private void addTopic(String topic)
@@ -356,10 +391,11 @@ final class KafkaRequest
             return (int) Math.max(count, 0);
         }
 
+        /** A UUID as Kafka prints it (URL-safe base64 without padding, as in {@code kafka-topics --describe}). */
         String uuid()
         {
             need(16);
-            String value = java.util.HexFormat.of().formatHex(data, at, at + 16);
+            String value = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOfRange(data, at, at + 16));
             at += 16;
             return value;
         }
