@@ -9,6 +9,7 @@ import io.wirelake.dissect.protocol.DissectionContext;
 import io.wirelake.dissect.protocol.Protocol;
 import io.wirelake.dissect.protocol.ProtocolDetector;
 import io.wirelake.dissect.protocol.ProtocolRegistry;
+import io.wirelake.dissect.protocol.StreamDissector;
 import io.wirelake.dissect.rows.Rows;
 import io.wirelake.dissect.scan.ScanReport;
 import io.wirelake.packets.decode.DecodedPacket;
@@ -774,6 +775,58 @@ public final class FlowTracker
                     streamGap(flow, fromClient, bytes, timestampMicros);
                 }
             };
+        }
+
+        @Override
+        public StreamDissector tunnel(String carrier)
+        {
+            FlowContext outer = this;
+            DissectionContext inner = new DissectionContext()
+            {
+                @Override
+                public GenericData.Record newCall(Protocol protocol, long timestampMicros)
+                {
+                    return outer.newCall(protocol, timestampMicros);
+                }
+
+                @Override
+                public void emit(GenericData.Record row)
+                {
+                    outer.emit(row);
+                }
+
+                @Override
+                public void anomaly(String name)
+                {
+                    outer.anomaly(name);
+                }
+
+                @Override
+                public int bodyCap()
+                {
+                    return outer.bodyCap();
+                }
+
+                @Override
+                public void resolved(String address, String name)
+                {
+                    outer.resolved(address, name);
+                }
+
+                @Override
+                public <T> T scanState(Class<T> type, java.util.function.Supplier<T> create)
+                {
+                    return outer.scanState(type, create);
+                }
+
+                @Override
+                public void upgrade(String protocol, long timestampMicros)
+                {
+                    // a tunnel's own protocol switches are not followed
+                    outer.anomaly(carrier + ".tunnel_upgrade_not_followed");
+                }
+            };
+            return new TunnelStream(registry, inner, name -> flow.l7Protocols.add(name));
         }
 
         @Override

@@ -32,6 +32,16 @@ public interface DissectionContext
         return create.get();
     }
 
+    /**
+     * A stream carried inside this connection ({@code carrier}'s messages, such as a WebSocket's),
+     * dissected as a connection of its own: its protocol is detected from its content, and the
+     * rows of what it carries are made on this connection. Null where tunnels are not followed.
+     */
+    default StreamDissector tunnel(String carrier)
+    {
+        return null;
+    }
+
     /** The connection switched protocols (HTTP Upgrade, 101): bytes that follow go to {@code protocol}'s dissector if there is one. */
     void upgrade(String protocol, long timestampMicros);
 

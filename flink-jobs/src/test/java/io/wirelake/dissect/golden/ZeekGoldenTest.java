@@ -27,13 +27,47 @@ class ZeekGoldenTest
                         .map(expected -> Arguments.of(capture, expected)));
     }
 
-    /**
-     * wstunnel-http tunnels HTTP inside WebSocket, and Zeek pairs the upgrade request with the
-     * tunneled 301; its log is comparable once WebSocket payloads are dissected.
-     */
+    /** wstunnel-http's log has fewer columns, and a pairing of its own: see {@link #httpTunnelledInWebSocketMatchesZeek}. */
     static Stream<Arguments> httpLogs()
     {
         return logs("http.log").filter(arguments -> !arguments.get()[1].toString().contains("wstunnel-http"));
+    }
+
+    /**
+     * wstunnel carries HTTP inside WebSocket messages: Zeek logs the upgrade request and the
+     * tunnelled request (host, URI, user agent). Zeek hands the tunnelled response's 301 to the
+     * upgrade request, whose 101 it does not log; we pair the upgrade with its 101 and the
+     * tunnelled request with its 301, so the statuses are compared without the 101.
+     */
+    @org.junit.jupiter.api.Test
+    void httpTunnelledInWebSocketMatchesZeek()
+            throws IOException
+    {
+        Corpus.Capture capture = Corpus.capture("zeek/websocket/wstunnel-http.pcap");
+        Path log = capture.expected().stream().filter(expected -> expected.getFileName().toString().equals("http.log")).findFirst().orElseThrow();
+        List<String> zeekRequests = new ArrayList<>();
+        List<String> zeekStatuses = new ArrayList<>();
+        for (Map<String, String> row : ZeekLog.read(log).rows()) {
+            zeekRequests.add(String.join(" ", row.get("host"), row.get("uri"), row.get("user_agent")));
+            zeekStatuses.add(row.get("status_code"));
+        }
+        List<String> ourRequests = new ArrayList<>();
+        List<String> ourStatuses = new ArrayList<>();
+        List<String> ours = new ArrayList<>();
+        for (GenericData.Record call : Dissection.of(capture.path()).calls("HTTP")) {
+            @SuppressWarnings("unchecked")
+            Map<Object, Object> headers = (Map<Object, Object>) call.get("request_headers");
+            Object agent = headers.entrySet().stream().filter(header -> header.getKey().toString().equals("user-agent"))
+                    .map(Map.Entry::getValue).findFirst().orElse("-");
+            ourRequests.add(String.join(" ", text(call, "host"), text(call, "url"), agent.toString()));
+            long status = (Long) call.get("status_code");
+            ourStatuses.add(status == 0 ? "-" : String.valueOf(status));
+            ours.add(text(call, "host") + " " + status);
+        }
+        assertThat(ourRequests).containsExactlyElementsOf(zeekRequests);
+        zeekStatuses.remove("-");
+        assertThat(ourStatuses).contains("101").filteredOn(status -> !status.equals("101")).containsExactlyElementsOf(zeekStatuses);
+        assertThat(ours).containsExactly("localhost:8888 101", "zeek.org 301");
     }
 
     static Stream<Arguments> dnsLogs()

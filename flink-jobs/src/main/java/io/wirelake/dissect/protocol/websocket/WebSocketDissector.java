@@ -6,6 +6,7 @@ import io.wirelake.columns.TableSchema;
 import io.wirelake.dissect.protocol.DirectionalDissector;
 import io.wirelake.dissect.protocol.DissectionContext;
 import io.wirelake.dissect.protocol.Protocol;
+import io.wirelake.dissect.protocol.StreamDissector;
 import io.wirelake.dissect.rows.Rows;
 import org.apache.avro.generic.GenericData;
 
@@ -19,7 +20,8 @@ import java.util.zip.Inflater;
  * 16- and 64-bit lengths, client masking, fragmented messages reassembled (control frames may
  * come between fragments), and permessage-deflate (RFC 7692: RSV1 on a message's first frame;
  * each direction's window carried across messages). Each message, data or control, is one row
- * in the direction it went.
+ * in the direction it went. The data messages of each direction, in order, are also a stream of
+ * their own that is dissected if its content is recognised (HTTP tunnelled by wstunnel).
  */
 final class WebSocketDissector
         extends DirectionalDissector
@@ -29,6 +31,8 @@ final class WebSocketDissector
     static final int MAX_KEPT_PAYLOAD = 64 * 1024;
     /** A frame longer than this (2^63 is the protocol's bound) means the framing is lost. */
     static final long MAX_FRAME_LENGTH = 1L << 40;
+    /** A compressed message inflating past this is an anomaly (a decompression bomb), and its direction's window is lost. */
+    static final long MAX_INFLATED = 64L << 20;
 
     private final TableSchema calls = TableSchema.of(Table.API_CALLS);
     private final Side client = new Side(true);
@@ -58,6 +62,7 @@ final class WebSocketDissector
         // the control frame being read
         ByteArrayOutputStream controlPayload = new ByteArrayOutputStream();
         Inflater inflater;
+        boolean inflatedCut;
 
         Side(boolean fromClient)
         {
@@ -187,16 +192,24 @@ final class WebSocketDissector
         private void emitMessage()
         {
             byte[] payload = messagePayload.toByteArray();
+            // bytes of the message's (decompressed) payload not kept: -1 when unknown
+            long missing = messageLength - payload.length;
             if (messageCompressed) {
                 payload = inflate(payload);
+                missing = missing > 0 || inflatedCut ? -1 : 0;
             }
             emit(fromClient, messageOpcode, payload, messageLength, messageTime);
+            tunnel(fromClient, payload, missing, messageTime);
             messagePayload = new ByteArrayOutputStream();
             messageOpcode = -1;
             messageLength = 0;
         }
 
-        /** permessage-deflate: the message plus 00 00 FF FF, through this direction's inflater. */
+        /**
+         * permessage-deflate: the message plus 00 00 FF FF, through this direction's inflater; the
+         * first {@link #MAX_KEPT_PAYLOAD} bytes kept, the rest inflated and dropped, since the
+         * next message's window needs it (up to {@link #MAX_INFLATED}).
+         */
         private byte[] inflate(byte[] compressed)
         {
             if (inflater == null) {
@@ -205,28 +218,59 @@ final class WebSocketDissector
             inflater.setInput(concat(compressed, new byte[] {0, 0, (byte) 0xFF, (byte) 0xFF}));
             ByteArrayOutputStream output = new ByteArrayOutputStream(compressed.length * 3);
             byte[] buffer = new byte[8192];
+            long total = 0;
+            inflatedCut = false;
             try {
-                while (output.size() < MAX_KEPT_PAYLOAD) {
+                while (true) {
                     int inflated = inflater.inflate(buffer);
                     if (inflated == 0) {
                         break;
                     }
-                    output.write(buffer, 0, inflated);
+                    total += inflated;
+                    int keep = Math.min(inflated, MAX_KEPT_PAYLOAD - output.size());
+                    if (keep > 0) {
+                        output.write(buffer, 0, keep);
+                    }
+                    inflatedCut |= keep < inflated;
+                    if (total > MAX_INFLATED) {
+                        throw new DataFormatException("message inflates past " + MAX_INFLATED);
+                    }
                 }
             }
             catch (DataFormatException e) {
                 context.anomaly("websocket.bad_deflate");
                 inflater.end();
                 inflater = null;
+                inflatedCut = true;
                 return compressed;
             }
             return output.toByteArray();
         }
     }
 
+    /** What the messages carry (HTTP through wstunnel, say), dissected as a connection of its own; null until asked for. */
+    private StreamDissector tunnel;
+    private boolean tunnelAsked;
+
     WebSocketDissector(DissectionContext context)
     {
         super(context, "websocket");
+    }
+
+    /** A data message's payload goes on to the tunnel; {@code missing} bytes of it were not kept (-1: an unknown number). */
+    private void tunnel(boolean fromClient, byte[] payload, long missing, long time)
+    {
+        if (!tunnelAsked) {
+            tunnelAsked = true;
+            tunnel = context.tunnel("websocket");
+        }
+        if (tunnel == null) {
+            return;
+        }
+        tunnel.data(fromClient, payload, 0, payload.length, time);
+        if (missing != 0) {
+            tunnel.gap(fromClient, Math.max(missing, 1), time);
+        }
     }
 
     @Override
@@ -246,6 +290,9 @@ final class WebSocketDissector
             if (direction.inflater != null) {
                 direction.inflater.end();
             }
+        }
+        if (tunnel != null) {
+            tunnel.end(timestampMicros);
         }
     }
 
