@@ -36,6 +36,11 @@ final class JobReportPrinter
         out.printf("  anomalies   %s%n", anomalies.isEmpty() ? "none" : join(anomalies));
         Map<String, Long> skipped = report.withPrefix("skipped.");
         out.printf("  skipped     %s%n", skipped.isEmpty() ? "nothing" : join(skipped));
+        if (report.get("dissector_errors") > 0) {
+            Map<String, Long> defects = report.withPrefix("dissector_errors.");
+            out.printf("  defects     %s dissector failures (%s): the rest of those flows was skipped and the job went on; the log has the first"
+                    + " stack trace of each, please report it%n", Sizes.count(report.get("dissector_errors")), join(defects));
+        }
         for (String damage : report.damageMessages()) {
             out.printf("  damaged     %s%n", damage);
         }

@@ -100,6 +100,7 @@ public final class FlowTracker
     private final Settings settings;
     private final RowSink sink;
     private final ScanReport report;
+    private final DissectorGuard guard;
     private final FlowTable table = new FlowTable();
     private final Map<String, String> resolutions = new HashMap<>();
     private final TableSchema calls = TableSchema.of(Table.API_CALLS);
@@ -119,6 +120,7 @@ public final class FlowTracker
         this.settings = requireNonNull(settings, "settings is null");
         this.sink = requireNonNull(sink, "sink is null");
         this.report = requireNonNull(report, "report is null");
+        this.guard = new DissectorGuard(report);
     }
 
     /** Kubernetes context and cross-node de-duplication for this scan (none by default). */
@@ -365,7 +367,8 @@ public final class FlowTracker
                         return;
                     }
                     if (flow.sctpDissector == null) {
-                        flow.sctpDissector = registry.byName("Diameter").map(detector -> detector.newStreamDissector(context)).orElse(null);
+                        flow.sctpDissector = registry.byName("Diameter")
+                                .map(detector -> guard.stream(detector.name(), context, detector.newStreamDissector(context))).orElse(null);
                         if (flow.sctpDissector == null) {
                             return;
                         }
@@ -396,8 +399,8 @@ public final class FlowTracker
         if (flow.detecting) {
             FlowContext context = new FlowContext(flow);
             for (ProtocolDetector detector : registry.candidates(DecodedPacket.UDP, flow.serverPort, flow.clientPort)) {
-                if (detector.detect(fromClient, packet.data, packet.payloadOffset, packet.payloadLength, flow.serverPort) == Detection.MATCH) {
-                    flow.datagramDissector = detector.newDatagramDissector(context);
+                if (guard.detect(detector, context, fromClient, packet.data, packet.payloadOffset, packet.payloadLength, flow.serverPort) == Detection.MATCH) {
+                    flow.datagramDissector = guard.datagram(detector.name(), context, detector.newDatagramDissector(context));
                     flow.l7Protocols.add(detector.name());
                     break;
                 }
@@ -430,7 +433,7 @@ public final class FlowTracker
         byte[] side = sideBytes(flow.detectionChunks, fromClient);
         boolean undecided = false;
         for (ProtocolDetector detector : registry.candidates(DecodedPacket.TCP, flow.serverPort, flow.clientPort)) {
-            Detection verdict = detector.detect(fromClient, side, 0, side.length, flow.serverPort);
+            Detection verdict = guard.detect(detector, context, fromClient, side, 0, side.length, flow.serverPort);
             if (verdict == Detection.MATCH) {
                 bind(flow, context, detector);
                 return;
@@ -451,7 +454,7 @@ public final class FlowTracker
 
     private void bind(Flow flow, FlowContext context, ProtocolDetector detector)
     {
-        flow.streamDissector = detector.newStreamDissector(context);
+        flow.streamDissector = guard.stream(detector.name(), context, detector.newStreamDissector(context));
         flow.l7Protocols.add(detector.name());
         flow.detecting = false;
         List<Flow.Chunk> chunks = flow.detectionChunks;
@@ -826,7 +829,7 @@ public final class FlowTracker
                     outer.anomaly(carrier + ".tunnel_upgrade_not_followed");
                 }
             };
-            return new TunnelStream(registry, inner, name -> flow.l7Protocols.add(name));
+            return new TunnelStream(registry, guard, inner, name -> flow.l7Protocols.add(name));
         }
 
         @Override
@@ -908,7 +911,7 @@ public final class FlowTracker
             flow.l7Protocols.add(name);
             flow.streamDissector.end(timestampMicros);
             flow.streamDissector = registry.byName(name)
-                    .map(detector -> detector.newStreamDissector(this))
+                    .map(detector -> guard.stream(detector.name(), this, detector.newStreamDissector(this)))
                     .orElse(null);
             if (flow.streamDissector == null) {
                 report.increment("upgrades_not_dissected." + protocol);

@@ -23,14 +23,16 @@ final class TunnelStream
         implements StreamDissector
 {
     private final ProtocolRegistry registry;
+    private final DissectorGuard guard;
     private final DissectionContext context;
     private final Consumer<String> onProtocol;
     private List<Flow.Chunk> chunks = new ArrayList<>(4);
     private StreamDissector dissector;
 
-    TunnelStream(ProtocolRegistry registry, DissectionContext context, Consumer<String> onProtocol)
+    TunnelStream(ProtocolRegistry registry, DissectorGuard guard, DissectionContext context, Consumer<String> onProtocol)
     {
         this.registry = registry;
+        this.guard = guard;
         this.context = context;
         this.onProtocol = onProtocol;
     }
@@ -49,9 +51,9 @@ final class TunnelStream
         byte[] side = side(fromClient);
         boolean undecided = false;
         for (ProtocolDetector detector : registry.candidates(DecodedPacket.TCP, 0, 0)) {
-            Detection verdict = detector.detect(fromClient, side, 0, side.length, 0);
+            Detection verdict = guard.detect(detector, context, fromClient, side, 0, side.length, 0);
             if (verdict == Detection.MATCH) {
-                dissector = detector.newStreamDissector(context);
+                dissector = guard.stream(detector.name(), context, detector.newStreamDissector(context));
                 onProtocol.accept(detector.name());
                 List<Flow.Chunk> held = chunks;
                 chunks = null;

@@ -1,0 +1,185 @@
+package io.wirelake.dissect.flow;
+
+import io.wirelake.dissect.protocol.DatagramDissector;
+import io.wirelake.dissect.protocol.Detection;
+import io.wirelake.dissect.protocol.DissectionContext;
+import io.wirelake.dissect.protocol.ProtocolDetector;
+import io.wirelake.dissect.protocol.StreamDissector;
+import io.wirelake.dissect.scan.ScanReport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Keeps one dissector's defect from ending a scan. Malformed input is an anomaly, never an
+ * exception, so an exception out of a detector or dissector is a bug: it is counted in the report
+ * ({@code dissector_errors} and {@code dissector_errors.<protocol>}), named on the flow
+ * ({@code <protocol>.dissector_error}), logged with its stack once per protocol and scan, and
+ * that dissector is given nothing more of the flow. The rest of the scan goes on.
+ */
+final class DissectorGuard
+{
+    private static final Logger LOG = LoggerFactory.getLogger(DissectorGuard.class);
+
+    private final ScanReport report;
+    private final Set<String> logged = new HashSet<>();
+
+    DissectorGuard(ScanReport report)
+    {
+        this.report = report;
+    }
+
+    /** A detector's verdict; NO_MATCH when it fails. */
+    Detection detect(ProtocolDetector detector, DissectionContext context, boolean fromClient, byte[] data, int offset, int length, int serverPort)
+    {
+        try {
+            return detector.detect(fromClient, data, offset, length, serverPort);
+        }
+        catch (RuntimeException e) {
+            failed(detector.name(), context, e);
+            return Detection.NO_MATCH;
+        }
+    }
+
+    StreamDissector stream(String protocol, DissectionContext context, StreamDissector dissector)
+    {
+        return dissector == null ? null : new GuardedStream(protocol, context, dissector);
+    }
+
+    DatagramDissector datagram(String protocol, DissectionContext context, DatagramDissector dissector)
+    {
+        return dissector == null ? null : new GuardedDatagrams(protocol, context, dissector);
+    }
+
+    private void failed(String protocol, DissectionContext context, RuntimeException e)
+    {
+        String name = protocol.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+        report.increment("dissector_errors");
+        report.increment("dissector_errors." + name);
+        context.anomaly(name + ".dissector_error");
+        if (logged.add(name)) {
+            LOG.warn("The {} dissector failed; it skips the rest of this flow, and the scan goes on (reported as dissector_errors)", protocol, e);
+        }
+    }
+
+    private final class GuardedStream
+            implements StreamDissector
+    {
+        private final String protocol;
+        private final DissectionContext context;
+        private final StreamDissector dissector;
+        private boolean failed;
+
+        GuardedStream(String protocol, DissectionContext context, StreamDissector dissector)
+        {
+            this.protocol = protocol;
+            this.context = context;
+            this.dissector = dissector;
+        }
+
+        @Override
+        public void data(boolean fromClient, byte[] data, int offset, int length, long timestampMicros)
+        {
+            if (!failed) {
+                try {
+                    dissector.data(fromClient, data, offset, length, timestampMicros);
+                }
+                catch (RuntimeException e) {
+                    fail(e);
+                }
+            }
+        }
+
+        @Override
+        public void gap(boolean fromClient, long bytes, long timestampMicros)
+        {
+            if (!failed) {
+                try {
+                    dissector.gap(fromClient, bytes, timestampMicros);
+                }
+                catch (RuntimeException e) {
+                    fail(e);
+                }
+            }
+        }
+
+        @Override
+        public void end(long timestampMicros)
+        {
+            if (!failed) {
+                try {
+                    dissector.end(timestampMicros);
+                }
+                catch (RuntimeException e) {
+                    fail(e);
+                }
+            }
+        }
+
+        @Override
+        public void upgradedFrom(String method, String target, String host, long requestTimestampMicros)
+        {
+            if (!failed) {
+                try {
+                    dissector.upgradedFrom(method, target, host, requestTimestampMicros);
+                }
+                catch (RuntimeException e) {
+                    fail(e);
+                }
+            }
+        }
+
+        private void fail(RuntimeException e)
+        {
+            failed = true;
+            failed(protocol, context, e);
+        }
+    }
+
+    private final class GuardedDatagrams
+            implements DatagramDissector
+    {
+        private final String protocol;
+        private final DissectionContext context;
+        private final DatagramDissector dissector;
+        private boolean failed;
+
+        GuardedDatagrams(String protocol, DissectionContext context, DatagramDissector dissector)
+        {
+            this.protocol = protocol;
+            this.context = context;
+            this.dissector = dissector;
+        }
+
+        @Override
+        public void datagram(boolean fromClient, byte[] data, int offset, int length, int wireLength, long timestampMicros)
+        {
+            if (!failed) {
+                try {
+                    dissector.datagram(fromClient, data, offset, length, wireLength, timestampMicros);
+                }
+                catch (RuntimeException e) {
+                    failed = true;
+                    failed(protocol, context, e);
+                }
+            }
+        }
+
+        @Override
+        public void end(long timestampMicros)
+        {
+            if (!failed) {
+                try {
+                    dissector.end(timestampMicros);
+                }
+                catch (RuntimeException e) {
+                    failed = true;
+                    failed(protocol, context, e);
+                }
+            }
+        }
+    }
+}
