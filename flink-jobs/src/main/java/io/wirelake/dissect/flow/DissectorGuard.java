@@ -65,120 +65,126 @@ final class DissectorGuard
         }
     }
 
-    private final class GuardedStream
-            implements StreamDissector
+    /** What both wrappers share: the protocol, its flow's context, and whether it failed already. */
+    private abstract class Contained
     {
-        private final String protocol;
-        private final DissectionContext context;
-        private final StreamDissector dissector;
-        private boolean failed;
+        final String protocol;
+        final DissectionContext context;
+        boolean failed;
 
-        GuardedStream(String protocol, DissectionContext context, StreamDissector dissector)
+        Contained(String protocol, DissectionContext context)
         {
             this.protocol = protocol;
             this.context = context;
-            this.dissector = dissector;
         }
 
-        @Override
-        public void data(boolean fromClient, byte[] data, int offset, int length, long timestampMicros)
-        {
-            if (!failed) {
-                try {
-                    dissector.data(fromClient, data, offset, length, timestampMicros);
-                }
-                catch (RuntimeException e) {
-                    fail(e);
-                }
-            }
-        }
-
-        @Override
-        public void gap(boolean fromClient, long bytes, long timestampMicros)
-        {
-            if (!failed) {
-                try {
-                    dissector.gap(fromClient, bytes, timestampMicros);
-                }
-                catch (RuntimeException e) {
-                    fail(e);
-                }
-            }
-        }
-
-        @Override
-        public void end(long timestampMicros)
-        {
-            if (!failed) {
-                try {
-                    dissector.end(timestampMicros);
-                }
-                catch (RuntimeException e) {
-                    fail(e);
-                }
-            }
-        }
-
-        @Override
-        public void upgradedFrom(String method, String target, String host, long requestTimestampMicros)
-        {
-            if (!failed) {
-                try {
-                    dissector.upgradedFrom(method, target, host, requestTimestampMicros);
-                }
-                catch (RuntimeException e) {
-                    fail(e);
-                }
-            }
-        }
-
-        private void fail(RuntimeException e)
+        final void fail(RuntimeException e)
         {
             failed = true;
             failed(protocol, context, e);
         }
     }
 
-    private final class GuardedDatagrams
-            implements DatagramDissector
+    private final class GuardedStream
+            extends Contained
+            implements StreamDissector
     {
-        private final String protocol;
-        private final DissectionContext context;
-        private final DatagramDissector dissector;
-        private boolean failed;
+        private final StreamDissector dissector;
 
-        GuardedDatagrams(String protocol, DissectionContext context, DatagramDissector dissector)
+        GuardedStream(String protocol, DissectionContext context, StreamDissector dissector)
         {
-            this.protocol = protocol;
-            this.context = context;
+            super(protocol, context);
             this.dissector = dissector;
         }
 
         @Override
-        public void datagram(boolean fromClient, byte[] data, int offset, int length, int wireLength, long timestampMicros)
+        public void data(boolean fromClient, byte[] data, int offset, int length, long timestampMicros)
         {
-            if (!failed) {
-                try {
-                    dissector.datagram(fromClient, data, offset, length, wireLength, timestampMicros);
+            try {
+                if (!failed) {
+                    dissector.data(fromClient, data, offset, length, timestampMicros);
                 }
-                catch (RuntimeException e) {
-                    failed = true;
-                    failed(protocol, context, e);
+            }
+            catch (RuntimeException e) {
+                fail(e);
+            }
+        }
+
+        @Override
+        public void gap(boolean fromClient, long bytes, long timestampMicros)
+        {
+            try {
+                if (!failed) {
+                    dissector.gap(fromClient, bytes, timestampMicros);
                 }
+            }
+            catch (RuntimeException e) {
+                fail(e);
             }
         }
 
         @Override
         public void end(long timestampMicros)
         {
-            if (!failed) {
-                try {
+            try {
+                if (!failed) {
                     dissector.end(timestampMicros);
                 }
-                catch (RuntimeException e) {
-                    failed = true;
-                    failed(protocol, context, e);
+            }
+            catch (RuntimeException e) {
+                fail(e);
+            }
+        }
+
+        @Override
+        public void upgradedFrom(String method, String target, String host, long requestTimestampMicros)
+        {
+            try {
+                if (!failed) {
+                    dissector.upgradedFrom(method, target, host, requestTimestampMicros);
                 }
+            }
+            catch (RuntimeException e) {
+                fail(e);
+            }
+        }
+    }
+
+    private final class GuardedDatagrams
+            extends Contained
+            implements DatagramDissector
+    {
+        private final DatagramDissector dissector;
+
+        GuardedDatagrams(String protocol, DissectionContext context, DatagramDissector dissector)
+        {
+            super(protocol, context);
+            this.dissector = dissector;
+        }
+
+        @Override
+        public void datagram(boolean fromClient, byte[] data, int offset, int length, int wireLength, long timestampMicros)
+        {
+            try {
+                if (!failed) {
+                    dissector.datagram(fromClient, data, offset, length, wireLength, timestampMicros);
+                }
+            }
+            catch (RuntimeException e) {
+                fail(e);
+            }
+        }
+
+        @Override
+        public void end(long timestampMicros)
+        {
+            try {
+                if (!failed) {
+                    dissector.end(timestampMicros);
+                }
+            }
+            catch (RuntimeException e) {
+                fail(e);
             }
         }
     }
