@@ -38,7 +38,8 @@ final class BenchCommand
     static final List<String> TSHARK_FIELDS = List.of("frame.time_epoch", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "tcp.srcport", "tcp.dstport",
             "udp.srcport", "udp.dstport", "http.request.method", "http.request.uri", "http.host", "http.response.code", "http.content_length",
             "dns.qry.name", "dns.qry.type", "dns.flags.rcode", "dns.a", "http2.headers.path", "http2.headers.status", "resp.bulk_string.value",
-            "websocket.opcode", "websocket.payload_length");
+            "websocket.opcode", "websocket.payload_length", "kafka.api_key", "kafka.client_id", "amqp.method.class", "amqp.method.method",
+            "ldap.protocolOp", "radius.code");
     /** The demo's gRPC port, where tshark needs to be told it is HTTP/2 (h2c without the preface would not be found). */
     static final List<String> TSHARK_DECODE_AS = List.of("-d", "tcp.port==50051,http2");
     private static final Pattern TIMES = Pattern.compile("(\\d+)m([0-9.]+)s\\s+(\\d+)m([0-9.]+)s");
@@ -52,7 +53,8 @@ final class BenchCommand
     @Option(names = "--dir", defaultValue = "wirelake-bench", paramLabel = "DIR", description = "Working directory; generated captures are reused (default: ${DEFAULT-VALUE}).")
     Path directory;
 
-    record Measure(String tool, double wallSeconds, double cpuSeconds) {}
+    /** @param peakBytes the largest peak resident set of the tool's processes; -1 when not measured */
+    record Measure(String tool, double wallSeconds, double cpuSeconds, long peakBytes) {}
 
     @Override
     public Integer call()
@@ -82,14 +84,15 @@ final class BenchCommand
             Measure whole = pair[0];
             double marginalCpu = Math.max(whole.cpuSeconds() - pair[1].cpuSeconds(), 0.001);
             table.add(new String[] {whole.tool(), format(whole.wallSeconds()), format(whole.cpuSeconds()),
+                    whole.peakBytes() < 0 ? "n/a" : Sizes.format(whole.peakBytes()),
                     format(large.bytes() / 1e6 / whole.cpuSeconds()), Sizes.count((long) (large.packets() / whole.cpuSeconds())),
                     format(marginalBytes / marginalCpu), Sizes.count((long) (marginalPackets / marginalCpu))});
         }
         double wholeRatio = tsharkLarge.cpuSeconds() / wirelakeLarge.cpuSeconds();
         double marginalRatio = (tsharkLarge.cpuSeconds() - tsharkSmall.cpuSeconds()) / Math.max(wirelakeLarge.cpuSeconds() - wirelakeSmall.cpuSeconds(), 0.001);
         out.println();
-        out.println("| tool | wall s | CPU s | MB per CPU-s | packets per CPU-s | marginal MB per CPU-s | marginal packets per CPU-s |");
-        out.println("|---|---|---|---|---|---|---|");
+        out.println("| tool | wall s | CPU s | peak RSS | MB per CPU-s | packets per CPU-s | marginal MB per CPU-s | marginal packets per CPU-s |");
+        out.println("|---|---|---|---|---|---|---|---|");
         for (String[] row : table) {
             out.println("| " + String.join(" | ", row) + " |");
         }
@@ -159,8 +162,9 @@ final class BenchCommand
             scanner.scan(CaptureScanner.CaptureSource.of(file));
         }
         scanner.finish();
+        // it runs inside the bench's own JVM, whose footprint is not the engine's
         return new Measure("wirelake engine only (one thread, no Flink, no Parquet)", (System.nanoTime() - wallStart) / 1e9,
-                (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9);
+                (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9, -1);
     }
 
     private Measure tshark(Input input)
@@ -174,7 +178,7 @@ final class BenchCommand
             script.append(String.join(" ", command.stream().map(BenchCommand::quote).toList())).append(" > /dev/null 2>> ")
                     .append(quote(log().toString())).append(" || exit 1\n");
         }
-        return timedScript("tshark field extraction (HTTP, HTTP/2, DNS, Redis, WebSocket fields)", script.toString());
+        return timedScript("tshark field extraction (HTTP, HTTP/2, DNS, Redis, WebSocket, Kafka, AMQP, LDAP, RADIUS fields)", script.toString());
     }
 
     private Measure timed(String tool, List<String> command)
@@ -195,8 +199,9 @@ final class BenchCommand
     {
         long start = System.nanoTime();
         String output;
+        PeakMemory peak = new PeakMemory();
         try {
-            output = run(List.of("bash", "-c", script + "times\n"));
+            output = run(List.of("bash", "-c", script + "times\n"), peak);
         }
         catch (IllegalStateException failure) {
             List<String> lines = Files.exists(log()) ? Files.readAllLines(log()) : List.of();
@@ -211,19 +216,88 @@ final class BenchCommand
         }
         double cpu = Integer.parseInt(matcher.group(1)) * 60 + Double.parseDouble(matcher.group(2)) + Integer.parseInt(matcher.group(3)) * 60
                 + Double.parseDouble(matcher.group(4));
-        System.err.printf(Locale.ROOT, "  %-60s wall %7.2f s  CPU %7.2f s%n", tool, wall, cpu);
-        return new Measure(tool, wall, cpu);
+        System.err.printf(Locale.ROOT, "  %-60s wall %7.2f s  CPU %7.2f s  peak RSS %s%n", tool, wall, cpu,
+                peak.bytes() < 0 ? "n/a" : Sizes.format(peak.bytes()));
+        return new Measure(tool, wall, cpu, peak.bytes());
     }
 
     private static String run(List<String> command)
             throws Exception
     {
+        return run(command, null);
+    }
+
+    /** Runs a command to its end; with {@code peak}, samples its processes' memory while it runs. */
+    private static String run(List<String> command, PeakMemory peak)
+            throws Exception
+    {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Thread sampler = null;
+        if (peak != null) {
+            sampler = new Thread(() -> peak.sample(process), "bench-memory");
+            sampler.setDaemon(true);
+            sampler.start();
+        }
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (process.waitFor() != 0) {
+        int exit = process.waitFor();
+        if (sampler != null) {
+            sampler.join();
+        }
+        if (exit != 0) {
             throw new IllegalStateException("command failed: " + String.join(" ", command) + "\n" + output);
         }
         return output;
+    }
+
+    /**
+     * The largest peak resident set (Linux's VmHWM, a high-water mark) among a command's
+     * processes, read from /proc every 20 ms while it runs: growth in a process's last 20 ms can
+     * be missed. -1 where /proc is not there.
+     */
+    static final class PeakMemory
+    {
+        private volatile long bytes = -1;
+
+        long bytes()
+        {
+            return bytes;
+        }
+
+        void sample(Process process)
+        {
+            if (!Files.isDirectory(Path.of("/proc/self"))) {
+                return;
+            }
+            long largest = 0;
+            while (process.isAlive()) {
+                for (ProcessHandle child : (Iterable<ProcessHandle>) process.descendants()::iterator) {
+                    largest = Math.max(largest, highWaterMark(child.pid()));
+                }
+                bytes = largest;
+                try {
+                    Thread.sleep(20);
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+
+        private static long highWaterMark(long pid)
+        {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+                    if (line.startsWith("VmHWM:")) {
+                        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                    }
+                }
+            }
+            catch (IOException | NumberFormatException e) {
+                // the process ended between the listing and the read
+            }
+            return 0;
+        }
     }
 
     private static boolean onPath(String program)

@@ -19,6 +19,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,7 +77,12 @@ class KafkaBrokerTest
         Path capture;
         List<String> consumed = new ArrayList<>();
         try {
-            LoopbackCapture.waitForPort(port, "tcp");
+            try {
+                LoopbackCapture.waitForPort(port, "tcp");
+            }
+            catch (IOException e) {
+                throw new IOException("the Kafka broker did not start; its output:\n" + Files.readString(directory.resolve("broker.out")), e);
+            }
             try (LoopbackCapture recording = LoopbackCapture.start(directory.resolve("kafka.pcap"), "tcp port " + port)) {
                 Properties admin = new Properties();
                 admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port);
