@@ -53,6 +53,10 @@ final class BenchCommand
     @Option(names = "--dir", defaultValue = "wirelake-bench", paramLabel = "DIR", description = "Working directory; generated captures are reused (default: ${DEFAULT-VALUE}).")
     Path directory;
 
+    @Option(names = "--heap", defaultValue = "4g", paramLabel = "SIZE",
+            description = "The dissect JVM's -Xmx, as bin/wirelake's default (default: ${DEFAULT-VALUE}); the JVM grows its heap toward it, so peak memory follows it.")
+    String heap;
+
     /** @param peakBytes the largest peak resident set of the tool's processes; -1 when not measured */
     record Measure(String tool, double wallSeconds, double cpuSeconds, long peakBytes) {}
 
@@ -129,10 +133,10 @@ final class BenchCommand
             throws Exception
     {
         Path output = directory.resolve("out");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx4g", "-XX:+UseParallelGC",
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap, "-XX:+UseParallelGC",
                 "-cp", System.getProperty("java.class.path"), Wirelake.class.getName(), "dissect", "--overwrite", "--out", output.toString()));
         input.files().forEach(file -> command.add(file.toString()));
-        return timed("wirelake dissect (Flink job, Parquet out)", command);
+        return timed("wirelake dissect (Flink job, Parquet out, -Xmx" + heap + ")", command);
     }
 
     /** The scan path alone in this JVM (read, decode, flows, reassembly, HTTP/DNS, rows), one thread, no Flink and no Parquet. */
