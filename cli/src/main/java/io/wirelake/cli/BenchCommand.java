@@ -114,7 +114,7 @@ final class BenchCommand
         GeneratorSummary summary;
         if (!Files.exists(marker)) {
             io.wirelake.catalog.Directories.deleteTree(captures);
-            summary = GenerateCommand.run(GeneratorOptions.defaults(bytes), captures, out, System.err);
+            summary = DemoTraffic.generate(GeneratorOptions.defaults(bytes), captures, out, System.err);
             Files.writeString(marker, summary.packets() + "\n");
         }
         List<Path> files;

@@ -49,24 +49,8 @@ final class ImportCommand
             (file.getFileName().toString().endsWith(".jsonl") ? metadata : captures).add(file);
         }
         try (ObjectStore store = Wirelake.openStore(spec)) {
-            Importer.Result result = run(store, node, captures, metadata, new Rotation(rotateSeconds, Sizes.parse(rotateBytes)));
+            Importer.Result result = CaptureImport.run(store, node, captures, metadata, new Rotation(rotateSeconds, Sizes.parse(rotateBytes)));
             return result.packets() == 0 && result.metadataEvents() == 0 ? 1 : 0;
-        }
-    }
-
-    static Importer.Result run(ObjectStore store, String node, List<Path> captures, List<Path> metadata, Rotation rotation)
-            throws Exception
-    {
-        Path spool = Files.createTempDirectory("wirelake-import");
-        try {
-            Importer.Result result = new Importer(store, node, rotation, spool).importFiles(captures, metadata, line -> System.err.println("  " + line));
-            System.out.printf("imported %s packets (%s) as %d segment(s) and %s metadata events of node %s into %s%n", Sizes.count(result.packets()),
-                    Sizes.format(result.bytes()), result.segments(), Sizes.count(result.metadataEvents()), node, store.location());
-            result.damage().forEach(damage -> System.out.println("  skipped: " + damage));
-            return result;
-        }
-        finally {
-            io.wirelake.catalog.Directories.deleteTree(spool);
         }
     }
 }

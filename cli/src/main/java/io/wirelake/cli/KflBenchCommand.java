@@ -1,7 +1,7 @@
 package io.wirelake.cli;
 
 import io.wirelake.catalog.LocalTrino;
-import io.wirelake.catalog.TrinoTables;
+import io.wirelake.query.LakeTables;
 import io.wirelake.columns.Table;
 import io.wirelake.columns.TableSchema;
 import io.wirelake.kfl.CompiledFilter;
@@ -101,10 +101,10 @@ final class KflBenchCommand
             }
             Files.createDirectories(data.resolve("flows"));
             try (Connection connection = trino.connect(); Statement statement = connection.createStatement()) {
-                for (String ddl : TrinoTables.createForDirectory(data)) {
+                for (String ddl : new LakeTables("hive").createForDirectory(data)) {
                     statement.execute(ddl);
                 }
-                String table = TrinoTables.qualified(TrinoTables.schemaForDirectory(data), Table.API_CALLS);
+                String table = new LakeTables("hive").qualified(LakeTables.schemaForDirectory(data), Table.API_CALLS);
                 for (int filter = 0; filter < filters.size(); filter++) {
                     String sql = "SELECT count(*) FROM " + table + " WHERE " + filters.get(filter).predicate();
                     long trinoMatches = count(statement, sql);

@@ -1,52 +1,38 @@
 package io.wirelake.cli;
 
-import io.wirelake.catalog.TrinoTables;
-import io.wirelake.columns.Column;
-import io.wirelake.columns.Columns;
 import io.wirelake.columns.Table;
 import io.wirelake.kfl.CompiledFilter;
 import io.wirelake.kfl.KflCompiler;
-import io.wirelake.kfl.KflEvaluator;
 import io.wirelake.kfl.KflException;
-import io.wirelake.kfl.SqlText;
-import org.apache.avro.generic.GenericRecord;
+import io.wirelake.query.QueryService;
+import io.wirelake.query.Selection;
+import io.wirelake.query.TableSource;
+import io.wirelake.store.ObjectStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-/** {@code wirelake query --data DIR --kfl EXPR}: KFL2 over a dissect output, on Trino or row by row with CEL. */
+/** {@code wirelake query (--data DIR | --snapshot NAME) --kfl EXPR}: KFL2 over the tables, on Trino or row by row with CEL. */
 @Command(name = "query", mixinStandardHelpOptions = true,
-        description = "Run a KFL2 filter over a dissect output directory: on the local Trino (compiled to SQL), or locally with CEL row by row.")
+        description = {"Run a KFL2 filter over a dissect output directory or dissected snapshots of the store: on Trino (compiled to SQL),",
+                "or locally with CEL row by row over the Parquet files. Both engines return the same rows, in time order."})
 final class QueryCommand
         implements Callable<Integer>
 {
-    static final Map<Table, List<String>> DEFAULT_COLUMNS = Map.of(
-            Table.API_CALLS, List.of("timestamp", "protocol", "src_ip", "dst_ip", "dst_port", "method", "url", "status_code", "elapsed_time", "dns_questions"),
-            Table.FLOWS, List.of("timestamp", "protocol", "src_ip", "src_port", "dst_ip", "dst_port", "conn_state", "conn_local_pkts", "conn_remote_pkts",
-                    "conn_l7_detected"));
-
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--data", paramLabel = "DIR", description = "A dissect output directory (with api_calls/ and flows/).")
     Path data;
 
-    @Option(names = "--snapshot", paramLabel = "NAME", description = "A dissected snapshot of the store (Trino only).")
-    String snapshot;
+    @Option(names = "--snapshot", split = ",", paramLabel = "NAME", description = "Dissected snapshot(s) of the store.")
+    List<String> snapshots;
 
     @Option(names = "--kfl", defaultValue = "", paramLabel = "EXPR", description = "The KFL2 filter (default: everything).")
     String kfl;
@@ -57,7 +43,8 @@ final class QueryCommand
     @Option(names = "--engine", defaultValue = "trino", paramLabel = "ENGINE", description = "trino (default) or local (CEL row by row, no server).")
     String engine;
 
-    @Option(names = "--columns", split = ",", paramLabel = "A,B", description = "Columns to show (SQL or KFL names).")
+    @Option(names = "--columns", split = ",", paramLabel = "A,B",
+            description = "Columns to show: KFL or SQL names, or src/dst (namespace/pod or service when known, else the IP).")
     List<String> columns;
 
     @Option(names = "--limit", defaultValue = "50", paramLabel = "N", description = "Rows to show (default: ${DEFAULT-VALUE}).")
@@ -70,17 +57,10 @@ final class QueryCommand
     public Integer call()
             throws Exception
     {
-        if ((data == null) == (snapshot == null)) {
+        if ((data == null) == (snapshots == null)) {
             throw new IllegalArgumentException("give one of --data DIR or --snapshot NAME");
         }
-        if (snapshot != null) {
-            if (!engine.equalsIgnoreCase("trino")) {
-                throw new IllegalArgumentException("--snapshot queries run on Trino; --engine local reads a --data directory");
-            }
-        }
-        else if (!Files.isDirectory(data.resolve("api_calls")) && !Files.isDirectory(data.resolve("flows"))) {
-            throw new IllegalArgumentException(data + " is not a dissect output (no api_calls/ or flows/ in it)");
-        }
+        QueryService.Engine chosen = QueryService.Engine.of(engine);
         Optional<Table> requested = Optional.ofNullable(table).map(QueryCommand::table);
         CompiledFilter filter;
         try {
@@ -90,109 +70,24 @@ final class QueryCommand
             System.err.println("wirelake: " + e.getMessage());
             return 2;
         }
-        List<String> shown = resolveColumns(filter.table(), columns);
+        List<String> shown = Selection.resolveColumns(filter.table(), columns);
         ResultPrinter printer = new ResultPrinter(System.out, format, shown);
         long started = System.nanoTime();
-        long count = switch (engine.toLowerCase(Locale.ROOT)) {
-            case "trino" -> trino(filter, shown, printer);
-            case "local" -> local(filter, shown, printer);
-            default -> throw new IllegalArgumentException("--engine must be trino or local");
-        };
+        long count;
+        if (data != null) {
+            count = Wirelake.queryService(spec).select(new Selection(TableSource.directory(data), filter, shown, limit), chosen, printer::row);
+        }
+        else {
+            try (ObjectStore store = Wirelake.openStore(spec)) {
+                count = Wirelake.queryService(spec).select(new Selection(TableSource.snapshots(store, snapshots), filter, shown, limit), chosen, printer::row);
+            }
+        }
         printer.finish();
         if (format.equals("table")) {
-            System.err.printf(Locale.ROOT, "%d row(s) from %s in %.2f s (%s)%n", count, filter.table().sqlName(), (System.nanoTime() - started) / 1e9, engine);
+            System.err.printf(Locale.ROOT, "%d row(s) from %s in %.2f s (%s)%n", count, filter.table().sqlName(), (System.nanoTime() - started) / 1e9,
+                    chosen.name().toLowerCase(Locale.ROOT));
         }
         return 0;
-    }
-
-    private long trino(CompiledFilter filter, List<String> shown, ResultPrinter printer)
-            throws Exception
-    {
-        if (snapshot != null) {
-            try (io.wirelake.store.ObjectStore store = Wirelake.openStore(spec)) {
-                io.wirelake.catalog.snapshot.SnapshotStatus status = new io.wirelake.catalog.snapshot.Snapshots(store).status(snapshot);
-                if (!status.state().equals(io.wirelake.catalog.snapshot.SnapshotStatus.DISSECTED)) {
-                    throw new IllegalArgumentException("snapshot " + snapshot + " is " + status.state() + ", not dissected: run 'wirelake snapshot dissect " + snapshot + "' first");
-                }
-                try (Connection connection = LocalTrinoSession.connect(store, snapshot)) {
-                    return run(connection, TrinoTables.qualified(connection.getSchema(), filter.table()),
-                            "\"snapshot_id\" = " + SqlText.string(snapshot) + " AND (" + filter.predicate() + ")", shown, printer);
-                }
-            }
-        }
-        try (Connection connection = LocalTrinoSession.connect(data)) {
-            return run(connection, TrinoTables.qualified(TrinoTables.schemaForDirectory(data), filter.table()), filter.predicate(), shown, printer);
-        }
-    }
-
-    private long run(Connection connection, String table, String predicate, List<String> shown, ResultPrinter printer)
-            throws Exception
-    {
-        try (Statement statement = connection.createStatement()) {
-            String select = shown.stream().map(SqlText::identifier).reduce((left, right) -> left + ", " + right).orElseThrow();
-            String sql = "SELECT " + select + " FROM " + table + " WHERE " + predicate + " ORDER BY \"timestamp\", \"id\" LIMIT " + limit;
-            long count = 0;
-            try (ResultSet results = statement.executeQuery(sql)) {
-                while (results.next()) {
-                    List<Object> row = new ArrayList<>();
-                    for (int index = 1; index <= shown.size(); index++) {
-                        row.add(results.getObject(index));
-                    }
-                    printer.row(row);
-                    count++;
-                }
-            }
-            return count;
-        }
-    }
-
-    private long local(CompiledFilter filter, List<String> shown, ResultPrinter printer)
-            throws Exception
-    {
-        Path directory = data.resolve(filter.table().sqlName());
-        if (!Files.isDirectory(directory)) {
-            return 0;
-        }
-        KflEvaluator evaluator = new KflEvaluator(filter);
-        List<GenericRecord> matching = new ArrayList<>();
-        for (GenericRecord record : TableReader.read(directory)) {
-            Map<String, Object> values = new LinkedHashMap<>();
-            for (Column column : Columns.of(filter.table())) {
-                values.put(column.sqlName(), plain(record.get(column.sqlName())));
-            }
-            if (evaluator.matches(values)) {
-                matching.add(record);
-            }
-        }
-        matching.sort(Comparator.comparingLong((GenericRecord record) -> (Long) record.get("timestamp")).thenComparingLong(record -> (Long) record.get("id")));
-        long count = 0;
-        for (GenericRecord record : matching.subList(0, Math.min(limit, matching.size()))) {
-            List<Object> row = new ArrayList<>();
-            for (String column : shown) {
-                Object value = plain(record.get(column));
-                row.add(column.equals("timestamp") || column.equals("flow_end") ? Instant.EPOCH.plus((Long) value, java.time.temporal.ChronoUnit.MICROS) : value);
-            }
-            printer.row(row);
-            count++;
-        }
-        return count;
-    }
-
-    /** Avro's Utf8 strings and keys become Java strings. */
-    static Object plain(Object value)
-    {
-        if (value instanceof CharSequence text) {
-            return text.toString();
-        }
-        if (value instanceof List<?> list) {
-            return list.stream().map(QueryCommand::plain).toList();
-        }
-        if (value instanceof Map<?, ?> map) {
-            Map<String, Object> copy = new LinkedHashMap<>();
-            map.forEach((key, entry) -> copy.put(key.toString(), plain(entry)));
-            return copy;
-        }
-        return value;
     }
 
     static Table table(String name)
@@ -202,21 +97,5 @@ final class QueryCommand
             case "flows" -> Table.FLOWS;
             default -> throw new IllegalArgumentException("--table must be api_calls or flows");
         };
-    }
-
-    static List<String> resolveColumns(Table table, List<String> requested)
-    {
-        if (requested == null || requested.isEmpty()) {
-            return DEFAULT_COLUMNS.get(table);
-        }
-        List<String> resolved = new ArrayList<>();
-        for (String name : requested) {
-            Column column = Columns.byKflName(name.trim())
-                    .or(() -> Columns.all().stream().filter(candidate -> candidate.sqlName().equals(name.trim())).findFirst())
-                    .filter(candidate -> candidate.in(table))
-                    .orElseThrow(() -> new IllegalArgumentException("no column " + name + " in " + table.sqlName() + " (see docs/FIELDS.md)"));
-            resolved.add(column.sqlName());
-        }
-        return resolved;
     }
 }

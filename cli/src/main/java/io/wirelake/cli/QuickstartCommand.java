@@ -9,14 +9,14 @@ import io.wirelake.demo.GeneratorSummary;
 import io.wirelake.dissect.scan.ScanReport;
 import io.wirelake.kfl.CompiledFilter;
 import io.wirelake.kfl.KflCompiler;
+import io.wirelake.query.LakeSession;
+import io.wirelake.query.QueryService;
+import io.wirelake.query.TableSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +33,9 @@ import java.util.concurrent.Callable;
 final class QuickstartCommand
         implements Callable<Integer>
 {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     private static final String SNAPSHOT = "quickstart";
 
     @Option(names = "--dir", defaultValue = "wirelake-quickstart", paramLabel = "DIR", description = "Working directory (default: ./${DEFAULT-VALUE}).")
@@ -54,16 +57,17 @@ final class QuickstartCommand
         out.println("== 1/5 demo traffic: 3 nodes, cross-node traffic seen on both nodes, Kubernetes metadata ==");
         io.wirelake.catalog.Directories.deleteTree(captures);
         io.wirelake.catalog.Directories.deleteTree(storeDirectory);
-        GeneratorSummary summary = GenerateCommand.run(GeneratorOptions.defaults(Sizes.parse(size)).withSeed(seed).withRates(0.04, 0.02, 0.03)
+        GeneratorSummary summary = DemoTraffic.generate(GeneratorOptions.defaults(Sizes.parse(size)).withSeed(seed).withRates(0.04, 0.02, 0.03)
                 .withCrossNodeCopies(true), captures, out, System.err);
         try (io.wirelake.store.ObjectStore store = new io.wirelake.store.LocalObjectStore(storeDirectory)) {
             out.println();
             out.println("== 2/5 import as the collectors would write them (store " + store.location() + ") ==");
             for (DemoCluster.Node node : DemoCluster.NODES) {
-                ImportCommand.run(store, node.name(), List.of(captures.resolve(node.name() + ".pcap")),
+                CaptureImport.run(store, node.name(), List.of(captures.resolve(node.name() + ".pcap")),
                         List.of(captures.resolve(DemoTrafficGenerator.METADATA_FILE)), new io.wirelake.collector.Rotation(5, 64L << 20));
             }
             Snapshots snapshots = new Snapshots(store);
+            QueryService queries = Wirelake.queryService(spec);
             out.println();
             out.println("== 3/5 snapshot ==");
             Manifest manifest = snapshots.create(SNAPSHOT, Optional.empty(), Optional.empty(), List.of(), line -> {});
@@ -72,13 +76,13 @@ final class QuickstartCommand
                     Times.format(manifest.fromMicros()), Times.format(manifest.toMicros()));
             out.println();
             out.println("== 4/5 dissection (Flink, local MiniCluster) ==");
-            ScanReport report = SnapshotCommand.dissect(snapshots, SNAPSHOT, 0, out);
+            ScanReport report = new SnapshotDissector(snapshots, queries).dissect(SNAPSHOT, 0, out);
             out.println();
             out.println("== 5/5 KFL on the local Trino ==");
-            try (Connection connection = LocalTrinoSession.connect(store, SNAPSHOT)) {
+            try (LakeSession session = queries.open(TableSource.snapshot(store, SNAPSHOT))) {
                 // REST calls: HTTP rows that are not GraphQL, gRPC or a WebSocket upgrade
-                long http = count(connection, "http && !gql && !grpc && status_code != 101");
-                long dns = count(connection, "dns && dns_request");
+                long http = count(session, "http && !gql && !grpc && status_code != 101");
+                long dns = count(session, "dns && dns_request");
                 Map<String, String> others = new LinkedHashMap<>();
                 others.put("Redis", "redis");
                 others.put("gRPC", "grpc");
@@ -88,21 +92,21 @@ final class QuickstartCommand
                 others.put("AMQP", "amqp");
                 others.put("LDAP", "ldap");
                 others.put("RADIUS", "radius");
-                answer(out, connection, "Server errors by service", "http && status_code >= 500",
+                answer(out, session, "Server errors by service", "http && status_code >= 500",
                         "\"dst_service_name\" || ' ' || \"method\" || ' ' || \"path\" || ' -> ' || CAST(\"status_code\" AS varchar)", 8);
-                answer(out, connection, "Slow calls (over 1 s) by caller and service", "http && elapsed_time > 1000000",
+                answer(out, session, "Slow calls (over 1 s) by caller and service", "http && elapsed_time > 1000000",
                         "\"src_pod_name\" || ' -> ' || \"dst_service_name\" || ' ' || \"path\"", 6);
-                answer(out, connection, "Failed DNS lookups", "dns && dns_response && status_code != 0",
+                answer(out, session, "Failed DNS lookups", "dns && dns_response && status_code != 0",
                         "element_at(\"dns_questions\", 1) || ' ' || \"dns_rcode_name\" || ' (asked by ' || \"src_pod_name\" || ')'", 6);
-                answer(out, connection, "Calls into the payments namespace", "http && dst.pod.namespace == \"payments\"",
+                answer(out, session, "Calls into the payments namespace", "http && dst.pod.namespace == \"payments\"",
                         "\"src_pod_namespace\" || '/' || \"src_service_name\" || ' -> ' || \"dst_service_name\" || ' (node ' || \"local_node_name\" || ')'", 6);
-                answer(out, connection, "Failed gRPC calls", "grpc && grpc_status != 0",
+                answer(out, session, "Failed gRPC calls", "grpc && grpc_status != 0",
                         "\"src_pod_name\" || ' -> ' || \"grpc_service\" || '/' || \"grpc_method\" || ' status ' || CAST(\"grpc_status\" AS varchar)", 4);
                 out.println();
                 boolean consistent = http == summary.httpRequests() && dns == summary.dnsQueries();
                 List<String> otherCounts = new ArrayList<>();
                 for (Map.Entry<String, String> other : others.entrySet()) {
-                    long found = count(connection, other.getValue());
+                    long found = count(session, other.getValue());
                     long expected = summary.otherCalls().getOrDefault(other.getKey(), 0L);
                     consistent &= found == expected;
                     otherCounts.add(other.getKey() + " " + Sizes.count(found) + (found == expected ? "" : " (expected " + Sizes.count(expected) + ")"));
@@ -117,32 +121,27 @@ final class QuickstartCommand
         }
     }
 
-    private static long count(Connection connection, String kfl)
+    private static long count(LakeSession session, String kfl)
             throws Exception
     {
         CompiledFilter filter = new KflCompiler().compile(kfl, Optional.empty(), Instant.now());
-        try (Statement statement = connection.createStatement();
-                ResultSet results = statement.executeQuery("SELECT count(*) FROM " + filter.table().sqlName() + " WHERE snapshot_id = '" + SNAPSHOT + "' AND ("
-                        + filter.predicate() + ")")) {
-            results.next();
-            return results.getLong(1);
-        }
+        return ((Number) session.rows("SELECT count(*) FROM " + session.table(filter.table()) + " WHERE " + session.scope() + " AND (" + filter.predicate() + ")")
+                .get(0).get(0)).longValue();
     }
 
     /** Runs a KFL filter on Trino, grouped by an SQL expression, and prints the answer. */
-    private static void answer(PrintStream out, Connection connection, String title, String kfl, String groupBy, int limit)
+    private static void answer(PrintStream out, LakeSession session, String title, String kfl, String groupBy, int limit)
             throws Exception
     {
         CompiledFilter filter = new KflCompiler().compile(kfl, Optional.empty(), Instant.now());
-        String sql = "SELECT " + groupBy + " AS what, count(*) AS calls, approx_percentile(\"elapsed_time\", 0.5) AS p50 FROM " + filter.table().sqlName()
-                + " WHERE snapshot_id = '" + SNAPSHOT + "' AND (" + filter.predicate() + ") GROUP BY 1 ORDER BY 2 DESC, 1";
+        String sql = "SELECT " + groupBy + " AS what, count(*) AS calls, approx_percentile(\"elapsed_time\", 0.5) AS p50 FROM " + session.table(filter.table())
+                + " WHERE " + session.scope() + " AND (" + filter.predicate() + ") GROUP BY 1 ORDER BY 2 DESC, 1";
         List<String> lines = new ArrayList<>();
         long total = 0;
-        try (Statement statement = connection.createStatement(); ResultSet results = statement.executeQuery(sql)) {
-            while (results.next()) {
-                total += results.getLong(2);
-                lines.add(String.format(Locale.ROOT, "    %6s  %s  (p50 %.1f ms)", Sizes.count(results.getLong(2)), results.getString(1), results.getLong(3) / 1000.0));
-            }
+        for (List<Object> row : session.rows(sql)) {
+            long calls = ((Number) row.get(1)).longValue();
+            total += calls;
+            lines.add(String.format(Locale.ROOT, "    %6s  %s  (p50 %.1f ms)", Sizes.count(calls), row.get(0), ((Number) row.get(2)).longValue() / 1000.0));
         }
         section(out, title, kfl, total);
         lines.stream().limit(limit).forEach(out::println);

@@ -1,18 +1,10 @@
 package io.wirelake.cli;
 
-import io.wirelake.catalog.Directories;
-import io.wirelake.catalog.LocalTrino;
-import io.wirelake.catalog.snapshot.DissectionLauncher;
 import io.wirelake.catalog.snapshot.Manifest;
 import io.wirelake.catalog.snapshot.PcapExport;
-import io.wirelake.catalog.snapshot.SnapshotDissection;
 import io.wirelake.catalog.snapshot.SnapshotException;
 import io.wirelake.catalog.snapshot.SnapshotStatus;
 import io.wirelake.catalog.snapshot.Snapshots;
-import io.wirelake.dissect.flow.FlowTracker;
-import io.wirelake.dissect.job.DissectionJob;
-import io.wirelake.dissect.job.ScanUnit;
-import io.wirelake.dissect.job.ScanUnits;
 import io.wirelake.dissect.scan.ScanReport;
 import io.wirelake.store.ObjectStore;
 import picocli.CommandLine;
@@ -21,9 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -170,13 +160,12 @@ final class SnapshotCommand
         {
             int deleted = snapshots.delete(name);
             System.out.printf("deleted snapshot %s (%d objects)%n", name, deleted);
-            if (LocalTrino.fromEnvironment().isReady()) {
+            io.wirelake.query.QueryService queries = Wirelake.queryService(spec);
+            if (!(queries.trino() instanceof io.wirelake.query.TrinoAccess.Local local) || local.trino().isReady()) {
                 // A registered partition of deleted files would answer with nothing; take it away.
-                try (Connection connection = LocalTrino.fromEnvironment().connect(); java.sql.Statement statement = connection.createStatement()) {
-                    for (String call : io.wirelake.catalog.TrinoTables.unregisterPartition(LocalTrinoSession.schemaForStore(snapshots.store()), name)) {
-                        statement.execute(call);
-                    }
-                    System.out.println("  unregistered its partitions from the local Trino");
+                try {
+                    queries.unregister(snapshots.store(), name);
+                    System.out.println("  unregistered its partitions from " + queries.trino().description());
                 }
                 catch (java.sql.SQLException e) {
                     // never registered there (or no such tables): nothing to take away
@@ -224,97 +213,9 @@ final class SnapshotCommand
         int run(Snapshots snapshots)
                 throws Exception
         {
-            ScanReport report = dissect(snapshots, name, parallelism, System.out);
+            ScanReport report = new SnapshotDissector(snapshots, Wirelake.queryService(spec)).dissect(name, parallelism, System.out);
             return report.get("packets") == 0 ? 1 : 0;
         }
-    }
-
-    /** Runs the dissection of a snapshot on a local MiniCluster and prints the job report. */
-    static ScanReport dissect(Snapshots snapshots, String name, int parallelism, PrintStream out)
-            throws Exception
-    {
-        return dissect(snapshots, name, parallelism, out, Map.of());
-    }
-
-    /**
-     * @param flinkSettings extra Flink settings, over those derived from the environment
-     *        ({@code s3.endpoint}, {@code s3.path.style.access}, {@code s3.endpoint.region} from WIRELAKE_S3_*)
-     */
-    static ScanReport dissect(Snapshots snapshots, String name, int parallelism, PrintStream out, Map<String, String> flinkSettings)
-            throws Exception
-    {
-        Manifest manifest = snapshots.manifest(name);
-        Terminal terminal = new Terminal(System.err);
-        long inputBytes = manifest.captures().stream().mapToLong(Manifest.Entry::size).sum();
-        ScanReport[] report = {null};
-        long[] wall = {0};
-        double cpuBefore = JobReportPrinter.processCpuSeconds();
-        Path temporary = Files.createTempDirectory("wirelake-flink");
-        org.apache.flink.configuration.Configuration flink = flinkConfiguration(flinkSettings);
-        DissectionLauncher launcher = new DissectionLauncher()
-        {
-            @Override
-            public boolean readsInPlace(ObjectStore store)
-            {
-                // s3:// needs Flink's S3 file-system plugin; without it the catalog stages the snapshot locally.
-                return store instanceof io.wirelake.store.LocalObjectStore || io.wirelake.dissect.job.FileSystems.pluginsDirectory().isPresent();
-            }
-
-            @Override
-            public Report dissect(Job job)
-                    throws Exception
-            {
-                io.wirelake.dissect.job.FileSystems.initialize(flink);
-                List<ScanUnit> units = ScanUnits.discoverUris(job.captures(), "");
-                FlowTracker.Settings settings = FlowTracker.Settings.defaults("", 0);
-                DissectionJob.Result result = DissectionJob.runLocally(units, new DissectionJob.Options(job.output(), parallelism, settings,
-                        new DissectionJob.SnapshotContext(job.metadata(), job.nodes(), job.fromMicros(), job.toMicros(), job.partition())),
-                        temporary.toString(), bytes -> terminal.progress("dissecting " + name, bytes, inputBytes), flink);
-                report[0] = result.report();
-                wall[0] = result.wallMillis();
-                return new Report(result.report().counters(), result.report().damageMessages());
-            }
-        };
-        out.printf("wirelake snapshot dissect %s: %d segment(s) of %s, %s%n", name, manifest.captures().size(), String.join(", ", manifest.nodes()), Sizes.format(inputBytes));
-        try {
-            new SnapshotDissection(snapshots, launcher, temporary).run(name, line -> terminal.status(line));
-        }
-        finally {
-            terminal.done();
-            Directories.deleteTree(temporary);
-        }
-        JobReportPrinter.print(out, report[0], inputBytes, wall[0], JobReportPrinter.processCpuSeconds() - cpuBefore);
-        long duplicates = report[0].get("dedup.flows_kept_by_other_node");
-        if (duplicates > 0) {
-            out.printf("  de-duplicated %s flow copies captured on two nodes (kept once, by the client's node)%n", Sizes.count(duplicates));
-        }
-        out.printf("  tables      %s, %s%n", snapshots.store().uri(io.wirelake.store.Layout.tablePartition("api_calls", name)),
-                snapshots.store().uri(io.wirelake.store.Layout.tablePartition("flows", name)));
-        if (LocalTrino.fromEnvironment().isReady()) {
-            // The tables are written; registration is a convenience the first query repeats.
-            try (Connection connection = LocalTrinoSession.connect(snapshots.store(), name)) {
-                out.printf("  registered  in the local Trino as %s.{api_calls,flows}, partition snapshot_id='%s'%n", connection.getSchema(), name);
-            }
-            catch (java.sql.SQLException e) {
-                out.printf("  registered  not yet: the local Trino refused (%s); the first query retries%n", Wirelake.message(e));
-            }
-        }
-        else {
-            out.println("  registered  on first query (the local Trino is not running)");
-        }
-        return report[0];
-    }
-
-    /** Flink's view of S3, from the same environment as the store's (credentials stay in the AWS chain). */
-    static org.apache.flink.configuration.Configuration flinkConfiguration(Map<String, String> overrides)
-    {
-        Map<String, String> settings = new java.util.LinkedHashMap<>();
-        io.wirelake.store.S3Settings s3 = io.wirelake.store.S3Settings.fromEnvironment(System.getenv());
-        s3.endpoint().ifPresent(endpoint -> settings.put("s3.endpoint", endpoint));
-        settings.put("s3.endpoint.region", s3.region());
-        settings.put("s3.path.style.access", String.valueOf(s3.pathStyle()));
-        settings.putAll(overrides);
-        return org.apache.flink.configuration.Configuration.fromMap(settings);
     }
 
     @Command(name = "export", mixinStandardHelpOptions = true,

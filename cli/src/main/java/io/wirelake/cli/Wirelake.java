@@ -37,6 +37,11 @@ public final class Wirelake
                     + "(endpoint, region and path style from WIRELAKE_S3_ENDPOINT, WIRELAKE_S3_REGION, WIRELAKE_S3_PATH_STYLE; credentials from the AWS chain).")
     String store;
 
+    @CommandLine.Option(names = "--trino", paramLabel = "URL", scope = CommandLine.ScopeType.INHERIT,
+            description = "An existing Trino with the wirelake catalog, http[s]://host:port (default: $WIRELAKE_TRINO_URL, else the local Trino, "
+                    + "started when a query needs it). User and password from WIRELAKE_TRINO_USER and WIRELAKE_TRINO_PASSWORD.")
+    String trino;
+
     /** The store of a (sub)command line: {@code --store} may come before or after the command. */
     static io.wirelake.store.ObjectStore openStore(CommandLine.Model.CommandSpec spec)
     {
@@ -50,6 +55,18 @@ public final class Wirelake
         String chosen = location != null ? location
                 : environment.getOrDefault("WIRELAKE_STORE", environment.getOrDefault("WIRELAKE_HOME", System.getProperty("user.home") + "/.wirelake") + "/store");
         return io.wirelake.store.ObjectStores.open(chosen, environment);
+    }
+
+    /** The query layer as the command line configures it: the Trino of --trino or the environment, notices on stderr. */
+    static io.wirelake.query.QueryService queryService(CommandLine.Model.CommandSpec spec)
+    {
+        return new io.wirelake.query.QueryService(trinoAccess(spec));
+    }
+
+    static io.wirelake.query.TrinoAccess trinoAccess(CommandLine.Model.CommandSpec spec)
+    {
+        return io.wirelake.query.TrinoAccess.fromEnvironment(System.getenv(), java.util.Optional.ofNullable(((Wirelake) spec.root().userObject()).trino),
+                notice -> System.err.println("wirelake: " + notice));
     }
 
     @Override

@@ -1,14 +1,10 @@
 package io.wirelake.cli;
 
-import io.wirelake.columns.Column;
-import io.wirelake.columns.Columns;
-import io.wirelake.columns.Table;
 import io.wirelake.demo.DemoCluster;
 import io.wirelake.demo.DemoTrafficGenerator;
 import io.wirelake.demo.GeneratorOptions;
 import io.wirelake.kfl.KflCompiler;
 import io.wirelake.kfl.KflEvaluator;
-import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,7 +42,7 @@ class LakeCommandsTest
     {
         work = Path.of("target", "lake-commands").toAbsolutePath();
         io.wirelake.catalog.Directories.deleteTree(work);
-        GenerateCommand.run(GeneratorOptions.defaults(2_000_000).withCrossNodeCopies(true), work.resolve("captures"),
+        DemoTraffic.generate(GeneratorOptions.defaults(2_000_000).withCrossNodeCopies(true), work.resolve("captures"),
                 new PrintStream(OutputStream.nullOutputStream()), new PrintStream(OutputStream.nullOutputStream()));
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -117,16 +112,15 @@ class LakeCommandsTest
         List<Long> trino = query.out().lines().skip(1).map(Long::parseLong).sorted().toList();
         KflEvaluator evaluator = new KflEvaluator(new KflCompiler().compile(kfl, Optional.empty(), Instant.now()));
         List<Long> cel = new ArrayList<>();
-        for (GenericRecord record : TableReader.read(work.resolve("store/tables/api_calls/snapshot_id=s1"))) {
-            Map<String, Object> values = new LinkedHashMap<>();
-            for (Column column : Columns.of(Table.API_CALLS)) {
-                values.put(column.sqlName(), QueryCommand.plain(record.get(column.sqlName())));
-            }
-            if (evaluator.matches(values)) {
-                cel.add((Long) record.get("id"));
+        for (Map<String, Object> row : io.wirelake.query.ParquetRows.readAll(work.resolve("store/tables/api_calls/snapshot_id=s1"))) {
+            if (evaluator.matches(row)) {
+                cel.add((Long) row.get("id"));
             }
         }
         assertThat(trino).isNotEmpty().isEqualTo(cel.stream().sorted().toList());
+        Run local = wirelake("query", "--snapshot", "s1", "--engine", "local", "--kfl", kfl, "--columns", "id", "--format", "csv", "--limit", "100000");
+        assertThat(local.exit()).as(local.err()).isZero();
+        assertThat(local.out().lines().skip(1).map(Long::parseLong).sorted().toList()).as("the local engine over the snapshot's partition").isEqualTo(trino);
 
         Run resolve = wirelake("resolve", "s1", "orders");
         assertThat(resolve.out()).contains(DemoCluster.ORDERS.ip()).contains("shop/orders-594487879c-7ddxf");

@@ -2,7 +2,7 @@ package io.wirelake.cli;
 
 import com.sun.net.httpserver.HttpServer;
 import io.wirelake.catalog.LocalTrino;
-import io.wirelake.catalog.TrinoTables;
+import io.wirelake.query.LakeTables;
 import io.wirelake.catalog.snapshot.Manifest;
 import io.wirelake.catalog.snapshot.SnapshotStatus;
 import io.wirelake.catalog.snapshot.Snapshots;
@@ -90,7 +90,8 @@ class PipelineTest
             // The job reads the frozen segments from s3:// and writes the partition there, through
             // Flink's S3 file-system plugin (the test's credentials go in as Flink settings).
             assertThat(io.wirelake.dissect.job.FileSystems.pluginsDirectory()).isPresent();
-            ScanReport report = SnapshotCommand.dissect(snapshots, "incident-1", 1, new PrintStream(OutputStream.nullOutputStream()),
+            ScanReport report = new SnapshotDissector(snapshots, new io.wirelake.query.QueryService(new io.wirelake.query.TrinoAccess.Local(LocalTrino.fromEnvironment(), notice -> {})))
+                    .dissect("incident-1", 1, new PrintStream(OutputStream.nullOutputStream()),
                     java.util.Map.of("s3.endpoint", SharedS3Proxy.endpoint(), "s3.path.style.access", "true", "s3.access-key", SharedS3Proxy.IDENTITY,
                             "s3.secret-key", SharedS3Proxy.CREDENTIAL));
             assertThat(report.damageMessages()).isEmpty();
@@ -106,10 +107,10 @@ class PipelineTest
             trino.start();
             try (Connection connection = trino.connect(); Statement statement = connection.createStatement()) {
                 String schema = "pipeline_" + Long.toHexString(System.nanoTime());
-                for (String ddl : TrinoTables.createPartitioned(schema, store.uri("tables"))) {
+                for (String ddl : new LakeTables("hive").createPartitioned(schema, store.uri("tables"))) {
                     statement.execute(ddl);
                 }
-                for (String call : TrinoTables.registerPartition(schema, "incident-1")) {
+                for (String call : new LakeTables("hive").registerPartition(schema, "incident-1")) {
                     statement.execute(call);
                 }
                 List<String> found = new ArrayList<>();

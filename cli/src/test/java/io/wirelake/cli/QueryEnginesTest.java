@@ -1,15 +1,16 @@
 package io.wirelake.cli;
 
 import io.wirelake.catalog.LocalTrino;
-import io.wirelake.catalog.TrinoTables;
-import io.wirelake.columns.Column;
-import io.wirelake.columns.Columns;
+import io.wirelake.query.ParquetRows;
+import io.wirelake.query.QueryService;
+import io.wirelake.query.Selection;
+import io.wirelake.query.TableSource;
+import io.wirelake.query.TrinoAccess;
 import io.wirelake.demo.GeneratorOptions;
 import io.wirelake.kfl.CompiledFilter;
 import io.wirelake.kfl.KflCompiler;
 import io.wirelake.kfl.KflEvaluator;
 import io.wirelake.packets.testing.Corpus;
-import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,12 +20,8 @@ import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,7 +44,7 @@ class QueryEnginesTest
         Path work = Path.of("target", "query-engines").toAbsolutePath();
         io.wirelake.catalog.Directories.deleteTree(work);
         Path captures = work.resolve("captures");
-        GenerateCommand.run(GeneratorOptions.defaults(2_000_000).withRates(0.1, 0.05, 0.05), captures, quiet(), quiet());
+        DemoTraffic.generate(GeneratorOptions.defaults(2_000_000).withRates(0.1, 0.05, 0.05), captures, quiet(), quiet());
         for (String name : List.of("zeek/http/pipelined-requests.pcap", "arkime/v6-http.pcap", "arkime/dns-tcp.pcap", "zeek/ipv6-fragmented-dns.pcap")) {
             Files.copy(Corpus.capture(name).path(), captures.resolve(name.replace('/', '_')));
         }
@@ -93,35 +90,26 @@ class QueryEnginesTest
         KflCompiler compiler = new KflCompiler();
         Instant now = Instant.parse("2026-03-14T23:00:00Z");
         int nonEmpty = 0;
-        try (Connection connection = trino.connect(); Statement statement = connection.createStatement()) {
-            for (String ddl : TrinoTables.createForDirectory(tables)) {
-                statement.execute(ddl);
-            }
-            String schema = TrinoTables.schemaForDirectory(tables);
-            for (String kfl : filters) {
-                CompiledFilter filter = compiler.compile(kfl, now);
-                List<Long> trinoIds = new ArrayList<>();
-                try (ResultSet results = statement.executeQuery("SELECT id FROM " + TrinoTables.qualified(schema, filter.table()) + " WHERE "
-                        + filter.predicate() + " ORDER BY id")) {
-                    while (results.next()) {
-                        trinoIds.add(results.getLong(1));
-                    }
+        // Both engines of the query service against CEL's runtime over every row of the files.
+        QueryService service = new QueryService(new TrinoAccess.Local(trino, notice -> {}));
+        TableSource source = TableSource.directory(tables);
+        for (String kfl : filters) {
+            CompiledFilter filter = compiler.compile(kfl, now);
+            KflEvaluator evaluator = new KflEvaluator(filter);
+            List<Long> celIds = new ArrayList<>();
+            for (Map<String, Object> row : ParquetRows.readAll(tables.resolve(filter.table().sqlName()))) {
+                if (evaluator.matches(row)) {
+                    celIds.add((Long) row.get("id"));
                 }
-                KflEvaluator evaluator = new KflEvaluator(filter);
-                List<Long> celIds = new ArrayList<>();
-                for (GenericRecord record : TableReader.read(tables.resolve(filter.table().sqlName()))) {
-                    Map<String, Object> values = new LinkedHashMap<>();
-                    for (Column column : Columns.of(filter.table())) {
-                        values.put(column.sqlName(), QueryCommand.plain(record.get(column.sqlName())));
-                    }
-                    if (evaluator.matches(values)) {
-                        celIds.add((Long) record.get("id"));
-                    }
-                }
-                celIds.sort(Long::compare);
-                assertThat(trinoIds).as(kfl).isEqualTo(celIds);
-                nonEmpty += trinoIds.isEmpty() ? 0 : 1;
             }
+            celIds.sort(Long::compare);
+            for (QueryService.Engine engine : QueryService.Engine.values()) {
+                List<Long> ids = new ArrayList<>();
+                service.select(new Selection(source, filter, List.of("id"), Selection.MAXIMUM_LIMIT), engine, values -> ids.add((Long) values.get(0)));
+                ids.sort(Long::compare);
+                assertThat(ids).as(engine + ": " + kfl).isEqualTo(celIds);
+            }
+            nonEmpty += celIds.isEmpty() ? 0 : 1;
         }
         assertThat(nonEmpty).as("filters that select rows").isGreaterThanOrEqualTo(filters.size() - 2);
     }

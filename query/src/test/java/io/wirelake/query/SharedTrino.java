@@ -1,5 +1,7 @@
-package io.wirelake.catalog;
+package io.wirelake.query;
 
+import io.wirelake.catalog.Directories;
+import io.wirelake.catalog.LocalTrino;
 import io.wirelake.store.testing.SharedS3Proxy;
 
 import java.io.IOException;

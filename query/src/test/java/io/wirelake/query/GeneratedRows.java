@@ -1,4 +1,4 @@
-package io.wirelake.catalog;
+package io.wirelake.query;
 
 import io.wirelake.columns.Columns;
 import io.wirelake.columns.Table;

@@ -1,4 +1,4 @@
-package io.wirelake.catalog;
+package io.wirelake.query;
 
 import java.util.List;
 import java.util.Random;

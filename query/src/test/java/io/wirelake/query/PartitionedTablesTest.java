@@ -1,5 +1,6 @@
-package io.wirelake.catalog;
+package io.wirelake.query;
 
+import io.wirelake.catalog.Directories;
 import io.wirelake.columns.Table;
 import org.apache.avro.generic.GenericData;
 import org.junit.jupiter.api.Test;
@@ -25,19 +26,19 @@ class PartitionedTablesTest
         java.nio.file.Files.createDirectories(lake.resolve("tables/flows/snapshot_id=incident-1"));
         java.nio.file.Files.createDirectories(lake.resolve("tables/flows/snapshot_id=daily-2026-03-14"));
         String schema = "lake_test";
-        for (String statement : TrinoTables.createPartitioned(schema, "local://" + lake.resolve("tables"))) {
+        for (String statement : new LakeTables("hive").createPartitioned(schema, "local://" + lake.resolve("tables"))) {
             SharedTrino.execute(statement);
         }
-        String table = TrinoTables.qualified(schema, Table.API_CALLS);
+        String table = new LakeTables("hive").qualified(schema, Table.API_CALLS);
         assertThat(SharedTrino.ids("SELECT id FROM " + table)).as("nothing before registration").isEmpty();
 
-        for (String statement : TrinoTables.registerPartition(schema, "incident-1")) {
+        for (String statement : new LakeTables("hive").registerPartition(schema, "incident-1")) {
             SharedTrino.execute(statement);
         }
         assertThat(SharedTrino.ids("SELECT id FROM " + table + " ORDER BY id")).hasSize(30);
         assertThat(SharedTrino.ids("SELECT count(*) FROM " + table + " WHERE snapshot_id = 'incident-1'")).containsExactly(30L);
 
-        for (String statement : TrinoTables.registerPartition(schema, "daily-2026-03-14")) {
+        for (String statement : new LakeTables("hive").registerPartition(schema, "daily-2026-03-14")) {
             SharedTrino.execute(statement);
         }
         assertThat(SharedTrino.ids("SELECT count(*) FROM " + table)).containsExactly(50L);

@@ -1,4 +1,4 @@
-package io.wirelake.catalog;
+package io.wirelake.query;
 
 import io.wirelake.columns.Table;
 import io.wirelake.kfl.CompiledFilter;
@@ -86,10 +86,10 @@ class KflTrinoDifferentialTest
         Path data = Path.of("target", "differential").toAbsolutePath();
         GeneratedRows.write(rows, data.resolve("api_calls/rows.parquet"));
         GeneratedRows.write(List.of(), data.resolve("flows/empty.parquet"));
-        for (String statement : TrinoTables.createForDirectory(data)) {
+        for (String statement : new LakeTables("hive").createForDirectory(data)) {
             SharedTrino.execute(statement);
         }
-        table = TrinoTables.qualified(TrinoTables.schemaForDirectory(data), Table.API_CALLS);
+        table = new LakeTables("hive").qualified(LakeTables.schemaForDirectory(data), Table.API_CALLS);
     }
 
     @Test

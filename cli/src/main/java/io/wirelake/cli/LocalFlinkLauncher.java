@@ -1,0 +1,94 @@
+package io.wirelake.cli;
+
+import io.wirelake.catalog.snapshot.DissectionLauncher;
+import io.wirelake.dissect.flow.FlowTracker;
+import io.wirelake.dissect.job.DissectionJob;
+import io.wirelake.dissect.job.FileSystems;
+import io.wirelake.dissect.job.ScanUnit;
+import io.wirelake.dissect.job.ScanUnits;
+import io.wirelake.dissect.scan.ScanReport;
+import io.wirelake.store.LocalObjectStore;
+import io.wirelake.store.ObjectStore;
+import io.wirelake.store.S3Settings;
+import org.apache.flink.configuration.Configuration;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongConsumer;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Runs a snapshot's dissection as the Flink job on a local MiniCluster, reading and writing the
+ * store in place (a local directory; {@code s3://} through Flink's S3 file-system plugin when its
+ * directory is present, else the catalog stages the snapshot through a local directory).
+ */
+final class LocalFlinkLauncher
+        implements DissectionLauncher
+{
+    private final int parallelism;
+    private final Path temporaryDirectory;
+    private final Configuration flink;
+    private final LongConsumer progress;
+    private ScanReport report;
+    private long wallMillis;
+
+    /**
+     * @param flinkSettings extra Flink settings, over those derived from the environment
+     *        ({@code s3.endpoint}, {@code s3.path.style.access}, {@code s3.endpoint.region} from WIRELAKE_S3_*)
+     * @param progress capture bytes read so far
+     */
+    LocalFlinkLauncher(int parallelism, Path temporaryDirectory, Map<String, String> flinkSettings, LongConsumer progress)
+    {
+        this.parallelism = parallelism;
+        this.temporaryDirectory = requireNonNull(temporaryDirectory, "temporaryDirectory is null");
+        this.flink = flinkConfiguration(requireNonNull(flinkSettings, "flinkSettings is null"));
+        this.progress = requireNonNull(progress, "progress is null");
+    }
+
+    @Override
+    public boolean readsInPlace(ObjectStore store)
+    {
+        return store instanceof LocalObjectStore || FileSystems.pluginsDirectory().isPresent();
+    }
+
+    @Override
+    public Report dissect(Job job)
+            throws Exception
+    {
+        FileSystems.initialize(flink);
+        List<ScanUnit> units = ScanUnits.discoverUris(job.captures(), "");
+        FlowTracker.Settings settings = FlowTracker.Settings.defaults("", 0);
+        DissectionJob.Result result = DissectionJob.runLocally(units, new DissectionJob.Options(job.output(), parallelism, settings,
+                new DissectionJob.SnapshotContext(job.metadata(), job.nodes(), job.fromMicros(), job.toMicros(), job.partition())),
+                temporaryDirectory.toString(), progress::accept, flink);
+        report = result.report();
+        wallMillis = result.wallMillis();
+        return new Report(result.report().counters(), result.report().damageMessages());
+    }
+
+    /** The last job's full report (counters by name, damage), for the printed job report. */
+    ScanReport report()
+    {
+        return report;
+    }
+
+    long wallMillis()
+    {
+        return wallMillis;
+    }
+
+    /** Flink's view of S3, from the same environment as the store's (credentials stay in the AWS chain). */
+    static Configuration flinkConfiguration(Map<String, String> overrides)
+    {
+        Map<String, String> settings = new LinkedHashMap<>();
+        S3Settings s3 = S3Settings.fromEnvironment(System.getenv());
+        s3.endpoint().ifPresent(endpoint -> settings.put("s3.endpoint", endpoint));
+        settings.put("s3.endpoint.region", s3.region());
+        settings.put("s3.path.style.access", String.valueOf(s3.pathStyle()));
+        settings.putAll(overrides);
+        return Configuration.fromMap(settings);
+    }
+}

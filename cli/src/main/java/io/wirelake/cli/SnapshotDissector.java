@@ -1,0 +1,88 @@
+package io.wirelake.cli;
+
+import io.wirelake.catalog.Directories;
+import io.wirelake.catalog.snapshot.Manifest;
+import io.wirelake.catalog.snapshot.SnapshotDissection;
+import io.wirelake.catalog.snapshot.Snapshots;
+import io.wirelake.dissect.scan.ScanReport;
+import io.wirelake.query.LakeSession;
+import io.wirelake.query.QueryService;
+import io.wirelake.query.TableSource;
+import io.wirelake.query.TrinoAccess;
+import io.wirelake.store.Layout;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Dissects a snapshot on a local MiniCluster with progress on the terminal, prints the job
+ * report, and registers the new partitions where queries will look (a local Trino that runs; a
+ * remote Trino always).
+ */
+final class SnapshotDissector
+{
+    private final Snapshots snapshots;
+    private final QueryService queries;
+
+    SnapshotDissector(Snapshots snapshots, QueryService queries)
+    {
+        this.snapshots = requireNonNull(snapshots, "snapshots is null");
+        this.queries = requireNonNull(queries, "queries is null");
+    }
+
+    ScanReport dissect(String name, int parallelism, PrintStream out)
+            throws Exception
+    {
+        return dissect(name, parallelism, out, Map.of());
+    }
+
+    ScanReport dissect(String name, int parallelism, PrintStream out, Map<String, String> flinkSettings)
+            throws Exception
+    {
+        Manifest manifest = snapshots.manifest(name);
+        Terminal terminal = new Terminal(System.err);
+        long inputBytes = manifest.captures().stream().mapToLong(Manifest.Entry::size).sum();
+        double cpuBefore = JobReportPrinter.processCpuSeconds();
+        Path temporary = Files.createTempDirectory("wirelake-flink");
+        LocalFlinkLauncher launcher = new LocalFlinkLauncher(parallelism, temporary, flinkSettings,
+                bytes -> terminal.progress("dissecting " + name, bytes, inputBytes));
+        out.printf("wirelake snapshot dissect %s: %d segment(s) of %s, %s%n", name, manifest.captures().size(), String.join(", ", manifest.nodes()),
+                Sizes.format(inputBytes));
+        try {
+            new SnapshotDissection(snapshots, launcher, temporary).run(name, terminal::status);
+        }
+        finally {
+            terminal.done();
+            Directories.deleteTree(temporary);
+        }
+        ScanReport report = launcher.report();
+        JobReportPrinter.print(out, report, inputBytes, launcher.wallMillis(), JobReportPrinter.processCpuSeconds() - cpuBefore);
+        long duplicates = report.get("dedup.flows_kept_by_other_node");
+        if (duplicates > 0) {
+            out.printf("  de-duplicated %s flow copies captured on two nodes (kept once, by the client's node)%n", Sizes.count(duplicates));
+        }
+        out.printf("  tables      %s, %s%n", snapshots.store().uri(Layout.tablePartition("api_calls", name)),
+                snapshots.store().uri(Layout.tablePartition("flows", name)));
+        register(name, out);
+        return report;
+    }
+
+    /** The tables are written; registration is a convenience the first query repeats. */
+    private void register(String name, PrintStream out)
+    {
+        if (queries.trino() instanceof TrinoAccess.Local local && !local.trino().isReady()) {
+            out.println("  registered  on first query (the local Trino is not running)");
+            return;
+        }
+        try (LakeSession session = queries.open(TableSource.snapshot(snapshots.store(), name))) {
+            out.printf("  registered  in %s as %s.{api_calls,flows}, partition snapshot_id='%s'%n", queries.trino().description(), session.schema(), name);
+        }
+        catch (Exception e) {
+            out.printf("  registered  not yet: %s refused (%s); the first query retries%n", queries.trino().description(), Wirelake.message(e));
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package io.wirelake.query;
+
+import io.wirelake.catalog.LocalTrino;
+
+import java.io.IOException;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.Consumer;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * How the query layer reaches Trino: the embedded single-node Trino on loopback (started on first
+ * use), or a Trino the operator runs, with the wirelake catalog installed there
+ * ({@code wirelake catalog ddl} prints it). Sessions always run in UTC: timestamps are UTC in
+ * the tables, and comparisons shift with the session's zone otherwise.
+ */
+public sealed interface TrinoAccess
+{
+    /** A ready connection; may start the local Trino. */
+    Connection connect()
+            throws SQLException, IOException, InterruptedException;
+
+    /** The catalog that holds the lake's tables. */
+    String catalog();
+
+    /** Whether it reads the local file system ({@code local://} locations: a dissect output, a local store). */
+    boolean readsLocalFiles();
+
+    String description();
+
+    /**
+     * WIRELAKE_TRINO_URL ({@code http[s]://host:port}) names an existing Trino, with
+     * WIRELAKE_TRINO_USER (default wirelake), WIRELAKE_TRINO_PASSWORD (over HTTPS only) and
+     * WIRELAKE_TRINO_CATALOG (default wirelake); otherwise the local Trino.
+     */
+    static TrinoAccess fromEnvironment(Map<String, String> environment, Optional<String> url, Consumer<String> notices)
+    {
+        Optional<String> chosen = url.or(() -> Optional.ofNullable(environment.get("WIRELAKE_TRINO_URL"))).filter(value -> !value.isBlank());
+        if (chosen.isPresent()) {
+            return Remote.of(chosen.get(), environment.getOrDefault("WIRELAKE_TRINO_USER", "wirelake"),
+                    Optional.ofNullable(environment.get("WIRELAKE_TRINO_PASSWORD")), environment.getOrDefault("WIRELAKE_TRINO_CATALOG", "wirelake"));
+        }
+        return new Local(LocalTrino.fromEnvironment(), notices);
+    }
+
+    /** The embedded Trino, started when a query needs it. */
+    record Local(LocalTrino trino, Consumer<String> notices)
+            implements TrinoAccess
+    {
+        public Local
+        {
+            requireNonNull(trino, "trino is null");
+            requireNonNull(notices, "notices is null");
+        }
+
+        @Override
+        public Connection connect()
+                throws SQLException, IOException, InterruptedException
+        {
+            if (!trino.isReady()) {
+                notices.accept("starting the local Trino (stop it with: wirelake trino stop) ...");
+                trino.start();
+            }
+            return trino.connect();
+        }
+
+        @Override
+        public String catalog()
+        {
+            return "hive";
+        }
+
+        @Override
+        public boolean readsLocalFiles()
+        {
+            return true;
+        }
+
+        @Override
+        public String description()
+        {
+            return "the local Trino on 127.0.0.1:" + trino.port();
+        }
+    }
+
+    /** A Trino the operator runs; the password travels only over HTTPS. */
+    record Remote(URI uri, String user, Optional<String> password, String catalog)
+            implements TrinoAccess
+    {
+        public Remote
+        {
+            requireNonNull(uri, "uri is null");
+            requireNonNull(user, "user is null");
+            requireNonNull(password, "password is null");
+            requireNonNull(catalog, "catalog is null");
+            if (password.isPresent() && !"https".equals(uri.getScheme())) {
+                throw new IllegalArgumentException("a Trino password is sent over HTTPS only: use an https:// URL for " + uri.getHost());
+            }
+        }
+
+        static Remote of(String url, String user, Optional<String> password, String catalog)
+        {
+            URI uri = URI.create(url.strip());
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new IllegalArgumentException("the Trino URL must be http[s]://host[:port], not " + url);
+            }
+            return new Remote(uri, user, password, catalog);
+        }
+
+        @Override
+        public Connection connect()
+                throws SQLException
+        {
+            boolean tls = uri.getScheme().equals("https");
+            int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
+            Properties properties = new Properties();
+            properties.setProperty("user", user);
+            properties.setProperty("timezone", "UTC");
+            if (tls) {
+                properties.setProperty("SSL", "true");
+            }
+            password.ifPresent(secret -> properties.setProperty("password", secret));
+            return DriverManager.getConnection("jdbc:trino://" + uri.getHost() + ":" + port + "/" + catalog, properties);
+        }
+
+        @Override
+        public boolean readsLocalFiles()
+        {
+            return false;
+        }
+
+        @Override
+        public String description()
+        {
+            return "Trino at " + uri.getScheme() + "://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + " (catalog " + catalog + ")";
+        }
+
+        @Override
+        public String toString()
+        {
+            // The password never reaches a log line.
+            return "Remote[" + description() + ", user=" + user + "]";
+        }
+    }
+}
