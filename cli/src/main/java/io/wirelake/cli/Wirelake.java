@@ -24,6 +24,9 @@ import java.io.PrintWriter;
                 BoundariesCommand.class,
                 SnapshotCommand.class,
                 ResolveCommand.class,
+                StatsCommand.class,
+                MapCommand.class,
+                DiffCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Wirelake

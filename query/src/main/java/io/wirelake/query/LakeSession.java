@@ -116,11 +116,26 @@ public final class LakeSession
         return rows;
     }
 
-    /** Trino's timestamps (no zone, read in a UTC session) become Instants; everything else stays as the driver gives it. */
+    /** Trino's timestamps (no zone, read in a UTC session) become Instants, arrays lists; everything else stays as the driver gives it. */
     static Object plain(Object value)
+            throws SQLException
     {
         if (value instanceof Timestamp timestamp) {
             return timestamp.toLocalDateTime().toInstant(ZoneOffset.UTC);
+        }
+        if (value instanceof java.sql.Array array) {
+            List<Object> list = new ArrayList<>();
+            for (Object element : (Object[]) array.getArray()) {
+                list.add(plain(element));
+            }
+            return list;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> copy = new ArrayList<>(list.size());
+            for (Object element : list) {
+                copy.add(plain(element));
+            }
+            return copy;
         }
         return value;
     }

@@ -1,0 +1,138 @@
+package io.wirelake.query.report;
+
+import io.wirelake.columns.Table;
+import io.wirelake.kfl.CompiledFilter;
+import io.wirelake.kfl.SqlText;
+import io.wirelake.query.LakeSession;
+import io.wirelake.query.LakeTables;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The numbers an engineer asks for first, per group of calls of one or more snapshots: requests,
+ * errors and error rate, latency percentiles, bytes and the rate over the snapshot's window. One
+ * SQL query over the snapshots' partitions of {@code api_calls}; groups are named by
+ * {@link Subjects}.
+ */
+public final class Stats
+{
+    /** How calls are grouped. */
+    public enum GroupBy
+    {
+        SERVICE, ENDPOINT, NAMESPACE, EDGE, PROTOCOL, STATUS;
+
+        public static GroupBy of(String name)
+        {
+            try {
+                return valueOf(name.toUpperCase(Locale.ROOT));
+            }
+            catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("group by one of service, endpoint, namespace, edge, protocol, status; not " + name);
+            }
+        }
+
+        String sql()
+        {
+            return switch (this) {
+                case SERVICE -> Subjects.service();
+                case ENDPOINT -> Subjects.endpoint();
+                case NAMESPACE -> "(CASE WHEN " + Subjects.namespace() + " = '' THEN '(outside the cluster)' ELSE " + Subjects.namespace() + " END)";
+                case EDGE -> Subjects.edge();
+                case PROTOCOL -> "\"protocol\"";
+                case STATUS -> Subjects.status();
+            };
+        }
+
+        public String label()
+        {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** One group's numbers in one snapshot. Latencies are NaN when no call of the group had one. */
+    public record Metrics(long requests, long errors, double p50Millis, double p95Millis, double p99Millis, long bytes, double ratePerSecond)
+    {
+        public double errorRate()
+        {
+            return requests == 0 ? 0 : (double) errors / requests;
+        }
+    }
+
+    /** One group, with its numbers per snapshot (absent where the snapshot has no such calls). */
+    public record Group(String key, Map<String, Metrics> bySnapshot)
+    {
+        public Group
+        {
+            requireNonNull(key, "key is null");
+            bySnapshot = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(bySnapshot));
+        }
+
+        long totalRequests()
+        {
+            return bySnapshot.values().stream().mapToLong(Metrics::requests).sum();
+        }
+    }
+
+    public record Result(List<String> snapshots, GroupBy groupBy, Optional<String> kfl, Map<String, Window> windows, List<Group> groups)
+    {
+        public Result
+        {
+            snapshots = List.copyOf(snapshots);
+            windows = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(windows));
+            groups = List.copyOf(groups);
+        }
+    }
+
+    private Stats() {}
+
+    /**
+     * @param windows each snapshot's window (rates are per second of it)
+     * @param filter an optional KFL filter on api_calls
+     */
+    public static Result compute(LakeSession session, Map<String, Window> windows, GroupBy groupBy, Optional<CompiledFilter> filter)
+            throws Exception
+    {
+        filter.ifPresent(compiled -> {
+            if (compiled.table() != Table.API_CALLS) {
+                throw new IllegalArgumentException("stats are over api_calls; the filter addresses " + compiled.table().sqlName());
+            }
+        });
+        List<String> snapshots = List.copyOf(windows.keySet());
+        String where = session.scope() + filter.map(compiled -> " AND (" + compiled.predicate() + ")").orElse("");
+        String sql = "SELECT " + SqlText.identifier(LakeTables.PARTITION_COLUMN) + ", " + groupBy.sql() + " AS subject, count(*), count_if(" + Subjects.error() + "), "
+                + "approx_percentile(" + Subjects.latencyMillis() + ", ARRAY[0.5, 0.95, 0.99]), sum(" + Subjects.bytes() + ") FROM "
+                + session.table(Table.API_CALLS) + " WHERE " + where + " GROUP BY 1, 2";
+        Map<String, Map<String, Metrics>> bySubject = new TreeMap<>();
+        for (List<Object> row : session.rows(sql)) {
+            String snapshot = (String) row.get(0);
+            String subject = (String) row.get(1);
+            long requests = ((Number) row.get(2)).longValue();
+            double[] percentiles = {Double.NaN, Double.NaN, Double.NaN};
+            if (row.get(4) instanceof List<?> values) {
+                for (int index = 0; index < 3; index++) {
+                    percentiles[index] = ((Number) values.get(index)).doubleValue();
+                }
+            }
+            Metrics metrics = new Metrics(requests, ((Number) row.get(3)).longValue(), percentiles[0], percentiles[1], percentiles[2],
+                    row.get(5) == null ? 0 : ((Number) row.get(5)).longValue(), requests / windows.get(snapshot).seconds());
+            bySubject.computeIfAbsent(subject, key -> new LinkedHashMap<>()).put(snapshot, metrics);
+        }
+        List<Group> groups = new ArrayList<>();
+        bySubject.forEach((subject, metrics) -> {
+            Map<String, Metrics> ordered = new LinkedHashMap<>();
+            snapshots.stream().filter(metrics::containsKey).forEach(snapshot -> ordered.put(snapshot, metrics.get(snapshot)));
+            groups.add(new Group(subject, ordered));
+        });
+        // Busiest first; ties by name, so the order is stable.
+        groups.sort(java.util.Comparator.comparingLong(Group::totalRequests).reversed().thenComparing(Group::key));
+        return new Result(snapshots, groupBy, filter.map(CompiledFilter::kfl), windows, groups);
+    }
+}
