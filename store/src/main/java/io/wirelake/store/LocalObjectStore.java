@@ -76,6 +76,26 @@ public final class LocalObjectStore
     }
 
     @Override
+    public boolean putIfAbsent(String key, byte[] content)
+            throws IOException
+    {
+        Path target = prepare(key);
+        Path temporary = temporary(target);
+        Files.write(temporary, content);
+        try {
+            // link(2) fails when the name exists: the one atomic "create if absent" for a whole file.
+            Files.createLink(target, temporary);
+            return true;
+        }
+        catch (java.nio.file.FileAlreadyExistsException e) {
+            return false;
+        }
+        finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    @Override
     public InputStream open(String key)
             throws IOException
     {

@@ -30,6 +30,16 @@ public interface ObjectStore
     void put(String key, byte[] content)
             throws IOException;
 
+    /**
+     * Writes the object only if no object has the key, atomically: of two writers racing for one
+     * key exactly one wins (S3's conditional write {@code If-None-Match: *}; an exclusive link in a
+     * directory). Claims names and locks.
+     *
+     * @return whether this call created it
+     */
+    boolean putIfAbsent(String key, byte[] content)
+            throws IOException;
+
     /** @throws java.nio.file.NoSuchFileException when there is no such object */
     InputStream open(String key)
             throws IOException;

@@ -103,6 +103,26 @@ public final class S3ObjectStore
     }
 
     @Override
+    public boolean putIfAbsent(String key, byte[] content)
+            throws IOException
+    {
+        try {
+            client.putObject(request -> request.bucket(bucket).key(fullKey(key)).ifNoneMatch("*"), RequestBody.fromBytes(content));
+            return true;
+        }
+        catch (S3Exception e) {
+            // 412 Precondition Failed: the key exists; 409: a concurrent conditional write is in flight.
+            if (e.statusCode() == 412 || e.statusCode() == 409) {
+                return false;
+            }
+            throw new IOException("conditional upload " + uri(key) + " failed: " + e.awsErrorDetails().errorMessage() + " (HTTP " + e.statusCode() + ")", e);
+        }
+        catch (SdkException e) {
+            throw new IOException("conditional upload " + location() + key + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public InputStream open(String key)
             throws IOException
     {

@@ -30,6 +30,46 @@ class ObjectStoreContractTest
 
     @ParameterizedTest
     @ValueSource(strings = {"local", "s3"})
+    void putIfAbsentHasOneWinner(String kind)
+            throws Exception
+    {
+        try (ObjectStore store = store(kind)) {
+            assertThat(store.putIfAbsent("locks/a", "first".getBytes(StandardCharsets.UTF_8))).isTrue();
+            assertThat(store.putIfAbsent("locks/a", "second".getBytes(StandardCharsets.UTF_8))).isFalse();
+            assertThat(new String(store.read("locks/a"), StandardCharsets.UTF_8)).isEqualTo("first");
+            // Racing writers: exactly one of them creates the key, and its content is what is read.
+            int writers = 8;
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+            try {
+                java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+                List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+                for (int writer = 0; writer < writers; writer++) {
+                    byte[] content = ("writer " + writer).getBytes(StandardCharsets.UTF_8);
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        return store.putIfAbsent("locks/race", content);
+                    }));
+                }
+                start.countDown();
+                List<Integer> winners = new java.util.ArrayList<>();
+                for (int writer = 0; writer < writers; writer++) {
+                    if (results.get(writer).get()) {
+                        winners.add(writer);
+                    }
+                }
+                assertThat(winners).hasSize(1);
+                assertThat(new String(store.read("locks/race"), StandardCharsets.UTF_8)).isEqualTo("writer " + winners.get(0));
+            }
+            finally {
+                pool.shutdownNow();
+            }
+            store.delete("locks/a");
+            assertThat(store.putIfAbsent("locks/a", "again".getBytes(StandardCharsets.UTF_8))).isTrue();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "s3"})
     void putReadListCopyDelete(String kind)
             throws Exception
     {
