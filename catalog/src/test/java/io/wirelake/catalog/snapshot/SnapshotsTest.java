@@ -215,6 +215,13 @@ class SnapshotsTest
         }
 
         @Override
+        public boolean putIfAbsent(String key, byte[] content)
+                throws IOException
+        {
+            return store.putIfAbsent(key, content);
+        }
+
+        @Override
         public java.io.InputStream open(String key)
                 throws IOException
         {
