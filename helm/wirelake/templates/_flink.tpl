@@ -54,7 +54,7 @@ podTemplate:
       # The operator merges this into the JobManager's and TaskManagers' main container.
       - name: flink-main-container
         env:
-          {{- include "wirelake.storeEnv" . | nindent 10 }}
+          {{- include "wirelake.storeEnv" . | trim | nindent 10 }}
 {{- end }}
 
 {{/*
