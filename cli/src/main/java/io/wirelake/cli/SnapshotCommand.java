@@ -22,7 +22,8 @@ import java.util.concurrent.Callable;
 /** {@code wirelake snapshot ...}: freeze, inspect, verify, dissect, export and copy time windows of the lake. */
 @Command(name = "snapshot", mixinStandardHelpOptions = true, description = "Freeze a time window of the store and work with it.",
         subcommands = {SnapshotCommand.Create.class, SnapshotCommand.ListCommand.class, SnapshotCommand.Get.class, SnapshotCommand.Delete.class,
-                SnapshotCommand.Verify.class, SnapshotCommand.Dissect.class, SnapshotCommand.Export.class, SnapshotCommand.Copy.class})
+                SnapshotCommand.Verify.class, SnapshotCommand.Dissect.class, SnapshotCommand.Export.class, SnapshotCommand.Copy.class,
+                SnapshotCommand.Prune.class})
 final class SnapshotCommand
         implements Runnable
 {
@@ -55,7 +56,8 @@ final class SnapshotCommand
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = "Freeze a window of the nodes' captures and the cluster's metadata into snapshots/NAME/ (server-side copies, SHA-256 manifest).")
+            description = {"Freeze a window of the nodes' captures and the cluster's metadata into snapshots/NAME/ (server-side copies, SHA-256 manifest),",
+                    "then dissect it into its table partitions (unless --no-dissect)."})
     static final class Create
             extends StoreCommand
     {
@@ -70,6 +72,12 @@ final class SnapshotCommand
 
         @Option(names = "--nodes", split = ",", paramLabel = "A,B", description = "Nodes whose captures to freeze (default: all).")
         List<String> nodes;
+
+        @Option(names = "--no-dissect", description = "Only freeze; dissect later with 'snapshot dissect'.")
+        boolean noDissect;
+
+        @Option(names = "--parallelism", paramLabel = "N", description = "Flink tasks of the dissection (default: one per core, at most one per node).")
+        int parallelism;
 
         @Override
         int run(Snapshots snapshots)
@@ -87,7 +95,12 @@ final class SnapshotCommand
             System.out.printf("snapshot %s: %d capture segment(s) of %s, %d metadata segment(s), %s packets, %s, window %s .. %s%n", manifest.id(),
                     manifest.captures().size(), String.join(", ", manifest.nodes()), manifest.metadata().size(), Sizes.count(manifest.packets()),
                     Sizes.format(manifest.bytes()), Times.format(manifest.fromMicros()), Times.format(manifest.toMicros()));
-            return 0;
+            if (noDissect) {
+                System.out.printf("  not dissected (--no-dissect): run 'wirelake snapshot dissect %s' to query it%n", manifest.id());
+                return 0;
+            }
+            ScanReport report = new SnapshotDissector(snapshots, Wirelake.queryService(spec)).dissect(manifest.id(), parallelism, System.out);
+            return report.get("packets") == 0 ? 1 : 0;
         }
     }
 
@@ -160,18 +173,80 @@ final class SnapshotCommand
         {
             int deleted = snapshots.delete(name);
             System.out.printf("deleted snapshot %s (%d objects)%n", name, deleted);
-            io.wirelake.query.QueryService queries = Wirelake.queryService(spec);
-            if (!(queries.trino() instanceof io.wirelake.query.TrinoAccess.Local local) || local.trino().isReady()) {
-                // A registered partition of deleted files would answer with nothing; take it away.
-                try {
-                    queries.unregister(snapshots.store(), name);
-                    System.out.println("  unregistered its partitions from " + queries.trino().description());
+            unregister(spec, snapshots, name);
+            return 0;
+        }
+    }
+
+    @Command(name = "prune", mixinStandardHelpOptions = true,
+            description = {"Delete old snapshots and their table partitions, keeping the newest of each of the last --keep-daily days and of each of the",
+                    "last --keep-monthly months (by window start, UTC), the newest snapshot, and any under retention or legal hold."})
+    static final class Prune
+            extends StoreCommand
+    {
+        @Option(names = "--keep-daily", defaultValue = "30", paramLabel = "N", description = "Days to keep one snapshot of (default: ${DEFAULT-VALUE}).")
+        int keepDaily;
+
+        @Option(names = "--keep-monthly", defaultValue = "12", paramLabel = "N", description = "Months to keep one snapshot of (default: ${DEFAULT-VALUE}).")
+        int keepMonthly;
+
+        @Option(names = "--prefix", paramLabel = "PREFIX", description = "Only snapshots named PREFIX-... (e.g. daily, the schedule's); default: all.")
+        String prefix;
+
+        @Option(names = "--dry-run", description = "Say what would be deleted, delete nothing.")
+        boolean dryRun;
+
+        @Override
+        int run(Snapshots snapshots)
+                throws Exception
+        {
+            List<io.wirelake.catalog.schedule.Pruning.Candidate> candidates = new java.util.ArrayList<>();
+            for (Snapshots.Summary summary : snapshots.list()) {
+                String id = summary.manifest().id();
+                if (prefix != null && !id.startsWith(prefix + "-")) {
+                    continue;
                 }
-                catch (java.sql.SQLException e) {
-                    // never registered there (or no such tables): nothing to take away
+                candidates.add(new io.wirelake.catalog.schedule.Pruning.Candidate(id, Times.instant(summary.manifest().fromMicros()), protection(snapshots, id)));
+            }
+            List<io.wirelake.catalog.schedule.Pruning.Decision> plan = io.wirelake.catalog.schedule.Pruning.plan(candidates, keepDaily, keepMonthly);
+            int deleted = 0;
+            for (io.wirelake.catalog.schedule.Pruning.Decision decision : plan) {
+                if (decision.keep()) {
+                    System.out.printf("keep    %-32s %s%n", decision.name(), decision.reason());
+                    continue;
+                }
+                System.out.printf("%s  %-32s %s%n", dryRun ? "would delete" : "delete", decision.name(), decision.reason());
+                if (!dryRun) {
+                    snapshots.delete(decision.name());
+                    unregister(spec, snapshots, decision.name());
+                    deleted++;
                 }
             }
+            System.out.printf("%s%d of %d snapshot(s)%n", dryRun ? "would delete " : "deleted ", dryRun ? plan.stream().filter(decision -> !decision.keep()).count() : deleted,
+                    plan.size());
             return 0;
+        }
+
+        /** Why a snapshot may not be deleted now, if anything says so (retention, legal hold). */
+        static Optional<String> protection(Snapshots snapshots, String id)
+        {
+            return Optional.empty();
+        }
+    }
+
+    /** A registered partition of deleted files would answer with nothing; take it away where it may be registered. */
+    static void unregister(CommandLine.Model.CommandSpec spec, Snapshots snapshots, String name)
+            throws Exception
+    {
+        io.wirelake.query.QueryService queries = Wirelake.queryService(spec);
+        if (!(queries.trino() instanceof io.wirelake.query.TrinoAccess.Local local) || local.trino().isReady()) {
+            try {
+                queries.unregister(snapshots.store(), name);
+                System.out.println("  unregistered its partitions from " + queries.trino().description());
+            }
+            catch (java.sql.SQLException e) {
+                // never registered there (or no such tables): nothing to take away
+            }
         }
     }
 

@@ -27,6 +27,37 @@ final class Times
         return Optional.of(instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1000);
     }
 
+    /** A duration such as {@code 24h}, {@code 30m}, {@code 7d}, {@code 90s}, or ISO-8601 ({@code PT1H30M}). */
+    static java.time.Duration duration(String option, String text)
+    {
+        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("(\\d+)([smhd])").matcher(text.strip());
+        if (matcher.matches()) {
+            long amount = Long.parseLong(matcher.group(1));
+            return switch (matcher.group(2)) {
+                case "s" -> java.time.Duration.ofSeconds(amount);
+                case "m" -> java.time.Duration.ofMinutes(amount);
+                case "h" -> java.time.Duration.ofHours(amount);
+                default -> java.time.Duration.ofDays(amount);
+            };
+        }
+        try {
+            return java.time.Duration.parse(text.strip());
+        }
+        catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(option + " '" + text + "' is not a duration: use 24h, 30m, 7d or 90s");
+        }
+    }
+
+    static Instant instant(long micros)
+    {
+        return Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS);
+    }
+
+    static long micros(Instant instant)
+    {
+        return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1000;
+    }
+
     static String format(long micros)
     {
         return io.wirelake.catalog.snapshot.Snapshots.format(micros);

@@ -27,6 +27,7 @@ import java.io.PrintWriter;
                 StatsCommand.class,
                 MapCommand.class,
                 DiffCommand.class,
+                ScheduleCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Wirelake

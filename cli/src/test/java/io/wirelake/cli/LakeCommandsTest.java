@@ -91,7 +91,7 @@ class LakeCommandsTest
         Run boundaries = wirelake("boundaries");
         DemoCluster.NODES.forEach(node -> assertThat(boundaries.out()).contains(node.name()));
 
-        assertThat(wirelake("snapshot", "create", "s1").exit()).isZero();
+        assertThat(wirelake("snapshot", "create", "s1", "--no-dissect").exit()).isZero();
         Run again = wirelake("snapshot", "create", "s1");
         assertThat(again.exit()).isEqualTo(1);
         assertThat(again.err()).contains("snapshot s1 already exists");
