@@ -3,6 +3,7 @@ package io.wirelake.dissect.testing;
 import io.wirelake.columns.Column;
 import io.wirelake.columns.Table;
 import io.wirelake.columns.TableSchema;
+import io.wirelake.dissect.enrich.Enrichment;
 import io.wirelake.dissect.flow.FlowTracker;
 import io.wirelake.dissect.protocol.ProtocolRegistry;
 import io.wirelake.dissect.scan.CaptureScanner;
@@ -23,10 +24,16 @@ public record Dissection(List<GenericData.Record> calls, List<GenericData.Record
 
     public static Dissection of(ProtocolRegistry registry, Path... captures)
     {
+        return of(registry, FlowTracker.Settings.defaults("test-node", 0), Enrichment.none(), captures);
+    }
+
+    /** One scan unit as the job scans it: its settings (node, id base) and Kubernetes context. */
+    public static Dissection of(ProtocolRegistry registry, FlowTracker.Settings settings, Enrichment enrichment, Path... captures)
+    {
         List<GenericData.Record> calls = new ArrayList<>();
         List<GenericData.Record> flows = new ArrayList<>();
         ScanReport report = new ScanReport();
-        CaptureScanner scanner = new CaptureScanner(registry, FlowTracker.Settings.defaults("test-node", 0),
+        CaptureScanner scanner = new CaptureScanner(registry, settings,
                 new FlowTracker.RowSink()
                 {
                     @Override
@@ -41,6 +48,7 @@ public record Dissection(List<GenericData.Record> calls, List<GenericData.Record
                         flows.add(row);
                     }
                 }, report, null);
+        scanner.enrich(enrichment);
         for (Path capture : captures) {
             scanner.scan(CaptureScanner.CaptureSource.of(capture));
         }
