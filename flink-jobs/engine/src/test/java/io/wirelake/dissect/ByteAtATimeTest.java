@@ -8,6 +8,7 @@ import io.wirelake.dissect.protocol.DissectionContext;
 import io.wirelake.dissect.protocol.ProtocolDetector;
 import io.wirelake.dissect.protocol.ProtocolRegistry;
 import io.wirelake.dissect.protocol.StreamDissector;
+import io.wirelake.dissect.protocol.Transport;
 import io.wirelake.dissect.testing.Dissection;
 import io.wirelake.packets.testing.Corpus;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -82,7 +84,7 @@ class ByteAtATimeTest
     private static ProtocolRegistry byteAtATime()
     {
         return new ProtocolRegistry(ProtocolRegistry.standard().detectors().stream()
-                .map(detector -> detector.transport() == io.wirelake.packets.decode.DecodedPacket.TCP ? new Trickle(detector) : detector)
+                .map(detector -> detector.transport() == Transport.TCP ? new Trickle(detector) : detector)
                 .toList());
     }
 
@@ -97,9 +99,21 @@ class ByteAtATimeTest
         }
 
         @Override
-        public int transport()
+        public Transport transport()
         {
             return detector.transport();
+        }
+
+        @Override
+        public Set<String> upgradeTokens()
+        {
+            return detector.upgradeTokens();
+        }
+
+        @Override
+        public Set<Long> sctpPayloadProtocols()
+        {
+            return detector.sctpPayloadProtocols();
         }
 
         @Override
@@ -144,6 +158,12 @@ class ByteAtATimeTest
                 public void end(long timestampMicros)
                 {
                     inner.end(timestampMicros);
+                }
+
+                @Override
+                public void upgradedFrom(String method, String target, String host, long requestTimestampMicros)
+                {
+                    inner.upgradedFrom(method, target, host, requestTimestampMicros);
                 }
             };
         }

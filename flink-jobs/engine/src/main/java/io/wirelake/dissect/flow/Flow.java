@@ -1,22 +1,25 @@
 package io.wirelake.dissect.flow;
 
-import io.wirelake.dissect.protocol.DatagramDissector;
-import io.wirelake.dissect.protocol.StreamDissector;
+import io.wirelake.dissect.protocol.Transport;
 import io.wirelake.packets.decode.Addresses;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
- * One connection or flow: its endpoints (client = the side that opened it), counters, TCP state
- * and the dissector bound to it. Mutable and owned by one {@link FlowTracker}.
+ * One connection or flow: its endpoints (client = the side that opened it), its counters, and
+ * its parts: the TCP connection state ({@link TcpConnection}, TCP only) and the protocol bound to
+ * it ({@link ProtocolBinding}). Mutable and owned by one {@link FlowTracker}.
  */
 final class Flow
 {
+    /** Distinct anomaly names kept per flow. */
+    static final int MAX_ANOMALIES = 32;
+
     // identity
-    final int transport;
+    /** The IP protocol number: with the endpoints, what packets are matched by. */
+    final int ipProtocol;
+    final Transport transport;
     final int ipVersion;
     final long clientHigh;
     final long clientLow;
@@ -27,6 +30,8 @@ final class Flow
     final int hash;
     final long id;
     final long groupId;
+    /** Opened without a handshake seen (TCP picked up mid-connection). */
+    final boolean midstream;
     Flow nextInBucket;
     private String clientAddress;
     private String serverAddress;
@@ -41,55 +46,36 @@ final class Flow
     long serverBytes;
     long serverPayloadBytes;
 
-    // TCP
-    final boolean midstream;
-    TcpStream clientStream;
-    TcpStream serverStream;
-    long synTime = -1;
-    long synSequence = -1;
-    long synAckTime = -1;
-    long handshakeRtt;
-    boolean established;
-    boolean clientFin;
-    boolean serverFin;
-    boolean reset;
-    long closedAt = -1;
-    long finCount;
-    long resetCount;
-    TcpInsights insights;
-
-    // L7
-    boolean detecting;
     /** Another node's capture holds the copy of this flow that is kept (cross-node de-duplication). */
     boolean duplicate;
-    int detectionAttempts;
-    List<Chunk> detectionChunks;
-    StreamDissector streamDissector;
-    DatagramDissector datagramDissector;
-    SctpReassembler sctp;
-    /** The dissector of an SCTP association's messages (Diameter), fed whole messages. */
-    StreamDissector sctpDissector;
-    final Set<String> l7Protocols = new LinkedHashSet<>(2);
-    List<String> anomalies;
+    /** From the flow's first TCP segment; null for other transports and for duplicates. */
+    TcpConnection tcp;
+    ProtocolBinding protocols;
+    private List<String> anomalies;
+    /** The {@code index} of the flow's next api_calls row. */
     long callIndex;
 
-    // What rows of unclaimed traffic report: the first payload, first ICMP message, first SCTP chunk.
-    byte[] firstPayload;
-    int firstUdpLength = -1;
-    int firstUdpChecksum;
-    int firstIcmpType = -1;
-    int firstIcmpCode;
-    int firstIcmpLength;
-    int firstSctpChunkType = -1;
-    int firstSctpChunkLength;
-    int firstSctpChecksum;
+    /** What the row of unclaimed traffic reports: the first payload, UDP header, ICMP message, SCTP chunk. */
+    final FirstMessage first = new FirstMessage();
 
-    record Chunk(boolean fromClient, byte[] data, long timestampMicros) {}
+    static final class FirstMessage
+    {
+        byte[] payload;
+        int udpLength = -1;
+        int udpChecksum;
+        int icmpType = -1;
+        int icmpCode;
+        int icmpLength;
+        int sctpChunkType = -1;
+        int sctpChunkLength;
+        int sctpChecksum;
+    }
 
-    Flow(int transport, int ipVersion, long clientHigh, long clientLow, int clientPort, long serverHigh, long serverLow, int serverPort,
+    Flow(int ipProtocol, int ipVersion, long clientHigh, long clientLow, int clientPort, long serverHigh, long serverLow, int serverPort,
             int hash, long id, long groupId, long firstSeen, boolean midstream)
     {
-        this.transport = transport;
+        this.ipProtocol = ipProtocol;
+        this.transport = Transport.of(ipProtocol);
         this.ipVersion = ipVersion;
         this.clientHigh = clientHigh;
         this.clientLow = clientLow;
@@ -106,9 +92,9 @@ final class Flow
     }
 
     /** +1 when the packet goes client to server, -1 when server to client, 0 when it is another flow's. */
-    int direction(int transport, long sourceHigh, long sourceLow, int sourcePort, long destinationHigh, long destinationLow, int destinationPort)
+    int direction(int ipProtocol, long sourceHigh, long sourceLow, int sourcePort, long destinationHigh, long destinationLow, int destinationPort)
     {
-        if (transport != this.transport) {
+        if (ipProtocol != this.ipProtocol) {
             return 0;
         }
         if (sourcePort == clientPort && destinationPort == serverPort && sourceLow == clientLow && destinationLow == serverLow
@@ -138,9 +124,10 @@ final class Flow
         return serverAddress;
     }
 
+    /** Closed by FIN both ways or by RST (TCP only). */
     boolean closed()
     {
-        return closedAt >= 0;
+        return tcp != null && tcp.closed();
     }
 
     void anomaly(String name)
@@ -148,23 +135,31 @@ final class Flow
         if (anomalies == null) {
             anomalies = new ArrayList<>(2);
         }
-        if (!anomalies.contains(name) && anomalies.size() < 32) {
+        if (!anomalies.contains(name) && anomalies.size() < MAX_ANOMALIES) {
             anomalies.add(name);
         }
+    }
+
+    /** The flow's anomalies in the order they first happened; empty when none. */
+    List<String> anomalies()
+    {
+        return anomalies == null ? List.of() : anomalies;
     }
 
     /** Kubeshark's states: in_progress until the handshake completes, open while it lasts, closed after FIN both ways or RST. */
     String state(long captureEnd, long idleMicros)
     {
-        if (transport == io.wirelake.packets.decode.DecodedPacket.TCP) {
-            if (closed()) {
-                return "closed";
+        return switch (transport) {
+            case TCP -> {
+                if (closed()) {
+                    yield "closed";
+                }
+                if (!midstream && (tcp == null || !tcp.established())) {
+                    yield "in_progress";
+                }
+                yield "open";
             }
-            if (!established && !midstream) {
-                return "in_progress";
-            }
-            return "open";
-        }
-        return captureEnd - lastSeen > idleMicros ? "closed" : "open";
+            case UDP, SCTP, ICMP, ICMPV6, OTHER -> captureEnd - lastSeen > idleMicros ? "closed" : "open";
+        };
     }
 }

@@ -1,15 +1,11 @@
 package io.wirelake.dissect.flow;
 
-import io.wirelake.dissect.protocol.Detection;
 import io.wirelake.dissect.protocol.DissectionContext;
 import io.wirelake.dissect.protocol.ProtocolDetector;
 import io.wirelake.dissect.protocol.ProtocolRegistry;
 import io.wirelake.dissect.protocol.StreamDissector;
-import io.wirelake.packets.decode.DecodedPacket;
+import io.wirelake.dissect.protocol.Transport;
 
-import java.io.ByteArrayOutputStream;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -17,7 +13,7 @@ import java.util.function.Consumer;
  * payloads in order), dissected as a connection of its own: content detection on the first bytes
  * of each side, with no port hints (the carrier's ports say nothing about what it carries), then
  * the detected protocol's dissector, whose rows are made on the carrying connection. A stream no
- * detector recognises within {@link FlowTracker#MAX_DETECTION_BYTES} per side is left alone.
+ * detector recognises within {@link StreamStart#MAX_DETECTION_BYTES} per side is left alone.
  */
 final class TunnelStream
         implements StreamDissector
@@ -26,7 +22,8 @@ final class TunnelStream
     private final DissectorGuard guard;
     private final DissectionContext context;
     private final Consumer<String> onProtocol;
-    private List<Flow.Chunk> chunks = new ArrayList<>(4);
+    /** The first bytes while they are being detected; null once bound or given up. */
+    private StreamStart start = new StreamStart();
     private StreamDissector dissector;
 
     TunnelStream(ProtocolRegistry registry, DissectorGuard guard, DissectionContext context, Consumer<String> onProtocol)
@@ -44,28 +41,21 @@ final class TunnelStream
             dissector.data(fromClient, data, offset, length, timestampMicros);
             return;
         }
-        if (chunks == null || length == 0) {
+        if (start == null || length == 0) {
             return;
         }
-        chunks.add(new Flow.Chunk(fromClient, java.util.Arrays.copyOfRange(data, offset, offset + length), timestampMicros));
-        byte[] side = side(fromClient);
-        boolean undecided = false;
-        for (ProtocolDetector detector : registry.candidates(DecodedPacket.TCP, 0, 0)) {
-            Detection verdict = guard.detect(detector, context, fromClient, side, 0, side.length, 0);
-            if (verdict == Detection.MATCH) {
+        switch (start.offer(registry.candidates(Transport.TCP, 0, 0), guard, context, fromClient, data, offset, length, timestampMicros, 0)) {
+            case MATCHED -> {
+                ProtocolDetector detector = start.matched();
                 dissector = guard.stream(detector.name(), context, detector.newStreamDissector(context));
                 onProtocol.accept(detector.name());
-                List<Flow.Chunk> held = chunks;
-                chunks = null;
-                for (Flow.Chunk chunk : held) {
-                    dissector.data(chunk.fromClient(), chunk.data(), 0, chunk.data().length, chunk.timestampMicros());
-                }
-                return;
+                StreamStart held = start;
+                start = null;
+                held.replay(chunk -> dissector.data(chunk.fromClient(), chunk.data(), 0, chunk.data().length, chunk.timestampMicros()));
             }
-            undecided |= verdict == Detection.NEED_MORE;
-        }
-        if (!undecided || side.length >= FlowTracker.MAX_DETECTION_BYTES) {
-            chunks = null;
+            case UNDECIDED -> {
+            }
+            case NOT_RECOGNISED -> start = null;
         }
     }
 
@@ -77,7 +67,7 @@ final class TunnelStream
         }
         else {
             // the start of a side is lost: nothing to recognise it by
-            chunks = null;
+            start = null;
         }
     }
 
@@ -87,16 +77,5 @@ final class TunnelStream
         if (dissector != null) {
             dissector.end(timestampMicros);
         }
-    }
-
-    private byte[] side(boolean fromClient)
-    {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        for (Flow.Chunk chunk : chunks) {
-            if (chunk.fromClient() == fromClient) {
-                bytes.write(chunk.data(), 0, chunk.data().length);
-            }
-        }
-        return bytes.toByteArray();
     }
 }

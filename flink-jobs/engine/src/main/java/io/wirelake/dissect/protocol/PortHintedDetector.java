@@ -9,13 +9,13 @@ public abstract class PortHintedDetector
         implements ProtocolDetector
 {
     private final String name;
-    private final int transport;
+    private final Transport transport;
     private final Set<Integer> ports;
 
-    protected PortHintedDetector(String name, int transport, Set<Integer> ports)
+    protected PortHintedDetector(String name, Transport transport, Set<Integer> ports)
     {
         this.name = requireNonNull(name, "name is null");
-        this.transport = transport;
+        this.transport = requireNonNull(transport, "transport is null");
         this.ports = Set.copyOf(requireNonNull(ports, "ports is null"));
     }
 
@@ -26,7 +26,7 @@ public abstract class PortHintedDetector
     }
 
     @Override
-    public final int transport()
+    public final Transport transport()
     {
         return transport;
     }

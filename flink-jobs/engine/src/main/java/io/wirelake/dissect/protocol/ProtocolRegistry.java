@@ -12,10 +12,10 @@ import io.wirelake.dissect.protocol.websocket.WebSocketDetector;
 import io.wirelake.dissect.protocol.radius.RadiusDetector;
 import io.wirelake.dissect.protocol.redis.RedisDetector;
 import io.wirelake.dissect.protocol.tls.TlsDetector;
-import io.wirelake.packets.decode.DecodedPacket;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -24,7 +24,9 @@ import static java.util.Objects.requireNonNull;
  * The detectors, in the order they are asked. Detection is by content first: every detector sees
  * the first bytes whatever the port, and port hints only order the questions. A protocol that
  * arrives later (an HTTP/2 connection upgraded, h2c prior knowledge on an odd port) registers a
- * detector here and needs no change elsewhere; {@link #byName} serves protocol switches.
+ * detector here and needs no change elsewhere: protocol switches find it by the upgrade tokens it
+ * declares ({@link #forUpgrade}), SCTP messages by its payload protocol identifiers
+ * ({@link #forSctpMessage}). Nothing outside the protocol packages names a protocol.
  */
 public final class ProtocolRegistry
 {
@@ -46,7 +48,7 @@ public final class ProtocolRegistry
     }
 
     /** The detectors for a transport, those hinting the port first. */
-    public List<ProtocolDetector> candidates(int transport, int serverPort, int clientPort)
+    public List<ProtocolDetector> candidates(Transport transport, int serverPort, int clientPort)
     {
         List<ProtocolDetector> hinted = new ArrayList<>();
         List<ProtocolDetector> others = new ArrayList<>();
@@ -65,18 +67,27 @@ public final class ProtocolRegistry
         return hinted;
     }
 
-    public Optional<ProtocolDetector> byName(String name)
+    /** The detector whose protocol an HTTP {@code Upgrade} token switches to (case-insensitive), if any. */
+    public Optional<ProtocolDetector> forUpgrade(String token)
     {
-        return detectors.stream().filter(detector -> detector.name().equalsIgnoreCase(name)).findFirst();
+        String lowerCase = token.toLowerCase(Locale.ROOT);
+        return detectors.stream().filter(detector -> detector.upgradeTokens().contains(lowerCase)).findFirst();
     }
 
-    public boolean anyFor(int transport)
+    /**
+     * The detector whose protocol an SCTP message is: the one declaring its payload protocol
+     * identifier, or for the unspecified identifier (0) the one hinting either port.
+     */
+    public Optional<ProtocolDetector> forSctpMessage(long payloadProtocol, int serverPort, int clientPort)
+    {
+        return detectors.stream()
+                .filter(detector -> detector.sctpPayloadProtocols().contains(payloadProtocol)
+                        || (payloadProtocol == 0 && !detector.sctpPayloadProtocols().isEmpty() && (detector.hintsPort(serverPort) || detector.hintsPort(clientPort))))
+                .findFirst();
+    }
+
+    public boolean anyFor(Transport transport)
     {
         return detectors.stream().anyMatch(detector -> detector.transport() == transport);
-    }
-
-    public static boolean isStreamTransport(int transport)
-    {
-        return transport == DecodedPacket.TCP;
     }
 }

@@ -7,8 +7,8 @@ import io.wirelake.dissect.protocol.DissectionContext;
 import io.wirelake.dissect.protocol.ProtocolDetector;
 import io.wirelake.dissect.protocol.ProtocolRegistry;
 import io.wirelake.dissect.protocol.StreamDissector;
+import io.wirelake.dissect.protocol.Transport;
 import io.wirelake.dissect.testing.Dissection;
-import io.wirelake.packets.decode.DecodedPacket;
 import org.apache.avro.generic.GenericData;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,9 +94,9 @@ class DissectorGuardTest
         }
 
         @Override
-        public int transport()
+        public Transport transport()
         {
-            return DecodedPacket.TCP;
+            return Transport.TCP;
         }
 
         @Override

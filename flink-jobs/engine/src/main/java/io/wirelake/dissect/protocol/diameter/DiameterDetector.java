@@ -4,7 +4,7 @@ import io.wirelake.dissect.protocol.Detection;
 import io.wirelake.dissect.protocol.DissectionContext;
 import io.wirelake.dissect.protocol.PortHintedDetector;
 import io.wirelake.dissect.protocol.StreamDissector;
-import io.wirelake.packets.decode.DecodedPacket;
+import io.wirelake.dissect.protocol.Transport;
 
 import java.util.Set;
 
@@ -18,7 +18,14 @@ public final class DiameterDetector
 {
     public DiameterDetector()
     {
-        super("Diameter", DecodedPacket.TCP, Set.of(3868));
+        super("Diameter", Transport.TCP, Set.of(3868));
+    }
+
+    /** Diameter's payload protocol identifier (RFC 6733 section 2.1; 47 is Diameter over DTLS, not cleartext). */
+    @Override
+    public Set<Long> sctpPayloadProtocols()
+    {
+        return Set.of(46L);
     }
 
     @Override

@@ -4,7 +4,7 @@ import io.wirelake.dissect.protocol.DatagramDissector;
 import io.wirelake.dissect.protocol.Detection;
 import io.wirelake.dissect.protocol.DissectionContext;
 import io.wirelake.dissect.protocol.PortHintedDetector;
-import io.wirelake.packets.decode.DecodedPacket;
+import io.wirelake.dissect.protocol.Transport;
 
 import java.util.Set;
 
@@ -19,7 +19,7 @@ public final class DnsDetector
 
     public DnsDetector()
     {
-        super("DNS", DecodedPacket.UDP, PORTS);
+        super("DNS", Transport.UDP, PORTS);
     }
 
     @Override

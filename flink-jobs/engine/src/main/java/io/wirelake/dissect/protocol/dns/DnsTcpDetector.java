@@ -4,8 +4,8 @@ import io.wirelake.dissect.protocol.Detection;
 import io.wirelake.dissect.protocol.DissectionContext;
 import io.wirelake.dissect.protocol.PortHintedDetector;
 import io.wirelake.dissect.protocol.StreamDissector;
+import io.wirelake.dissect.protocol.Transport;
 import io.wirelake.packets.capture.Bytes;
-import io.wirelake.packets.decode.DecodedPacket;
 
 import java.util.Set;
 
@@ -16,7 +16,7 @@ public final class DnsTcpDetector
 
     public DnsTcpDetector()
     {
-        super("DNS", DecodedPacket.TCP, Set.of(53, 5353));
+        super("DNS", Transport.TCP, Set.of(53, 5353));
     }
 
     @Override

@@ -4,7 +4,7 @@ import io.wirelake.dissect.protocol.Detection;
 import io.wirelake.dissect.protocol.DissectionContext;
 import io.wirelake.dissect.protocol.PortHintedDetector;
 import io.wirelake.dissect.protocol.StreamDissector;
-import io.wirelake.packets.decode.DecodedPacket;
+import io.wirelake.dissect.protocol.Transport;
 
 import java.util.Set;
 
@@ -20,7 +20,7 @@ public final class Http2Detector
 
     public Http2Detector()
     {
-        super(NAME, DecodedPacket.TCP, Set.of());
+        super(NAME, Transport.TCP, Set.of());
     }
 
     /** Frame types 0..9 (RFC 9113); extension types are not evidence. */
@@ -29,6 +29,13 @@ public final class Http2Detector
     private static final int MAX_EVIDENCE_FRAME = 1 << 20;
     /** END_STREAM, END_HEADERS, PADDED, PRIORITY. */
     private static final int HEADERS_FLAGS = 0x01 | 0x04 | 0x08 | 0x20;
+
+    /** HTTP/2 over cleartext after an HTTP/1.1 Upgrade (RFC 7540 section 3.2). */
+    @Override
+    public Set<String> upgradeTokens()
+    {
+        return Set.of("h2c");
+    }
 
     @Override
     public Detection detect(boolean fromClient, byte[] data, int offset, int length, int serverPort)

@@ -4,7 +4,7 @@ import io.wirelake.dissect.protocol.Detection;
 import io.wirelake.dissect.protocol.DissectionContext;
 import io.wirelake.dissect.protocol.PortHintedDetector;
 import io.wirelake.dissect.protocol.StreamDissector;
-import io.wirelake.packets.decode.DecodedPacket;
+import io.wirelake.dissect.protocol.Transport;
 
 import java.util.Set;
 
@@ -23,7 +23,7 @@ public final class KafkaDetector
 
     public KafkaDetector()
     {
-        super("Kafka", DecodedPacket.TCP, PORTS);
+        super("Kafka", Transport.TCP, PORTS);
     }
 
     @Override

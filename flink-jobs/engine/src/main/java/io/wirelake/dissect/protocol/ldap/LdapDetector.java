@@ -4,7 +4,7 @@ import io.wirelake.dissect.protocol.Detection;
 import io.wirelake.dissect.protocol.DissectionContext;
 import io.wirelake.dissect.protocol.PortHintedDetector;
 import io.wirelake.dissect.protocol.StreamDissector;
-import io.wirelake.packets.decode.DecodedPacket;
+import io.wirelake.dissect.protocol.Transport;
 
 import java.util.Set;
 
@@ -21,7 +21,7 @@ public final class LdapDetector
 
     public LdapDetector()
     {
-        super("LDAP", DecodedPacket.TCP, PORTS);
+        super("LDAP", Transport.TCP, PORTS);
     }
 
     @Override

@@ -4,7 +4,7 @@ import io.wirelake.dissect.protocol.DatagramDissector;
 import io.wirelake.dissect.protocol.Detection;
 import io.wirelake.dissect.protocol.DissectionContext;
 import io.wirelake.dissect.protocol.PortHintedDetector;
-import io.wirelake.packets.decode.DecodedPacket;
+import io.wirelake.dissect.protocol.Transport;
 
 import java.util.Set;
 
@@ -18,7 +18,7 @@ public final class RadiusDetector
 {
     public RadiusDetector()
     {
-        super("RADIUS", DecodedPacket.UDP, Set.of(1812, 1813, 1645, 1646, 3799));
+        super("RADIUS", Transport.UDP, Set.of(1812, 1813, 1645, 1646, 3799));
     }
 
     @Override

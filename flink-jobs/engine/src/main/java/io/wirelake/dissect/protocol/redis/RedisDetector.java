@@ -4,7 +4,7 @@ import io.wirelake.dissect.protocol.Detection;
 import io.wirelake.dissect.protocol.DissectionContext;
 import io.wirelake.dissect.protocol.PortHintedDetector;
 import io.wirelake.dissect.protocol.StreamDissector;
-import io.wirelake.packets.decode.DecodedPacket;
+import io.wirelake.dissect.protocol.Transport;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
@@ -31,7 +31,7 @@ public final class RedisDetector
 
     public RedisDetector()
     {
-        super("Redis", DecodedPacket.TCP, PORTS);
+        super("Redis", Transport.TCP, PORTS);
     }
 
     @Override

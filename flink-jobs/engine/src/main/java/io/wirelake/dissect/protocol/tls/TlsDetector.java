@@ -4,7 +4,7 @@ import io.wirelake.dissect.protocol.Detection;
 import io.wirelake.dissect.protocol.DissectionContext;
 import io.wirelake.dissect.protocol.PortHintedDetector;
 import io.wirelake.dissect.protocol.StreamDissector;
-import io.wirelake.packets.decode.DecodedPacket;
+import io.wirelake.dissect.protocol.Transport;
 
 import java.util.Set;
 
@@ -16,7 +16,7 @@ public final class TlsDetector
 
     public TlsDetector()
     {
-        super("TLS", DecodedPacket.TCP, PORTS);
+        super("TLS", Transport.TCP, PORTS);
     }
 
     @Override

@@ -4,7 +4,7 @@ import io.wirelake.dissect.protocol.Detection;
 import io.wirelake.dissect.protocol.DissectionContext;
 import io.wirelake.dissect.protocol.PortHintedDetector;
 import io.wirelake.dissect.protocol.StreamDissector;
-import io.wirelake.packets.decode.DecodedPacket;
+import io.wirelake.dissect.protocol.Transport;
 
 import java.util.Set;
 
@@ -19,7 +19,13 @@ public final class WebSocketDetector
 
     public WebSocketDetector()
     {
-        super(NAME, DecodedPacket.TCP, Set.of());
+        super(NAME, Transport.TCP, Set.of());
+    }
+
+    @Override
+    public Set<String> upgradeTokens()
+    {
+        return Set.of("websocket");
     }
 
     @Override
