@@ -7,10 +7,10 @@ import io.wirelake.dissect.protocol.DirectionalDissector;
 import io.wirelake.dissect.protocol.DissectionContext;
 import io.wirelake.dissect.protocol.PendingRequests;
 import io.wirelake.dissect.protocol.Protocol;
+import io.wirelake.dissect.protocol.toolkit.LengthPrefixedFramer;
 import io.wirelake.dissect.rows.Rows;
 import org.apache.avro.generic.GenericData;
 
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -95,39 +95,68 @@ final class DiameterDissector
         context.emit(row);
     }
 
-    /** Length-prefixed framing for one direction. */
+    /**
+     * The header's version (1) and its three-byte length of the whole message (RFC 6733 section
+     * 3), judged once the four bytes are in.
+     */
+    private static final LengthPrefixedFramer.Format FORMAT = new LengthPrefixedFramer.Format()
+    {
+        private final LengthPrefixedFramer.Format length = LengthPrefixedFramer.lengthField(1, 3, -4, DiameterMessage.HEADER, MAX_MESSAGE,
+                "diameter.bad_header");
+
+        @Override
+        public long frameLength(byte[] header, int count)
+        {
+            if (count < 4) {
+                return MORE;
+            }
+            return header[0] != 1 ? BAD : length.frameLength(header, count);
+        }
+
+        @Override
+        public String problem(byte[] header, int count)
+        {
+            return "diameter.bad_header";
+        }
+
+        @Override
+        public int maxHeader()
+        {
+            return 4;
+        }
+    };
+
+    /** One direction's messages, whole. */
     private final class Framing
             extends Direction
+            implements LengthPrefixedFramer.Frames
     {
-        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        private final LengthPrefixedFramer framer = new LengthPrefixedFramer(FORMAT, false, MAX_MESSAGE, this);
 
         @Override
         protected void read(byte[] data, int offset, int length, long timestampMicros)
         {
-            buffer.write(data, offset, length);
-            byte[] bytes = buffer.toByteArray();
-            int at = 0;
-            while (bytes.length - at >= 4) {
-                int messageLength = DiameterMessage.u24(bytes, at + 1);
-                if (bytes[at] != 1 || messageLength < DiameterMessage.HEADER || messageLength > MAX_MESSAGE) {
-                    context.anomaly("diameter.bad_header");
-                    lose();
-                    return;
-                }
-                if (bytes.length - at < messageLength) {
-                    break;
-                }
-                DiameterMessage message = DiameterMessage.parse(bytes, at, messageLength);
-                if (message == null) {
-                    context.anomaly("diameter.malformed");
-                }
-                else {
-                    message(message, timestampMicros);
-                }
-                at += messageLength;
+            framer.read(data, offset, length, timestampMicros);
+        }
+
+        @Override
+        public boolean frame(byte[] bytes, int kept, long length, long firstByteTime, long lastByteTime)
+        {
+            DiameterMessage message = DiameterMessage.parse(bytes, 0, kept);
+            if (message == null) {
+                context.anomaly("diameter.malformed");
             }
-            buffer.reset();
-            buffer.write(bytes, at, bytes.length - at);
+            else {
+                message(message, lastByteTime);
+            }
+            return true;
+        }
+
+        @Override
+        public void malformed(String problem)
+        {
+            context.anomaly(problem);
+            lose();
         }
     }
 }

@@ -7,6 +7,7 @@ import io.wirelake.dissect.protocol.DirectionalDissector;
 import io.wirelake.dissect.protocol.DissectionContext;
 import io.wirelake.dissect.protocol.PendingRequests;
 import io.wirelake.dissect.protocol.Protocol;
+import io.wirelake.dissect.protocol.toolkit.LengthPrefixedFramer;
 import io.wirelake.dissect.rows.Rows;
 import org.apache.avro.generic.GenericData;
 
@@ -35,18 +36,16 @@ final class KafkaDissector
     private final PendingRequests<Integer, Pending> pending = new PendingRequests<>(MAX_PENDING,
             unanswered -> emit(unanswered.request(), unanswered.timestampMicros(), -1, 0));
 
-    /** One direction's size-prefixed messages. */
+    /** The four-byte size before each message (the Kafka protocol guide's "message size"), within Kafka's own limit. */
+    private static final LengthPrefixedFramer.Format FORMAT = LengthPrefixedFramer.lengthField(0, 4, 0, 4, MAX_MESSAGE, "kafka.bad_message_size");
+
+    /** One direction's size-prefixed messages, the first {@value #MAX_KEPT} bytes of each kept. */
     private final class Framing
             extends Direction
+            implements LengthPrefixedFramer.Frames
     {
         final boolean fromClient;
-        final byte[] prefix = new byte[4];
-        int prefixFill;
-        long remaining;
-        long size;
-        byte[] kept;
-        int keptFill;
-        long firstByteTime;
+        private final LengthPrefixedFramer framer = new LengthPrefixedFramer(FORMAT, true, MAX_KEPT, this);
 
         Framing(boolean fromClient)
         {
@@ -56,38 +55,21 @@ final class KafkaDissector
         @Override
         protected void read(byte[] data, int offset, int length, long timestamp)
         {
-            int at = offset;
-            int end = offset + length;
-            while (at < end && !lost()) {
-                if (prefixFill < 4) {
-                    if (prefixFill == 0) {
-                        firstByteTime = timestamp;
-                    }
-                    prefix[prefixFill++] = data[at++];
-                    if (prefixFill == 4) {
-                        size = ((prefix[0] & 0xFFL) << 24) | ((prefix[1] & 0xFF) << 16) | ((prefix[2] & 0xFF) << 8) | (prefix[3] & 0xFF);
-                        if (size < 4 || size > MAX_MESSAGE) {
-                            context.anomaly("kafka.bad_message_size");
-                            lose();
-                            return;
-                        }
-                        remaining = size;
-                        kept = new byte[(int) Math.min(size, MAX_KEPT)];
-                        keptFill = 0;
-                    }
-                    continue;
-                }
-                int take = (int) Math.min(end - at, remaining);
-                int keep = Math.min(take, kept.length - keptFill);
-                System.arraycopy(data, at, kept, keptFill, keep);
-                keptFill += keep;
-                at += take;
-                remaining -= take;
-                if (remaining == 0) {
-                    prefixFill = 0;
-                    message(this);
-                }
-            }
+            framer.read(data, offset, length, timestamp);
+        }
+
+        @Override
+        public boolean frame(byte[] bytes, int kept, long length, long firstByteTime, long lastByteTime)
+        {
+            message(fromClient, bytes, kept, length, firstByteTime);
+            return true;
+        }
+
+        @Override
+        public void malformed(String problem)
+        {
+            context.anomaly(problem);
+            lose();
         }
     }
 
@@ -111,10 +93,11 @@ final class KafkaDissector
         pending.flush();
     }
 
-    private void message(Framing framing)
+    /** One message: its first {@code kept} bytes (after the size), of {@code size} in all. */
+    private void message(boolean fromClient, byte[] kept, int keptFill, long size, long firstByteTime)
     {
-        if (framing.fromClient) {
-            KafkaRequest request = KafkaRequest.parse(framing.kept, framing.keptFill, framing.size + 4);
+        if (fromClient) {
+            KafkaRequest request = KafkaRequest.parse(kept, keptFill, size + 4);
             if (request == null) {
                 context.anomaly("kafka.short_request");
                 return;
@@ -122,25 +105,24 @@ final class KafkaDissector
             if (request.topicsCut && request.topics.isEmpty() && (request.apiKey <= 3 || request.apiKey == 8)) {
                 context.anomaly("kafka.topics_unreadable");
             }
-            pending.add(request.correlationId, new Pending(request, framing.firstByteTime));
+            pending.add(request.correlationId, new Pending(request, firstByteTime));
             return;
         }
-        if (framing.keptFill < 4) {
+        if (keptFill < 4) {
             context.anomaly("kafka.short_response");
             return;
         }
-        int correlationId = ((framing.kept[0] & 0xFF) << 24) | ((framing.kept[1] & 0xFF) << 16) | ((framing.kept[2] & 0xFF) << 8) | (framing.kept[3] & 0xFF);
+        int correlationId = ((kept[0] & 0xFF) << 24) | ((kept[1] & 0xFF) << 16) | ((kept[2] & 0xFF) << 8) | (kept[3] & 0xFF);
         Pending request = pending.take(correlationId);
         if (request == null) {
             context.anomaly("kafka.unsolicited_response");
-            emit(null, framing.firstByteTime, framing.firstByteTime, framing.size + 4);
+            emit(null, firstByteTime, firstByteTime, size + 4);
             return;
         }
-        if (request.request().apiKey == 3 && !topicIds.learn(framing.kept, framing.keptFill, request.request().apiVersion)
-                && framing.keptFill == framing.size) {
+        if (request.request().apiKey == 3 && !topicIds.learn(kept, keptFill, request.request().apiVersion) && keptFill == size) {
             context.anomaly("kafka.bad_metadata_response");
         }
-        emit(request.request(), request.timestampMicros(), framing.firstByteTime, framing.size + 4);
+        emit(request.request(), request.timestampMicros(), firstByteTime, size + 4);
     }
 
     /** @param responseTime -1 when unanswered */

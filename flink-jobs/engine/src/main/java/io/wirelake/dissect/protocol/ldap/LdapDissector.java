@@ -7,6 +7,7 @@ import io.wirelake.dissect.protocol.DirectionalDissector;
 import io.wirelake.dissect.protocol.DissectionContext;
 import io.wirelake.dissect.protocol.PendingRequests;
 import io.wirelake.dissect.protocol.Protocol;
+import io.wirelake.dissect.protocol.toolkit.LengthPrefixedFramer;
 import io.wirelake.dissect.rows.Rows;
 import org.apache.avro.generic.GenericData;
 
@@ -44,14 +45,45 @@ final class LdapDissector
             unanswered -> emit(unanswered, null, 0));
     private boolean encrypted;
 
+    /**
+     * An LDAPMessage's BER header (RFC 4511 section 5.1): a SEQUENCE tag, then a definite length
+     * in one to five bytes, the message within {@value #MAX_MESSAGE} bytes.
+     */
+    private static final LengthPrefixedFramer.Format FORMAT = new LengthPrefixedFramer.Format()
+    {
+        @Override
+        public long frameLength(byte[] header, int length)
+        {
+            if (header[0] != 0x30) {
+                return BAD;
+            }
+            long contentLength = length < 2 ? -2 : Ber.headerLength(header, 1, length);
+            if (contentLength == -2) {
+                return MORE;
+            }
+            return contentLength < 0 || contentLength > MAX_MESSAGE ? BAD : length + contentLength;
+        }
+
+        @Override
+        public String problem(byte[] header, int length)
+        {
+            return header[0] != 0x30 ? "ldap.not_a_message" : "ldap.bad_length";
+        }
+
+        @Override
+        public int maxHeader()
+        {
+            return 6;
+        }
+    };
+
+    /** One direction's LDAPMessages, whole, until the connection turns to TLS. */
     private final class Framing
             extends Direction
+            implements LengthPrefixedFramer.Frames
     {
         final boolean fromClient;
-        final java.io.ByteArrayOutputStream header = new java.io.ByteArrayOutputStream(6);
-        byte[] message;
-        int fill;
-        long time;
+        private final LengthPrefixedFramer framer = new LengthPrefixedFramer(FORMAT, true, MAX_MESSAGE, this);
 
         Framing(boolean fromClient)
         {
@@ -61,63 +93,35 @@ final class LdapDissector
         @Override
         protected void read(byte[] data, int offset, int length, long timestamp)
         {
-            int at = offset;
-            int end = offset + length;
-            while (at < end && !lost() && !encrypted) {
-                if (message == null) {
-                    if (header.size() == 0) {
-                        time = timestamp;
-                        if (data[at] != 0x30) {
-                            context.anomaly("ldap.not_a_message");
-                            lose();
-                            return;
-                        }
-                    }
-                    header.write(data[at++]);
-                    byte[] bytes = header.toByteArray();
-                    long contentLength = bytes.length < 2 ? -2 : Ber.headerLength(bytes, 1, bytes.length);
-                    if (contentLength == -2) {
-                        continue;
-                    }
-                    if (contentLength < 0 || contentLength > MAX_MESSAGE) {
-                        context.anomaly("ldap.bad_length");
-                        lose();
-                        return;
-                    }
-                    message = new byte[(int) contentLength];
-                    fill = 0;
-                    header.reset();
-                    if (contentLength == 0) {
-                        complete();
-                    }
-                    continue;
-                }
-                int take = Math.min(end - at, message.length - fill);
-                System.arraycopy(data, at, message, fill, take);
-                fill += take;
-                at += take;
-                if (fill == message.length) {
-                    complete();
-                }
+            if (!encrypted) {
+                framer.read(data, offset, length, timestamp);
             }
         }
 
-        private void complete()
+        @Override
+        public boolean frame(byte[] bytes, int kept, long length, long firstByteTime, long lastByteTime)
         {
-            byte[] bytes = message;
-            message = null;
             try {
-                LdapMessage parsed = LdapMessage.parse(bytes, 0, bytes.length);
+                LdapMessage parsed = LdapMessage.parse(bytes, 0, kept);
                 if (fromClient) {
-                    request(parsed, time);
+                    request(parsed, firstByteTime);
                 }
                 else {
-                    response(parsed, time);
+                    response(parsed, firstByteTime);
                 }
             }
             catch (Ber.BerException e) {
                 context.anomaly("ldap.malformed_message");
             }
+            // after a successful StartTLS what follows is TLS
+            return !encrypted;
+        }
+
+        @Override
+        public void malformed(String problem)
+        {
+            context.anomaly(problem);
+            lose();
         }
     }
 
