@@ -1,0 +1,303 @@
+package io.wirelake.dissect.flow;
+
+import io.wirelake.dissect.enrich.Enrichment;
+import io.wirelake.dissect.protocol.ProtocolDetector;
+import io.wirelake.dissect.protocol.ProtocolRegistry;
+import io.wirelake.dissect.protocol.Transport;
+import io.wirelake.dissect.scan.ScanReport;
+import io.wirelake.packets.decode.DecodedPacket;
+import org.apache.avro.generic.GenericData;
+
+import java.util.Comparator;
+import java.util.List;
+
+import static io.wirelake.packets.decode.DecodedPacket.ACK;
+import static io.wirelake.packets.decode.DecodedPacket.SYN;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The flow table of one scan (a node's captures in time order) and the life of its flows: each
+ * packet finds its flow or opens one (which side is the client), counts toward it, and goes to
+ * its transport's handling; flows end, and their rows are made, on FIN/RST (after a short delay
+ * for stragglers), on a new SYN after that (port reuse), after an idle gap, or at the end of the
+ * scan. A flow is not a 5-tuple. What happens inside a flow is its parts' business: the TCP
+ * state ({@link TcpConnection}), the protocol and its dissector ({@link ProtocolBinding}), the
+ * rows ({@link FlowRows}, {@link UnclaimedRows}).
+ */
+public final class FlowTracker
+{
+    private static final long SWEEP_INTERVAL_MICROS = 10_000_000L;
+
+    /** Where rows go. */
+    public interface RowSink
+    {
+        void apiCall(GenericData.Record row);
+
+        void flow(GenericData.Record row);
+    }
+
+    /**
+     * @param nodeName the node whose capture this is ({@code node_id}, {@code node_name})
+     * @param worker the task name ({@code worker})
+     * @param captureSource {@code unspecified}, {@code af_packet}, {@code ebpf} or {@code ebpf_tls}
+     * @param idBase added to every row and flow id, so scans of one job never collide
+     */
+    public record Settings(String nodeName, String nodeIp, String worker, String captureSource, long idBase, int bodyCap,
+            long tcpIdleMicros, long udpIdleMicros, long closeDelayMicros)
+            implements java.io.Serializable
+    {
+        public Settings
+        {
+            requireNonNull(nodeName, "nodeName is null");
+            requireNonNull(nodeIp, "nodeIp is null");
+            requireNonNull(worker, "worker is null");
+            requireNonNull(captureSource, "captureSource is null");
+        }
+
+        public static Settings defaults(String nodeName, long idBase)
+        {
+            return new Settings(nodeName, "", "local", "unspecified", idBase, 64 * 1024, 300_000_000L, 60_000_000L, 5_000_000L);
+        }
+
+        public Settings withWorker(String worker)
+        {
+            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros);
+        }
+
+        public Settings forUnit(String nodeName, long idBase)
+        {
+            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros);
+        }
+
+        public Settings withBodyCap(int bodyCap)
+        {
+            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros);
+        }
+
+        public Settings withCaptureSource(String captureSource)
+        {
+            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros);
+        }
+
+        /** The capture-time gap after which a flow of this transport has ended. */
+        public long idleMicros(Transport transport)
+        {
+            return switch (transport) {
+                case TCP -> tcpIdleMicros;
+                case UDP, SCTP, ICMP, ICMPV6, OTHER -> udpIdleMicros;
+            };
+        }
+    }
+
+    private final ScanScope scope;
+    private final FlowTable table = new FlowTable();
+    private Enrichment enrichment = Enrichment.none();
+    private long nextFlowId;
+    private long lastSweep;
+    private long lastTimestamp;
+
+    public FlowTracker(ProtocolRegistry registry, Settings settings, RowSink sink, ScanReport report)
+    {
+        this.scope = ScanScope.of(requireNonNull(registry, "registry is null"), requireNonNull(settings, "settings is null"),
+                requireNonNull(sink, "sink is null"), requireNonNull(report, "report is null"));
+    }
+
+    /** Kubernetes context and cross-node de-duplication for this scan (none by default). */
+    public void enrich(Enrichment enrichment)
+    {
+        this.enrichment = requireNonNull(enrichment, "enrichment is null");
+        scope.rows().enrich(enrichment);
+    }
+
+    /** One decoded packet ({@link io.wirelake.packets.decode.DecodeStatus#DECODED} or OTHER_TRANSPORT). */
+    public void packet(DecodedPacket packet)
+    {
+        long now = packet.timestampMicros;
+        lastTimestamp = Math.max(lastTimestamp, now);
+        if (now - lastSweep > SWEEP_INTERVAL_MICROS) {
+            sweep(now);
+        }
+        int hash = FlowTable.hash(packet.transport, packet.sourceHigh, packet.sourceLow, packet.sourcePort,
+                packet.destinationHigh, packet.destinationLow, packet.destinationPort);
+        Flow flow = table.find(hash, packet.transport, packet.sourceHigh, packet.sourceLow, packet.sourcePort,
+                packet.destinationHigh, packet.destinationLow, packet.destinationPort);
+        long groupId = -1;
+        if (flow != null && endsBefore(flow, packet)) {
+            groupId = flow.groupId;
+            table.remove(flow);
+            finish(flow, flow.lastSeen);
+            flow = null;
+        }
+        if (flow == null) {
+            flow = open(packet, hash, groupId);
+        }
+        boolean fromClient = flow.direction(packet.transport, packet.sourceHigh, packet.sourceLow, packet.sourcePort,
+                packet.destinationHigh, packet.destinationLow, packet.destinationPort) > 0;
+        flow.lastSeen = Math.max(flow.lastSeen, now);
+        if (flow.duplicate) {
+            scope.report().increment("dedup.packets_kept_by_other_node");
+            return;
+        }
+        count(flow, packet, fromClient);
+        if (packet.anomaly != null) {
+            scope.anomaly(flow, packet.anomaly);
+        }
+        switch (flow.transport) {
+            case TCP -> tcp(flow, packet, fromClient);
+            case UDP -> {
+                if (flow.first.udpLength < 0) {
+                    flow.first.udpLength = packet.udpLength;
+                    flow.first.udpChecksum = packet.udpChecksum;
+                    UnclaimedRows.keepFirstPayload(flow, packet, scope.settings().bodyCap());
+                }
+                flow.protocols.datagram(fromClient, packet);
+            }
+            case ICMP, ICMPV6 -> {
+                if (flow.first.icmpType < 0) {
+                    flow.first.icmpType = packet.icmpType;
+                    flow.first.icmpCode = packet.icmpCode;
+                    flow.first.icmpLength = packet.wirePayloadLength;
+                }
+            }
+            case SCTP -> {
+                if (flow.first.sctpChunkType < 0 && packet.payloadLength >= 4) {
+                    flow.first.sctpChunkType = packet.sctpFirstChunkType;
+                    flow.first.sctpChunkLength = packet.sctpFirstChunkLength;
+                    flow.first.sctpChecksum = packet.sctpChecksum;
+                }
+                flow.protocols.sctpPacket(fromClient, packet);
+            }
+            case OTHER -> {
+            }
+        }
+    }
+
+    private static void count(Flow flow, DecodedPacket packet, boolean fromClient)
+    {
+        if (fromClient) {
+            flow.clientPackets++;
+            flow.clientBytes += packet.ipLength;
+            flow.clientPayloadBytes += packet.wirePayloadLength;
+        }
+        else {
+            flow.serverPackets++;
+            flow.serverBytes += packet.ipLength;
+            flow.serverPayloadBytes += packet.wirePayloadLength;
+        }
+    }
+
+    private void tcp(Flow flow, DecodedPacket packet, boolean fromClient)
+    {
+        if (flow.tcp == null) {
+            flow.tcp = new TcpConnection(flow.protocols.consumer(true), flow.protocols.consumer(false));
+        }
+        flow.tcp.track(packet, fromClient);
+        if (flow.protocols.detecting() && fromClient) {
+            UnclaimedRows.keepFirstPayload(flow, packet, scope.settings().bodyCap());
+        }
+        flow.tcp.deliver(packet, fromClient);
+    }
+
+    /** Whether the packet cannot belong to the flow found for its endpoints (an idle gap, or a new TCP connection on them). */
+    private boolean endsBefore(Flow flow, DecodedPacket packet)
+    {
+        if (packet.timestampMicros - flow.lastSeen > scope.settings().idleMicros(flow.transport)) {
+            return true;
+        }
+        return flow.tcp != null && flow.tcp.replacedBy(packet, scope.settings().closeDelayMicros());
+    }
+
+    private Flow open(DecodedPacket packet, int hash, long groupId)
+    {
+        Transport transport = Transport.of(packet.transport);
+        boolean sourceIsClient;
+        boolean midstream = false;
+        if (transport == Transport.TCP && (packet.tcpFlags & (SYN | ACK)) == SYN) {
+            sourceIsClient = true;
+        }
+        else if (transport == Transport.TCP && (packet.tcpFlags & (SYN | ACK)) == (SYN | ACK)) {
+            sourceIsClient = false;
+        }
+        else {
+            midstream = transport == Transport.TCP;
+            sourceIsClient = !looksLikeServerPort(packet.sourcePort, packet.destinationPort, transport);
+        }
+        long id = scope.settings().idBase() + ++nextFlowId;
+        long group = groupId >= 0 ? groupId : id;
+        Flow flow = sourceIsClient
+                ? new Flow(packet.transport, packet.ipVersion, packet.sourceHigh, packet.sourceLow, packet.sourcePort,
+                        packet.destinationHigh, packet.destinationLow, packet.destinationPort, hash, id, group, packet.timestampMicros, midstream)
+                : new Flow(packet.transport, packet.ipVersion, packet.destinationHigh, packet.destinationLow, packet.destinationPort,
+                        packet.sourceHigh, packet.sourceLow, packet.sourcePort, hash, id, group, packet.timestampMicros, midstream);
+        flow.protocols = new ProtocolBinding(scope, flow);
+        if (!enrichment.keeps(flow.clientAddress(), flow.serverAddress(), packet.timestampMicros)) {
+            flow.duplicate = true;
+            scope.report().increment("dedup.flows_kept_by_other_node");
+        }
+        table.add(flow);
+        scope.report().increment("flows." + transport.displayName());
+        return flow;
+    }
+
+    /** Without a handshake, the side on a well-known or registered service port is the server. */
+    private boolean looksLikeServerPort(int sourcePort, int destinationPort, Transport transport)
+    {
+        boolean sourceHinted = isServicePort(sourcePort, transport);
+        boolean destinationHinted = isServicePort(destinationPort, transport);
+        if (sourceHinted != destinationHinted) {
+            return sourceHinted;
+        }
+        return sourcePort < destinationPort && sourcePort < 1024;
+    }
+
+    private boolean isServicePort(int port, Transport transport)
+    {
+        if (port == 0) {
+            return false;
+        }
+        for (ProtocolDetector detector : scope.registry().candidates(transport, port, 0)) {
+            if (detector.hintsPort(port)) {
+                return true;
+            }
+        }
+        return port < 1024;
+    }
+
+    private void sweep(long now)
+    {
+        lastSweep = now;
+        List<Flow> expired = table.removeIf(flow -> now - flow.lastSeen > scope.settings().idleMicros(flow.transport)
+                || (flow.closed() && now - flow.tcp.closedAt() > scope.settings().closeDelayMicros()));
+        expired.sort(Comparator.comparingLong(flow -> flow.id));
+        for (Flow flow : expired) {
+            finish(flow, flow.lastSeen);
+        }
+    }
+
+    /** End of the scan: every flow still in the table ends here. */
+    public void finish()
+    {
+        List<Flow> remaining = table.removeIf(flow -> true);
+        remaining.sort(Comparator.comparingLong(flow -> flow.id));
+        for (Flow flow : remaining) {
+            finish(flow, lastTimestamp);
+        }
+    }
+
+    private void finish(Flow flow, long timestampMicros)
+    {
+        if (flow.duplicate) {
+            return;
+        }
+        if (flow.tcp != null) {
+            flow.tcp.finish(timestampMicros);
+        }
+        flow.protocols.end(timestampMicros);
+        // A flow no dissector claimed, or one whose dissector could make nothing of it (lost
+        // bytes, malformed input), still gets a row: no traffic is invisible.
+        if (flow.protocols.protocols().isEmpty() || flow.callIndex == 0) {
+            UnclaimedRows.emit(flow, scope.rows());
+        }
+        scope.sink().flow(scope.rows().flowRow(flow, lastTimestamp));
+    }
+}

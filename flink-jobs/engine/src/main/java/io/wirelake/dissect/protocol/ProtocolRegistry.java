@@ -1,0 +1,93 @@
+package io.wirelake.dissect.protocol;
+
+import io.wirelake.dissect.protocol.diameter.DiameterDetector;
+import io.wirelake.dissect.protocol.dns.DnsDetector;
+import io.wirelake.dissect.protocol.dns.DnsTcpDetector;
+import io.wirelake.dissect.protocol.http1.Http1Detector;
+import io.wirelake.dissect.protocol.http2.Http2Detector;
+import io.wirelake.dissect.protocol.amqp.AmqpDetector;
+import io.wirelake.dissect.protocol.kafka.KafkaDetector;
+import io.wirelake.dissect.protocol.ldap.LdapDetector;
+import io.wirelake.dissect.protocol.websocket.WebSocketDetector;
+import io.wirelake.dissect.protocol.radius.RadiusDetector;
+import io.wirelake.dissect.protocol.redis.RedisDetector;
+import io.wirelake.dissect.protocol.tls.TlsDetector;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The detectors, in the order they are asked. Detection is by content first: every detector sees
+ * the first bytes whatever the port, and port hints only order the questions. A protocol that
+ * arrives later (an HTTP/2 connection upgraded, h2c prior knowledge on an odd port) registers a
+ * detector here and needs no change elsewhere: protocol switches find it by the upgrade tokens it
+ * declares ({@link #forUpgrade}), SCTP messages by its payload protocol identifiers
+ * ({@link #forSctpMessage}). Nothing outside the protocol packages names a protocol.
+ */
+public final class ProtocolRegistry
+{
+    private final List<ProtocolDetector> detectors;
+
+    public ProtocolRegistry(List<ProtocolDetector> detectors)
+    {
+        this.detectors = List.copyOf(requireNonNull(detectors, "detectors is null"));
+    }
+
+    public static ProtocolRegistry standard()
+    {
+        return new ProtocolRegistry(List.of(new Http1Detector(), new Http2Detector(), new WebSocketDetector(), new DnsDetector(), new DnsTcpDetector(), new RedisDetector(), new TlsDetector(), new RadiusDetector(), new DiameterDetector(), new KafkaDetector(), new LdapDetector(), new AmqpDetector()));
+    }
+
+    public List<ProtocolDetector> detectors()
+    {
+        return detectors;
+    }
+
+    /** The detectors for a transport, those hinting the port first. */
+    public List<ProtocolDetector> candidates(Transport transport, int serverPort, int clientPort)
+    {
+        List<ProtocolDetector> hinted = new ArrayList<>();
+        List<ProtocolDetector> others = new ArrayList<>();
+        for (ProtocolDetector detector : detectors) {
+            if (detector.transport() != transport) {
+                continue;
+            }
+            if (detector.hintsPort(serverPort) || detector.hintsPort(clientPort)) {
+                hinted.add(detector);
+            }
+            else {
+                others.add(detector);
+            }
+        }
+        hinted.addAll(others);
+        return hinted;
+    }
+
+    /** The detector whose protocol an HTTP {@code Upgrade} token switches to (case-insensitive), if any. */
+    public Optional<ProtocolDetector> forUpgrade(String token)
+    {
+        String lowerCase = token.toLowerCase(Locale.ROOT);
+        return detectors.stream().filter(detector -> detector.upgradeTokens().contains(lowerCase)).findFirst();
+    }
+
+    /**
+     * The detector whose protocol an SCTP message is: the one declaring its payload protocol
+     * identifier, or for the unspecified identifier (0) the one hinting either port.
+     */
+    public Optional<ProtocolDetector> forSctpMessage(long payloadProtocol, int serverPort, int clientPort)
+    {
+        return detectors.stream()
+                .filter(detector -> detector.sctpPayloadProtocols().contains(payloadProtocol)
+                        || (payloadProtocol == 0 && !detector.sctpPayloadProtocols().isEmpty() && (detector.hintsPort(serverPort) || detector.hintsPort(clientPort))))
+                .findFirst();
+    }
+
+    public boolean anyFor(Transport transport)
+    {
+        return detectors.stream().anyMatch(detector -> detector.transport() == transport);
+    }
+}
