@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import java.util.function.IntSupplier;
+import java.util.function.Predicate;
 import java.util.zip.GZIPOutputStream;
 
 /** HTTP/1.1 requests and responses of the shop's services, with realistic headers and bodies. */
@@ -97,10 +98,16 @@ final class HttpTraffic
      */
     static Response response(Random random, int status, IntSupplier bodySize, String date)
     {
+        return response(random, status, bodySize, date, body -> body.length > 1024 && random.nextInt(3) == 0);
+    }
+
+    /** A response as above, {@code gzip} deciding which bodies are compressed. */
+    static Response response(Random random, int status, IntSupplier bodySize, String date, Predicate<byte[]> gzipBody)
+    {
         byte[] body = status == 204 ? new byte[0]
                 : (status >= 400 ? "{\"error\":\"" + reason(status) + "\",\"request\":\"" + Long.toHexString(random.nextLong()) + "\"}"
                         : json(random, bodySize.getAsInt())).getBytes(StandardCharsets.UTF_8);
-        boolean gzip = body.length > 1024 && random.nextInt(3) == 0;
+        boolean gzip = gzipBody.test(body);
         boolean chunked = status != 204 && random.nextInt(5) == 0;
         byte[] payload = gzip ? gzip(body) : body;
         StringBuilder responseHead = new StringBuilder();
