@@ -1,6 +1,10 @@
 package io.wirelake.cli;
 
 import io.wirelake.demo.DemoTrafficGenerator;
+import io.wirelake.demo.DriftOptions;
+import io.wirelake.demo.DriftScenario;
+import io.wirelake.demo.DriftTrafficGenerator;
+import io.wirelake.demo.DriftTruth;
 import io.wirelake.demo.GeneratorOptions;
 import io.wirelake.demo.GeneratorSummary;
 import picocli.CommandLine.Command;
@@ -9,12 +13,14 @@ import picocli.CommandLine.Option;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code wirelake generate}: demo traffic from a small fictional cluster. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = {"Generate demo traffic: valid captures (one per node) of a small fictional Kubernetes cluster,",
-                "with DNS lookups and HTTP/1.1 calls between services and injectable errors and latency. Deterministic per --seed."})
+                "with DNS lookups and HTTP/1.1 calls between services and injectable errors and latency. Deterministic per --seed.",
+                "--scenario drift writes two days of the cluster instead, with planted changes and their ground truth (docs/DEMO.md)."})
 final class GenerateCommand
         implements Callable<Integer>
 {
@@ -48,10 +54,22 @@ final class GenerateCommand
     @Option(names = "--start", defaultValue = "2026-03-14T22:00:00Z", description = "Capture start time, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Instant start;
 
+    @Option(names = "--scenario", paramLabel = "NAME", description = {"drift: a baseline day (DIR/baseline) and an incident day 24 h later (DIR/incident) of the",
+            "same cluster, one planted change for each drift check, and their ground truth DIR/" + DriftTruth.FILE + ". --size is per day;",
+            "--seed, --start and --cross-node-copies apply, the rates and --concurrency do not."})
+    String scenario;
+
     @Override
     public Integer call()
             throws Exception
     {
+        if (scenario != null) {
+            if (!scenario.equals("drift")) {
+                throw new IllegalArgumentException("unknown scenario '" + scenario + "' (known: drift)");
+            }
+            runDrift(DriftOptions.ofSize(Sizes.parse(size), seed).withStart(start).withCrossNodeCopies(crossNodeCopies), output, System.out, System.err);
+            return 0;
+        }
         GeneratorOptions options = new GeneratorOptions(Sizes.parse(size), seed, errorRate, slowRate, slowMillis, dnsFailureRate, concurrency, start, crossNodeCopies);
         run(options, output, System.out, System.err);
         return 0;
@@ -81,5 +99,30 @@ final class GenerateCommand
                 Sizes.count(summary.otherCalls().getOrDefault("LDAP", 0L)), Sizes.count(summary.otherCalls().getOrDefault("RADIUS", 0L)),
                 Sizes.count(summary.otherCalls().getOrDefault("RADIUS rejected", 0L)));
         return summary;
+    }
+
+    /** The drift scenario's two days and truth file; prints what each day holds and what was planted. */
+    static DriftTruth runDrift(DriftOptions options, Path output, PrintStream out, PrintStream err)
+            throws Exception
+    {
+        Terminal terminal = new Terminal(err);
+        long expected = 2L * options.sessions() * DriftOptions.BYTES_PER_SESSION;
+        DriftTruth truth;
+        try {
+            truth = DriftTrafficGenerator.generate(options, output, bytes -> terminal.progress("generating", bytes, expected));
+        }
+        finally {
+            terminal.done();
+        }
+        for (DriftTruth.DayTruth day : List.of(truth.day(DriftScenario.Day.BASELINE), truth.day(DriftScenario.Day.INCIDENT))) {
+            out.printf("wirelake generate: %s day %s .. %s: %s in %d captures under %s, %s sessions, %s packets, %d endpoints, %d edges%n", day.directory(),
+                    day.from(), day.to(), Sizes.format(day.bytes()), day.captures().size(), output.resolve(day.directory()), Sizes.count(day.sessions()),
+                    Sizes.count(day.packets()), day.endpoints().size(), day.edges().size());
+        }
+        out.printf("  planted (%d), ground truth in %s:%n", truth.findings().size(), output.resolve(DriftTruth.FILE));
+        for (DriftTruth.Finding finding : truth.findings()) {
+            out.printf("    %-25s %s%n", finding.check(), finding.subject());
+        }
+        return truth;
     }
 }

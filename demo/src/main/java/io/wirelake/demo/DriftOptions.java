@@ -20,7 +20,7 @@ public record DriftOptions(long seed, int sessions, Duration window, Instant sta
     /** Fewer sessions leave the planted endpoints without the volume rate checks need, and rare calls may not happen at all. */
     public static final int MINIMUM_SESSIONS = 500;
     /** About what one session of the scenario's mix writes, to turn a size into sessions. */
-    public static final long BYTES_PER_SESSION = 13_000;
+    public static final long BYTES_PER_SESSION = 14_500;
     public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(1);
     public static final Instant DEFAULT_START = Instant.parse("2026-03-14T22:00:00Z");
 
