@@ -46,7 +46,7 @@ final class DriftDay
     private final Map<String, Responder> responders = new HashMap<>();
     private final Map<String, RoundRobin> roundRobins = new HashMap<>();
     private final DriftTally tally = new DriftTally();
-    /** Rows of the protocols without endpoints, as the demo counts them (unused beyond the conversations' bookkeeping). */
+    /** What the shared Redis, Kafka, AMQP and LDAP conversations count; the truth counts flows instead. */
     private final Map<String, Long> serviceCalls = new TreeMap<>();
     private final String date;
 
