@@ -2,8 +2,6 @@ package io.wirelake.cli;
 
 import io.wirelake.demo.DemoTrafficGenerator;
 import io.wirelake.demo.DriftOptions;
-import io.wirelake.demo.DriftScenario;
-import io.wirelake.demo.DriftTrafficGenerator;
 import io.wirelake.demo.DriftTruth;
 import io.wirelake.demo.GeneratorOptions;
 import io.wirelake.demo.GeneratorSummary;
@@ -13,7 +11,6 @@ import picocli.CommandLine.Option;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code wirelake generate}: demo traffic from a small fictional cluster. */
@@ -67,7 +64,8 @@ final class GenerateCommand
             if (!scenario.equals("drift")) {
                 throw new IllegalArgumentException("unknown scenario '" + scenario + "' (known: drift)");
             }
-            runDrift(DriftOptions.ofSize(Sizes.parse(size), seed).withStart(start).withCrossNodeCopies(crossNodeCopies), output, System.out, System.err);
+            DriftTraffic.generate(DriftOptions.ofSize(Sizes.parse(size), seed).withStart(start).withCrossNodeCopies(crossNodeCopies), output, System.out,
+                    System.err);
             return 0;
         }
         GeneratorOptions options = new GeneratorOptions(Sizes.parse(size), seed, errorRate, slowRate, slowMillis, dnsFailureRate, concurrency, start, crossNodeCopies);
@@ -99,30 +97,5 @@ final class GenerateCommand
                 Sizes.count(summary.otherCalls().getOrDefault("LDAP", 0L)), Sizes.count(summary.otherCalls().getOrDefault("RADIUS", 0L)),
                 Sizes.count(summary.otherCalls().getOrDefault("RADIUS rejected", 0L)));
         return summary;
-    }
-
-    /** The drift scenario's two days and truth file; prints what each day holds and what was planted. */
-    static DriftTruth runDrift(DriftOptions options, Path output, PrintStream out, PrintStream err)
-            throws Exception
-    {
-        Terminal terminal = new Terminal(err);
-        long expected = 2L * options.sessions() * DriftOptions.BYTES_PER_SESSION;
-        DriftTruth truth;
-        try {
-            truth = DriftTrafficGenerator.generate(options, output, bytes -> terminal.progress("generating", bytes, expected));
-        }
-        finally {
-            terminal.done();
-        }
-        for (DriftTruth.DayTruth day : List.of(truth.day(DriftScenario.Day.BASELINE), truth.day(DriftScenario.Day.INCIDENT))) {
-            out.printf("wirelake generate: %s day %s .. %s: %s in %d captures under %s, %s sessions, %s packets, %d endpoints, %d edges%n", day.directory(),
-                    day.from(), day.to(), Sizes.format(day.bytes()), day.captures().size(), output.resolve(day.directory()), Sizes.count(day.sessions()),
-                    Sizes.count(day.packets()), day.endpoints().size(), day.edges().size());
-        }
-        out.printf("  planted (%d), ground truth in %s:%n", truth.findings().size(), output.resolve(DriftTruth.FILE));
-        for (DriftTruth.Finding finding : truth.findings()) {
-            out.printf("    %-25s %s%n", finding.check(), finding.subject());
-        }
-        return truth;
     }
 }
