@@ -1,5 +1,6 @@
 package io.wirelake.cli;
 
+import io.wirelake.demo.DriftOptions;
 import io.wirelake.demo.GeneratorOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -11,7 +12,8 @@ import java.util.concurrent.Callable;
 /** {@code wirelake generate}: demo traffic from a small fictional cluster. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = {"Generate demo traffic: valid captures (one per node) of a small fictional Kubernetes cluster,",
-                "with DNS lookups and HTTP/1.1 calls between services and injectable errors and latency. Deterministic per --seed."})
+                "with DNS lookups and HTTP/1.1 calls between services and injectable errors and latency. Deterministic per --seed.",
+                "--scenario drift writes two days of the cluster instead, with planted changes and their ground truth (docs/DEMO.md)."})
 final class GenerateCommand
         implements Callable<Integer>
 {
@@ -45,10 +47,23 @@ final class GenerateCommand
     @Option(names = "--start", defaultValue = "2026-03-14T22:00:00Z", description = "Capture start time, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Instant start;
 
+    @Option(names = "--scenario", paramLabel = "NAME", description = {"drift: a baseline day (DIR/baseline) and an incident day 24 h later (DIR/incident) of the",
+            "same cluster, one planted change for each drift check, and their ground truth DIR/" + DriftTruth.FILE + ". --size is per day;",
+            "--seed, --start and --cross-node-copies apply, the rates and --concurrency do not."})
+    String scenario;
+
     @Override
     public Integer call()
             throws Exception
     {
+        if (scenario != null) {
+            if (!scenario.equals("drift")) {
+                throw new IllegalArgumentException("unknown scenario '" + scenario + "' (known: drift)");
+            }
+            DriftTraffic.generate(DriftOptions.ofSize(Sizes.parse(size), seed).withStart(start).withCrossNodeCopies(crossNodeCopies), output, System.out,
+                    System.err);
+            return 0;
+        }
         GeneratorOptions options = new GeneratorOptions(Sizes.parse(size), seed, errorRate, slowRate, slowMillis, dnsFailureRate, concurrency, start, crossNodeCopies);
         DemoTraffic.generate(options, output, System.out, System.err);
         return 0;

@@ -118,16 +118,34 @@ public final class DemoCluster
     /**
      * The cluster's Kubernetes metadata as a collector's watcher would have written it by the
      * given time: every pod with its IP, node, labels and owner; a cluster IP per service; and
-     * each service's endpoints.
+     * each service's endpoints. (Every pod's owner is written as a ReplicaSet, as the demo
+     * always has; the drift scenario's metadata, {@link #controllerEvents}, names StatefulSets.)
      */
     public static List<io.wirelake.store.meta.WorkloadEvent> workloadEvents(long micros)
+    {
+        return workloadEvents(micros, pod -> "ReplicaSet/" + pod.name().substring(0, pod.name().lastIndexOf('-')), Pod::labels);
+    }
+
+    /**
+     * The same metadata with each pod's owner and labels as Kubernetes sets them for its
+     * controller: {@code ReplicaSet/<deployment>-<pod-template-hash>} and the
+     * {@code pod-template-hash} label for a Deployment's pods, {@code StatefulSet/<name>} and the
+     * {@code statefulset.kubernetes.io/pod-name} label for a StatefulSet's.
+     */
+    public static List<io.wirelake.store.meta.WorkloadEvent> controllerEvents(long micros)
+    {
+        return workloadEvents(micros, pod -> controllerKind(pod).equals("StatefulSet") ? "StatefulSet/" + controllerName(pod)
+                : "ReplicaSet/" + pod.name().substring(0, pod.name().lastIndexOf('-')), DemoCluster::controllerLabels);
+    }
+
+    private static List<io.wirelake.store.meta.WorkloadEvent> workloadEvents(long micros, java.util.function.Function<Pod, String> owner,
+            java.util.function.Function<Pod, Map<String, String>> labels)
     {
         List<io.wirelake.store.meta.WorkloadEvent> events = new java.util.ArrayList<>();
         java.util.Map<String, String> clusterIps = new java.util.LinkedHashMap<>();
         for (Pod pod : PODS) {
-            String owner = "ReplicaSet/" + pod.name().substring(0, pod.name().lastIndexOf('-'));
             events.add(new io.wirelake.store.meta.WorkloadEvent(micros, "sync", io.wirelake.store.meta.WorkloadEvent.POD, pod.ip(), pod.namespace(), pod.name(),
-                    pod.node().name(), pod.labels(), Map.of("kubernetes.io/config.source", "api"), owner));
+                    pod.node().name(), labels.apply(pod), Map.of("kubernetes.io/config.source", "api"), owner.apply(pod)));
             if (!pod.service().isEmpty()) {
                 clusterIps.putIfAbsent(pod.namespace() + "/" + pod.service(), "10.96.0." + (10 + clusterIps.size()));
                 events.add(new io.wirelake.store.meta.WorkloadEvent(micros, "sync", io.wirelake.store.meta.WorkloadEvent.ENDPOINT, pod.ip(), pod.namespace(),
@@ -137,6 +155,50 @@ public final class DemoCluster
         clusterIps.forEach((service, ip) -> events.add(new io.wirelake.store.meta.WorkloadEvent(micros, "sync", io.wirelake.store.meta.WorkloadEvent.SERVICE, ip,
                 service.substring(0, service.indexOf('/')), service.substring(service.indexOf('/') + 1), "", null, null, null)));
         return events;
+    }
+
+    /**
+     * Metadata events as JSON Lines with map keys sorted: the same lines the collector writes,
+     * in a byte order that does not depend on the JVM's hashing of immutable maps.
+     */
+    public static byte[] toJsonLines(List<io.wirelake.store.meta.WorkloadEvent> events)
+    {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper()
+                .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+        StringBuilder text = new StringBuilder();
+        try {
+            for (io.wirelake.store.meta.WorkloadEvent event : events) {
+                text.append(mapper.writeValueAsString(event)).append('\n');
+            }
+        }
+        catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** StatefulSet pods are named {@code <set>-<ordinal>}; the demo's other pods belong to Deployments ({@code <deployment>-<hash>-<suffix>}). */
+    public static String controllerKind(Pod pod)
+    {
+        return pod.name().matches(".*-[0-9]+") ? "StatefulSet" : "Deployment";
+    }
+
+    /** The name of the Deployment or StatefulSet that runs the pod. */
+    public static String controllerName(Pod pod)
+    {
+        String name = pod.name().substring(0, pod.name().lastIndexOf('-'));
+        return controllerKind(pod).equals("StatefulSet") ? name : name.substring(0, name.lastIndexOf('-'));
+    }
+
+    private static Map<String, String> controllerLabels(Pod pod)
+    {
+        if (controllerKind(pod).equals("StatefulSet")) {
+            java.util.Map<String, String> labels = new java.util.HashMap<>(pod.labels());
+            labels.remove("pod-template-hash");
+            labels.put("statefulset.kubernetes.io/pod-name", pod.name());
+            return labels;
+        }
+        return pod.labels();
     }
 
     /** The CoreDNS pod a client asks (the one on its node, else the first). */

@@ -1,18 +1,12 @@
 package io.wirelake.demo;
 
-import io.wirelake.packets.capture.LinkType;
-import io.wirelake.packets.capture.PcapWriter;
-
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.function.LongConsumer;
 
@@ -26,28 +20,13 @@ import java.util.function.LongConsumer;
  */
 public final class DemoTrafficGenerator
 {
-    private static final int SNAP_LENGTH = 262_144;
-    private static final long CROSS_NODE_OFFSET_MICROS = 45;
     /** The cluster's Kubernetes metadata, written beside the captures (JSON Lines of workload events). */
     public static final String METADATA_FILE = "metadata.jsonl";
-
-    /** The frames of one session as one node's capture sees them; only a primary's end starts a new session. */
-    private record Pending(long timestampMicros, long order, List<Frame> frames, int index, DemoCluster.Node node, boolean primary)
-            implements Comparable<Pending>
-    {
-        @Override
-        public int compareTo(Pending other)
-        {
-            int byTime = Long.compare(timestampMicros, other.timestampMicros);
-            return byTime != 0 ? byTime : Long.compare(order, other.order);
-        }
-    }
 
     private final GeneratorOptions options;
     private final Random random;
     private final PacketFactory packets = new PacketFactory();
     private final Map<String, Integer> nextPort = new HashMap<>();
-    private long order;
     // ground truth
     private long tcpConnections;
     private long httpRequests;
@@ -76,54 +55,29 @@ public final class DemoTrafficGenerator
     private GeneratorSummary run(Path directory, LongConsumer progressBytes)
             throws IOException
     {
-        Files.createDirectories(directory);
-        Map<DemoCluster.Node, PcapWriter> writers = new LinkedHashMap<>();
-        List<Path> captures = new ArrayList<>();
-        long packetCount = 0;
-        long byteCount = 0;
-        try {
-            for (DemoCluster.Node node : DemoCluster.NODES) {
-                Path capture = directory.resolve(node.name() + ".pcap");
-                OutputStream output = Files.newOutputStream(capture);
-                writers.put(node, new PcapWriter(output, LinkType.ETHERNET, SNAP_LENGTH));
-                captures.add(capture);
-            }
-            PriorityQueue<Pending> queue = new PriorityQueue<>();
+        List<Path> captures;
+        long packetCount;
+        long byteCount;
+        try (FrameMerger merger = new FrameMerger(directory, DemoCluster.NODES, progressBytes)) {
             long start = options.start().getEpochSecond() * 1_000_000L;
             // The watcher saw the cluster a minute before the traffic starts.
-            Files.write(directory.resolve(METADATA_FILE), io.wirelake.store.meta.WorkloadEvents.toJsonLines(DemoCluster.workloadEvents(start - 60_000_000L)));
+            Files.write(directory.resolve(METADATA_FILE), DemoCluster.toJsonLines(DemoCluster.workloadEvents(start - 60_000_000L)));
             for (int session = 0; session < options.concurrency(); session++) {
-                queue.addAll(session(start + random.nextInt(200_000)));
+                session(merger, start + random.nextInt(200_000));
             }
             boolean stopping = false;
-            while (!queue.isEmpty()) {
-                Pending next = queue.poll();
-                Frame frame = next.frames().get(next.index());
-                writers.get(next.node()).write(frame.timestampMicros(), frame.bytes(), 0, frame.bytes().length, frame.bytes().length);
-                packetCount++;
-                byteCount += 16 + frame.bytes().length;
-                if ((packetCount & 0xFFF) == 0 && progressBytes != null) {
-                    progressBytes.accept(byteCount);
-                }
-                if (next.index() + 1 < next.frames().size()) {
-                    Frame following = next.frames().get(next.index() + 1);
-                    queue.add(new Pending(following.timestampMicros(), next.order(), next.frames(), next.index() + 1, next.node(), next.primary()));
-                }
-                else if (next.primary()) {
-                    stopping |= byteCount >= options.targetBytes();
+            while (merger.hasNext()) {
+                long ended = merger.writeNext();
+                if (ended >= 0) {
+                    stopping |= merger.bytes() >= options.targetBytes();
                     if (!stopping) {
-                        queue.addAll(session(frame.timestampMicros() + 1 + random.nextInt(20_000)));
+                        session(merger, ended + 1 + random.nextInt(20_000));
                     }
                 }
             }
-        }
-        finally {
-            for (PcapWriter writer : writers.values()) {
-                writer.close();
-            }
-        }
-        if (progressBytes != null) {
-            progressBytes.accept(byteCount);
+            captures = merger.captures();
+            packetCount = merger.packets();
+            byteCount = merger.bytes();
         }
         return new GeneratorSummary(captures, packetCount, byteCount + 24L * captures.size(), tcpConnections, httpRequests, statusCounts, methodCounts,
                 slowResponses, dnsQueries, dnsNxdomain, gzipResponses, chunkedResponses, otherCalls);
@@ -133,7 +87,7 @@ public final class DemoTrafficGenerator
      * A DNS lookup and, when it succeeds, an HTTP connection with a few requests: the client
      * node's frames, and with cross-node copies the frames the resolver's and server's nodes see.
      */
-    private List<Pending> session(long start)
+    private void session(FrameMerger merger, long start)
     {
         int kind = random.nextInt(100);
         List<DemoCluster.Edge> edges = kind < 8 ? DemoCluster.REDIS_EDGES : kind < 14 ? DemoCluster.GRPC_EDGES : kind < 18 ? DemoCluster.GRAPHQL_EDGES
@@ -212,40 +166,25 @@ public final class DemoTrafficGenerator
             }
             frames.addAll(connection.close());
         }
-        List<Pending> pending = new ArrayList<>();
-        pending.add(new Pending(frames.get(0).timestampMicros(), order++, frames, 0, client.node(), true));
+        merger.add(frames, client.node(), true);
         if (options.crossNodeCopies()) {
-            copy(frames.subList(0, lookupFrames), client, resolver, pending);
-            copy(frames.subList(lookupFrames, frames.size()), client, server, pending);
+            copy(merger, frames.subList(0, lookupFrames), client, resolver);
+            copy(merger, frames.subList(lookupFrames, frames.size()), client, server);
         }
-        return pending;
     }
 
-    private void copy(List<Frame> frames, DemoCluster.Pod client, DemoCluster.Pod server, List<Pending> pending)
+    private static void copy(FrameMerger merger, List<Frame> frames, DemoCluster.Pod client, DemoCluster.Pod server)
     {
-        if (frames.isEmpty() || client.node().equals(server.node())) {
-            return;
+        if (!frames.isEmpty() && !client.node().equals(server.node())) {
+            merger.addCopy(frames, server.node());
         }
-        List<Frame> seen = new ArrayList<>(frames.size());
-        for (Frame frame : frames) {
-            seen.add(new Frame(frame.timestampMicros() + CROSS_NODE_OFFSET_MICROS, frame.bytes()));
-        }
-        pending.add(new Pending(seen.get(0).timestampMicros(), order++, seen, 0, server.node(), false));
     }
 
     /** A connection of one of the other protocols: its exchanges, counted by the rows a dissection makes of them. */
     private void otherProtocol(List<DemoCluster.Edge> edges, DemoCluster.Edge edge, TcpConversation connection)
     {
         if (edges == DemoCluster.REDIS_EDGES) {
-            int commands = 1 + random.nextInt(8);
-            for (int command = 0; command < commands; command++) {
-                ProtocolTraffic.RedisExchange exchange = ProtocolTraffic.redis(random, edge.paths().get(0));
-                connection.clientSends(exchange.command());
-                connection.advance(80 + random.nextInt(900));
-                connection.serverSends(exchange.reply());
-                connection.advance(100 + random.nextInt(20_000));
-                otherCalls.merge("Redis", 1L, Long::sum);
-            }
+            ServiceConversations.redis(random, edge, connection, otherCalls);
         }
         else if (edges == DemoCluster.GRPC_EDGES) {
             connection.clientSends(ProtocolTraffic.h2ClientStart());
@@ -278,45 +217,13 @@ public final class DemoTrafficGenerator
             }
         }
         else if (edges == DemoCluster.KAFKA_EDGES) {
-            int requests = 1 + random.nextInt(4);
-            for (int request = 0; request < requests; request++) {
-                int correlation = random.nextInt(1 << 20);
-                connection.clientSends(MoreProtocolTraffic.kafkaMetadataRequest(correlation, edge.client().name().split("-")[0] + "-producer", edge.paths().get(0)));
-                connection.advance(300 + random.nextInt(5_000));
-                connection.serverSends(MoreProtocolTraffic.kafkaMetadataResponse(correlation, edge.paths().get(0), edge.server().serviceHost(), edge.server().port()));
-                connection.advance(1_000 + random.nextInt(100_000));
-                otherCalls.merge("Kafka", 1L, Long::sum);
-            }
+            ServiceConversations.kafka(random, edge, connection, otherCalls);
         }
         else if (edges == DemoCluster.AMQP_EDGES) {
-            connection.clientSends(MoreProtocolTraffic.amqpProtocolHeader());
-            connection.clientSends(MoreProtocolTraffic.amqpChannelOpen());
-            connection.serverSends(MoreProtocolTraffic.amqpChannelOpenOk());
-            int publishes = 1 + random.nextInt(5);
-            for (int publish = 0; publish < publishes; publish++) {
-                connection.advance(200 + random.nextInt(20_000));
-                connection.clientSends(MoreProtocolTraffic.amqpPublish(edge.paths().get(0), "charge.completed",
-                        ProtocolTraffic.bytes("{\"charge\":" + random.nextInt(99999) + ",\"amount\":" + random.nextInt(500) + "}")));
-            }
-            connection.clientSends(MoreProtocolTraffic.amqpChannelClose());
-            connection.serverSends(MoreProtocolTraffic.amqpChannelCloseOk());
-            otherCalls.merge("AMQP", 4L + publishes, Long::sum);
-            otherCalls.merge("AMQP publishes", (long) publishes, Long::sum);
+            ServiceConversations.amqp(random, edge, connection, otherCalls);
         }
         else if (edges == DemoCluster.LDAP_EDGES) {
-            connection.clientSends(MoreProtocolTraffic.ldapBind(1, "cn=gateway,dc=shop,dc=example", "s3cret"));
-            connection.advance(200 + random.nextInt(2_000));
-            connection.serverSends(MoreProtocolTraffic.ldapBindResponse(1, 0));
-            connection.clientSends(MoreProtocolTraffic.ldapSearch(2, edge.paths().get(0), "mail"));
-            connection.advance(300 + random.nextInt(8_000));
-            int entries = random.nextInt(4);
-            for (int entry = 0; entry < entries; entry++) {
-                connection.serverSends(MoreProtocolTraffic.ldapSearchEntry(2, "uid=user" + random.nextInt(500) + "," + edge.paths().get(0), "mail",
-                        "user" + entry + "@shop.example"));
-            }
-            connection.serverSends(MoreProtocolTraffic.ldapSearchDone(2));
-            connection.clientSends(MoreProtocolTraffic.ldapUnbind(3));
-            otherCalls.merge("LDAP", 3L, Long::sum);
+            ServiceConversations.ldap(random, edge, connection, otherCalls);
         }
         else {
             connection.clientSends(ProtocolTraffic.websocketUpgradeRequest(random, edge));

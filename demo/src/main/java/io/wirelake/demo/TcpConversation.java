@@ -11,6 +11,9 @@ import java.util.List;
 final class TcpConversation
 {
     static final int MSS = 1448;
+    /** The client's ACK follows the SYN-ACK this many microseconds later. */
+    private static final int HANDSHAKE_ACK_DELAY = 20;
+    private static final int MINIMUM_TAIL = 16;
 
     private final PacketFactory packets;
     private final int client;
@@ -22,6 +25,7 @@ final class TcpConversation
     private long clientSequence;
     private long serverSequence;
     private long now;
+    private int minimumTail;
 
     TcpConversation(PacketFactory packets, int client, int server, int clientPort, int serverPort, long clientIsn, long serverIsn, long start, long halfRttMicros)
     {
@@ -44,8 +48,14 @@ final class TcpConversation
         now += halfRtt * 2;
         emitServer(PacketFactory.SYN | PacketFactory.ACK, new byte[0], 0, 0);
         serverSequence = (serverSequence + 1) & 0xFFFFFFFFL;
-        now += 20;
+        now += HANDSHAKE_ACK_DELAY;
         emitClient(PacketFactory.ACK, new byte[0], 0, 0);
+    }
+
+    /** SYN to the client's ACK, as the client's node sees it: what the flows table calls the handshake round trip. */
+    long handshakeRttMicros()
+    {
+        return halfRtt * 2 + HANDSHAKE_ACK_DELAY;
     }
 
     long now()
@@ -72,11 +82,26 @@ final class TcpConversation
         send(false, data);
     }
 
+    /**
+     * From now on a message's last segment carries at least {@value #MINIMUM_TAIL} bytes: the
+     * last two share what is left when it would carry fewer. (tshark 4.0 calls a chunked HTTP
+     * message malformed when the CRLF that ends it is cut between two segments.)
+     */
+    void avoidTinyLastSegments()
+    {
+        minimumTail = MINIMUM_TAIL;
+    }
+
     private void send(boolean fromClient, byte[] data)
     {
         int segments = 0;
-        for (int offset = 0; offset < data.length; offset += MSS) {
-            int length = Math.min(MSS, data.length - offset);
+        int length;
+        for (int offset = 0; offset < data.length; offset += length) {
+            int remaining = data.length - offset;
+            length = Math.min(MSS, remaining);
+            if (remaining > MSS && remaining - MSS < minimumTail) {
+                length = remaining / 2;
+            }
             boolean last = offset + length >= data.length;
             int flags = PacketFactory.ACK | (last ? PacketFactory.PSH : 0);
             if (fromClient) {
