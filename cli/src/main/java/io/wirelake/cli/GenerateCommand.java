@@ -1,6 +1,7 @@
 package io.wirelake.cli;
 
 import io.wirelake.demo.DriftOptions;
+import io.wirelake.demo.DriftTruth;
 import io.wirelake.demo.GeneratorOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
