@@ -18,8 +18,9 @@ final class LocalTrinoSession
         LocalTrino trino = LocalTrino.fromEnvironment();
         if (!trino.isReady()) {
             System.err.println("wirelake: starting the local Trino (stop it with: wirelake trino stop) ...");
-            trino.start();
         }
+        // Also restarts a running one whose settings do not fit the store (S3 endpoint, region, path style).
+        trino.start();
         Connection connection = trino.connect();
         if (data != null) {
             try (Statement statement = connection.createStatement()) {
