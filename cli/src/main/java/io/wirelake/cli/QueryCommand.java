@@ -28,9 +28,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-/** {@code wirelake query --data DIR --kfl EXPR}: KFL2 over a dissect output, on Trino or row by row with CEL. */
+/** {@code wirelake query (--data DIR | --snapshot NAME) --kfl EXPR}: KFL2 over a dissect output or a snapshot, on Trino or row by row with CEL. */
 @Command(name = "query", mixinStandardHelpOptions = true,
-        description = "Run a KFL2 filter over a dissect output directory: on the local Trino (compiled to SQL), or locally with CEL row by row.")
+        description = "Run a KFL2 filter over a dissect output directory or a dissected snapshot: on the local Trino (compiled to SQL), or locally with CEL row by row.")
 final class QueryCommand
         implements Callable<Integer>
 {
@@ -45,7 +45,7 @@ final class QueryCommand
     @Option(names = "--data", paramLabel = "DIR", description = "A dissect output directory (with api_calls/ and flows/).")
     Path data;
 
-    @Option(names = "--snapshot", paramLabel = "NAME", description = "A dissected snapshot of the store (Trino only).")
+    @Option(names = "--snapshot", paramLabel = "NAME", description = "A dissected snapshot of the store: its partition of the store's tables.")
     String snapshot;
 
     @Option(names = "--kfl", defaultValue = "", paramLabel = "EXPR", description = "The KFL2 filter (default: everything).")
@@ -73,12 +73,7 @@ final class QueryCommand
         if ((data == null) == (snapshot == null)) {
             throw new IllegalArgumentException("give one of --data DIR or --snapshot NAME");
         }
-        if (snapshot != null) {
-            if (!engine.equalsIgnoreCase("trino")) {
-                throw new IllegalArgumentException("--snapshot queries run on Trino; --engine local reads a --data directory");
-            }
-        }
-        else if (!Files.isDirectory(data.resolve("api_calls")) && !Files.isDirectory(data.resolve("flows"))) {
+        if (snapshot == null && !Files.isDirectory(data.resolve("api_calls")) && !Files.isDirectory(data.resolve("flows"))) {
             throw new IllegalArgumentException(data + " is not a dissect output (no api_calls/ or flows/ in it)");
         }
         Optional<Table> requested = Optional.ofNullable(table).map(QueryCommand::table);
@@ -110,10 +105,7 @@ final class QueryCommand
     {
         if (snapshot != null) {
             try (io.wirelake.store.ObjectStore store = Wirelake.openStore(spec)) {
-                io.wirelake.catalog.snapshot.SnapshotStatus status = new io.wirelake.catalog.snapshot.Snapshots(store).status(snapshot);
-                if (!status.state().equals(io.wirelake.catalog.snapshot.SnapshotStatus.DISSECTED)) {
-                    throw new IllegalArgumentException("snapshot " + snapshot + " is " + status.state() + ", not dissected: run 'wirelake snapshot dissect " + snapshot + "' first");
-                }
+                checkDissected(store);
                 try (Connection connection = LocalTrinoSession.connect(store, snapshot)) {
                     return run(connection, TrinoTables.qualified(connection.getSchema(), filter.table()),
                             "\"snapshot_id\" = " + SqlText.string(snapshot) + " AND (" + filter.predicate() + ")", shown, printer);
@@ -146,10 +138,46 @@ final class QueryCommand
         }
     }
 
+    private void checkDissected(io.wirelake.store.ObjectStore store)
+            throws java.io.IOException
+    {
+        io.wirelake.catalog.snapshot.SnapshotStatus status = new io.wirelake.catalog.snapshot.Snapshots(store).status(snapshot);
+        if (!status.state().equals(io.wirelake.catalog.snapshot.SnapshotStatus.DISSECTED)) {
+            throw new IllegalArgumentException("snapshot " + snapshot + " is " + status.state() + ", not dissected: run 'wirelake snapshot dissect " + snapshot + "' first");
+        }
+    }
+
     private long local(CompiledFilter filter, List<String> shown, ResultPrinter printer)
             throws Exception
     {
-        Path directory = data.resolve(filter.table().sqlName());
+        if (data != null) {
+            return local(data.resolve(filter.table().sqlName()), filter, shown, printer);
+        }
+        // A snapshot's partition: read in place from a directory store, else downloaded for the query.
+        try (io.wirelake.store.ObjectStore store = Wirelake.openStore(spec)) {
+            checkDissected(store);
+            String partition = io.wirelake.store.Layout.tablePartition(filter.table().sqlName(), snapshot);
+            if (store instanceof io.wirelake.store.LocalObjectStore local) {
+                return local(local.root().resolve(partition), filter, shown, printer);
+            }
+            Path downloaded = Files.createTempDirectory("wirelake-query");
+            try {
+                for (io.wirelake.store.ObjectInfo object : store.list(partition)) {
+                    if (object.key().endsWith(".parquet")) {
+                        store.download(object.key(), downloaded.resolve(object.key().substring(partition.length())));
+                    }
+                }
+                return local(downloaded, filter, shown, printer);
+            }
+            finally {
+                io.wirelake.catalog.Directories.deleteTree(downloaded);
+            }
+        }
+    }
+
+    private long local(Path directory, CompiledFilter filter, List<String> shown, ResultPrinter printer)
+            throws Exception
+    {
         if (!Files.isDirectory(directory)) {
             return 0;
         }
