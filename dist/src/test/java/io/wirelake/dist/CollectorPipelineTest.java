@@ -54,10 +54,11 @@ class CollectorPipelineTest
         Map<String, String> environment = new HashMap<>(Distribution.trino());
         environment.putAll(SharedS3Proxy.environment());
         environment.put("WIRELAKE_STORE", "s3://" + SharedS3Proxy.BUCKET + "/pipeline-" + UUID.randomUUID());
+        Process collector = null;
         try {
             Path out = work.resolve("collector.out");
             Path err = work.resolve("collector.err");
-            Process collector = Distribution.start(work, environment, out, err, "collector", "run", "--node", "node-1", "--interface", "lo",
+            collector = Distribution.start(work, environment, out, err, "collector", "run", "--node", "node-1", "--interface", "lo",
                     "--filter", "tcp port " + port, "--rotate-seconds", "1", "--spool", work.resolve("spool").toString(), "--metrics-port", "-1",
                     "--kubernetes", "off");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -106,6 +107,9 @@ class CollectorPipelineTest
             assertThat(flows.out().lines().skip(1).count()).isEqualTo(20);
         }
         finally {
+            if (collector != null && collector.isAlive()) {
+                collector.destroyForcibly();
+            }
             server.stop(0);
         }
     }
