@@ -1,15 +1,27 @@
 package io.wirelake.catalog;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +33,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * A single-node Trino on loopback for the embedded default: Maven Central's
- * {@code io.trino:trino-server} tarball (fetched into the Maven cache through Maven), installed
+ * {@code io.trino:trino-server} tarball (from the Maven cache, else fetched), installed
  * lean (bin, lib and the hive, memory and tpch plugins), configured with a Hive catalog over the
  * local file system (file metastore), run with a JDK 24+ and declared ready only when a real query
  * succeeds.
@@ -32,6 +44,12 @@ public final class LocalTrino
     static final int MINIMUM_JAVA = 24;
     private static final long START_TIMEOUT_SECONDS = 240;
     private static final int READY_STREAK = 3;
+    private static final String HIVE_CATALOG = "catalog/hive.properties";
+    private static final String NO_S3 = "none";
+    private static final String MAVEN_CENTRAL = "https://repo.maven.apache.org/maven2/";
+    private static final String TARBALL_PATH = "io/trino/trino-server/" + VERSION + "/trino-server-" + VERSION + ".tar.gz";
+    /** Of the tarball Maven Central serves (its published SHA-1 checked by Maven when this was taken). */
+    static final String TARBALL_SHA256 = "cfd5accde17e8ebd251eeeb78aed1f490e77bb3a164d95a0f454bf8a7c1cbd3f";
 
     /**
      * An S3-compatible store for {@code s3://} locations (Trino's native S3 file system).
@@ -53,6 +71,12 @@ public final class LocalTrino
         public String toString()
         {
             return "S3Settings[endpoint=" + endpoint + ", region=" + region + ", pathStyle=" + pathStyle + "]";
+        }
+
+        /** The settings in words, as the fingerprint of a start keeps them. */
+        String describe()
+        {
+            return "endpoint " + (endpoint.isEmpty() ? "AWS" : endpoint) + ", region " + region + ", path style " + pathStyle;
         }
 
         String catalogProperties()
@@ -120,12 +144,26 @@ public final class LocalTrino
         return home.resolve("data/var/log/server.log");
     }
 
-    /** Installs if needed, writes the configuration, starts, and waits until a query runs. */
+    /**
+     * Installs if needed, writes the configuration, starts, and waits until a query runs. A server
+     * of this home that already runs is kept when it was started with these settings, and restarted
+     * (saying so on stderr) when not: one started without the store's S3 settings cannot read its
+     * {@code s3://} locations ("External location is not a valid file system URI").
+     */
     public void start()
             throws IOException, InterruptedException
     {
         if (isReady()) {
-            return;
+            Optional<String> mismatch = settingsMismatch();
+            if (mismatch.isEmpty()) {
+                return;
+            }
+            System.err.println("wirelake: restarting the local Trino on port " + port + ": " + mismatch.get());
+            stop();
+            if (isReady()) {
+                throw new IOException("a Trino that " + home + " did not start answers on port " + port
+                        + "; stop it, or give wirelake a port of its own with WIRELAKE_TRINO_PORT");
+            }
         }
         Path java = detectJava();
         install();
@@ -155,6 +193,33 @@ public final class LocalTrino
         if (Files.isDirectory(home.resolve("server"))) {
             launcher(detectJava(), "stop");
         }
+    }
+
+    /**
+     * Why the running server does not fit these settings, if it does not: it was started with
+     * other S3 settings (endpoint, region, path style), without S3 when these have it, or with a
+     * configuration this version of wirelake writes differently. A server with S3 settings serves
+     * local directories too, so settings without S3 accept it as it is.
+     */
+    public Optional<String> settingsMismatch()
+    {
+        Properties running = new Properties();
+        try (var reader = Files.newBufferedReader(settingsFile())) {
+            running.load(reader);
+        }
+        catch (IOException e) {
+            return Optional.of("its settings are unknown (no " + settingsFile() + ")");
+        }
+        Properties wanted = settings();
+        if (!wanted.getProperty("configuration").equals(running.getProperty("configuration"))) {
+            return Optional.of("it was started with another configuration (an older wirelake, or another home)");
+        }
+        String wantedS3 = wanted.getProperty("s3");
+        String runningS3 = running.getProperty("s3", "");
+        if (!wantedS3.equals(NO_S3) && !wantedS3.equals(runningS3)) {
+            return Optional.of("it was started with " + (runningS3.equals(NO_S3) ? "no S3 settings" : "S3 " + runningS3) + ", the store needs S3 " + wantedS3);
+        }
+        return Optional.empty();
     }
 
     /** Whether a query runs now (Trino answers for a few seconds after it starts before queries work). */
@@ -227,7 +292,11 @@ public final class LocalTrino
         return 0;
     }
 
-    /** The tarball from the Maven cache (fetched through Maven when missing), extracted lean. */
+    /**
+     * The tarball from the Maven cache, extracted lean. When the cache lacks it, a source checkout
+     * fetches it through Maven; an installed distribution (no Maven) downloads it from Maven
+     * Central over HTTPS, checks its SHA-256, and deletes it once extracted.
+     */
     void install()
             throws IOException, InterruptedException
     {
@@ -235,7 +304,8 @@ public final class LocalTrino
         if (Files.isExecutable(server.resolve("bin/launcher"))) {
             return;
         }
-        Path tarball = tarball();
+        Path downloads = home.resolve("download");
+        Path tarball = tarball(downloads);
         Path staging = home.resolve("staging");
         Directories.deleteTree(staging);
         Files.createDirectories(staging);
@@ -252,24 +322,90 @@ public final class LocalTrino
         }
         Directories.deleteTree(staging);
         Files.move(target, server);
+        Directories.deleteTree(downloads);
     }
 
-    static Path tarball()
+    static Path tarball(Path downloads)
             throws IOException, InterruptedException
     {
         Path repository = Path.of(System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository"));
-        Path tarball = repository.resolve("io/trino/trino-server/" + VERSION + "/trino-server-" + VERSION + ".tar.gz");
+        Path tarball = repository.resolve(TARBALL_PATH);
         if (Files.exists(tarball)) {
             return tarball;
         }
         Path root = Path.of(System.getProperty("wirelake.root.dir", "."));
-        String maven = Files.isExecutable(root.resolve("mvnw")) ? root.resolve("mvnw").toString() : "mvn";
+        if (!Files.isExecutable(root.resolve("mvnw"))) {
+            // An installed distribution: no Maven to ask.
+            String mirror = System.getenv().getOrDefault("WIRELAKE_MAVEN_REPOSITORY", MAVEN_CENTRAL);
+            System.err.println("wirelake: Trino " + VERSION + " is not in the Maven cache; fetching it (821 MB) once");
+            return download(URI.create(mirror.endsWith("/") ? mirror : mirror + "/").resolve(TARBALL_PATH), TARBALL_SHA256, downloads);
+        }
         System.err.println("wirelake: fetching io.trino:trino-server:" + VERSION + " (821 MB) from Maven Central into " + repository);
-        run(List.of(maven, "-q", "-B", "dependency:get", "-Dartifact=io.trino:trino-server:" + VERSION + ":tar.gz", "-Dtransitive=false"), root);
+        run(List.of(root.resolve("mvnw").toString(), "-q", "-B", "dependency:get", "-Dartifact=io.trino:trino-server:" + VERSION + ":tar.gz",
+                "-Dtransitive=false"), root);
         if (!Files.exists(tarball)) {
             throw new IOException("Maven did not put the Trino tarball at " + tarball);
         }
         return tarball;
+    }
+
+    /** Downloads a file into a directory, refusing it unless its SHA-256 is the one expected. */
+    static Path download(URI source, String sha256, Path directory)
+            throws IOException, InterruptedException
+    {
+        Files.createDirectories(directory);
+        String name = source.getPath().substring(source.getPath().lastIndexOf('/') + 1);
+        Path partial = directory.resolve(name + ".partial");
+        System.err.println("wirelake: downloading " + source + " into " + directory);
+        HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(30)).build();
+        HttpResponse<Path> response = client.send(HttpRequest.newBuilder(source).GET().build(), HttpResponse.BodyHandlers.ofFile(partial));
+        if (response.statusCode() != 200) {
+            Files.deleteIfExists(partial);
+            throw new IOException("downloading " + source + " failed: HTTP " + response.statusCode()
+                    + " (set WIRELAKE_MAVEN_REPOSITORY to a Maven repository that has it)");
+        }
+        MessageDigest digest = sha256();
+        try (var input = new DigestInputStream(Files.newInputStream(partial), digest)) {
+            input.transferTo(OutputStream.nullOutputStream());
+        }
+        String actual = HexFormat.of().formatHex(digest.digest());
+        if (!actual.equals(sha256)) {
+            Files.deleteIfExists(partial);
+            throw new IOException("the file downloaded from " + source + " has SHA-256 " + actual + ", not " + sha256 + "; it was deleted");
+        }
+        Path file = directory.resolve(name);
+        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING);
+        return file;
+    }
+
+    private static MessageDigest sha256()
+    {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        }
+        catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
+    }
+
+    /** Where the settings the server was last started with are kept, beside its configuration. */
+    private Path settingsFile()
+    {
+        return home.resolve("etc/wirelake-settings.properties");
+    }
+
+    /**
+     * The fingerprint of a start: a digest of the configuration without S3, and the S3 settings
+     * in words (never credentials: those stay in the AWS chain of the Trino process).
+     */
+    private Properties settings()
+    {
+        MessageDigest digest = sha256();
+        configuration().forEach((file, text) -> digest.update((file + "\n" + text + "\n").getBytes(StandardCharsets.UTF_8)));
+        Properties settings = new Properties();
+        settings.setProperty("configuration", HexFormat.of().formatHex(digest.digest()));
+        settings.setProperty("s3", s3.map(S3Settings::describe).orElse(NO_S3));
+        return settings;
     }
 
     private void writeConfiguration()
@@ -278,13 +414,26 @@ public final class LocalTrino
         Path etc = home.resolve("etc");
         Files.createDirectories(etc.resolve("catalog"));
         Files.createDirectories(home.resolve("metastore"));
-        write(etc.resolve("node.properties"), """
+        for (Map.Entry<String, String> file : configuration().entrySet()) {
+            String text = file.getKey().equals(HIVE_CATALOG) ? file.getValue() + s3.map(S3Settings::catalogProperties).orElse("") : file.getValue();
+            write(etc.resolve(file.getKey()), text);
+        }
+        try (var writer = Files.newBufferedWriter(settingsFile())) {
+            settings().store(writer, "what the local Trino was started with; wirelake restarts it when a store needs other settings");
+        }
+    }
+
+    /** The configuration files under etc/ (the hive catalog without its S3 settings). */
+    private Map<String, String> configuration()
+    {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("node.properties", """
                 node.environment=wirelake
                 node.id=wirelake-local
                 node.data-dir=%s
                 node.bind-ip=127.0.0.1
                 """.formatted(home.resolve("data")));
-        write(etc.resolve("jvm.config"), """
+        files.put("jvm.config", """
                 -server
                 -Xmx1G
                 -XX:+UseG1GC
@@ -294,7 +443,7 @@ public final class LocalTrino
                 -Dfile.encoding=UTF-8
                 -Duser.timezone=UTC
                 """);
-        write(etc.resolve("config.properties"), """
+        files.put("config.properties", """
                 coordinator=true
                 node-scheduler.include-coordinator=true
                 http-server.http.port=%d
@@ -305,8 +454,8 @@ public final class LocalTrino
                 # RE2 semantics for regular expressions, as CEL (and so KFL) has them.
                 deprecated.regex-library=RE2J
                 """.formatted(port, port));
-        write(etc.resolve("log.properties"), "io.trino=WARN\n");
-        write(etc.resolve("catalog/hive.properties"), """
+        files.put("log.properties", "io.trino=WARN\n");
+        files.put(HIVE_CATALOG, """
                 connector.name=hive
                 hive.metastore=file
                 hive.metastore.catalog.dir=local://%s
@@ -316,9 +465,10 @@ public final class LocalTrino
                 hive.parquet.time-zone=UTC
                 hive.non-managed-table-writes-enabled=false
                 hive.allow-register-partition-procedure=true
-                """.formatted(home.resolve("metastore")) + s3.map(S3Settings::catalogProperties).orElse(""));
-        write(etc.resolve("catalog/tpch.properties"), "connector.name=tpch\n");
-        write(etc.resolve("catalog/memory.properties"), "connector.name=memory\n");
+                """.formatted(home.resolve("metastore")));
+        files.put("catalog/tpch.properties", "connector.name=tpch\n");
+        files.put("catalog/memory.properties", "connector.name=memory\n");
+        return files;
     }
 
     private void launcher(Path java, String command)

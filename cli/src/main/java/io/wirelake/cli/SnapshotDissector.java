@@ -52,6 +52,11 @@ final class SnapshotDissector
                 bytes -> terminal.progress("dissecting " + name, bytes, inputBytes));
         out.printf("wirelake snapshot dissect %s: %d segment(s) of %s, %s%n", name, manifest.captures().size(), String.join(", ", manifest.nodes()),
                 Sizes.format(inputBytes));
+        if (!(snapshots.store() instanceof io.wirelake.store.LocalObjectStore)) {
+            out.printf("  reading     %s%n", launcher.readsInPlace(snapshots.store())
+                    ? "in place, through Flink's S3 file-system plugin in " + io.wirelake.dissect.job.FileSystems.pluginsDirectory().orElseThrow()
+                    : "staged through a local directory (no Flink S3 plugin: set -Dwirelake.flink.plugins.dir or FLINK_PLUGINS_DIR)");
+        }
         try {
             new SnapshotDissection(snapshots, launcher, temporary).run(name, terminal::status);
         }

@@ -31,7 +31,7 @@ final class TrinoCommand
                 throws Exception
         {
             LocalTrino trino = LocalTrino.fromEnvironment();
-            if (trino.isReady()) {
+            if (trino.isReady() && trino.settingsMismatch().isEmpty()) {
                 System.out.println("trino: already running at " + trino.jdbcUrl());
                 return 0;
             }

@@ -116,14 +116,21 @@ public final class Wirelake
         return cause.getMessage() != null ? cause.getMessage() : cause.toString();
     }
 
+    /** This build's version and the git commit it was built from, as the build wrote them into version.properties. */
     static final class Version
             implements CommandLine.IVersionProvider
     {
         @Override
         public String[] getVersion()
+                throws java.io.IOException
         {
-            String version = Wirelake.class.getPackage().getImplementationVersion();
-            return new String[] {"wirelake " + (version != null ? version : "0.1.0-SNAPSHOT")};
+            java.util.Properties properties = new java.util.Properties();
+            try (java.io.InputStream input = Wirelake.class.getResourceAsStream("version.properties")) {
+                if (input != null) {
+                    properties.load(input);
+                }
+            }
+            return new String[] {"wirelake " + properties.getProperty("version", "unknown") + " (commit " + properties.getProperty("commit", "unknown") + ")"};
         }
     }
 }

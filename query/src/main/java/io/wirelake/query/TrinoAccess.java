@@ -65,8 +65,9 @@ public sealed interface TrinoAccess
         {
             if (!trino.isReady()) {
                 notices.accept("starting the local Trino (stop it with: wirelake trino stop) ...");
-                trino.start();
             }
+            // Also restarts a running one whose settings do not fit the store (S3 endpoint, region, path style).
+            trino.start();
             return trino.connect();
         }
 

@@ -16,8 +16,9 @@ import java.util.Optional;
  * Flink's file systems for the embedded job, with the plugins a Flink distribution would load:
  * {@code s3://} through {@code flink-s3-fs-hadoop}, which must be a plugin (its shaded Hadoop has
  * its own class loader). The plugins directory is {@code -Dwirelake.flink.plugins.dir}, else
- * {@code $FLINK_PLUGINS_DIR}; {@code bin/wirelake} points it at {@code cli/target/plugins}. On a
- * Flink cluster the distribution's own plugins directory does this.
+ * {@code $FLINK_PLUGINS_DIR}; {@code bin/wirelake} points it at wirelake's distribution's
+ * {@code plugins/} ({@code cli/target/plugins} in a source checkout). On a Flink cluster the Flink
+ * distribution's own plugins directory does this.
  */
 public final class FileSystems
 {

@@ -1,0 +1,204 @@
+package io.wirelake.dist;
+
+import io.wirelake.demo.DemoCluster;
+import io.wirelake.demo.DemoTrafficGenerator;
+import io.wirelake.store.testing.SharedS3Proxy;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * wirelake-VERSION.tar.gz as a user installs it: unpacked into an empty directory and run from
+ * there with a Java 17 and nothing else (no Maven, no source tree).
+ */
+class DistributionTest
+{
+    private static final Pattern DEPENDENCY = Pattern.compile("^\\s+([^\\s:]+):([^\\s:]+):([^\\s:]+):(?:([^\\s:]+):)?([^\\s:]+):(compile|runtime)\\b.*$");
+
+    @Test
+    void holdsTheLauncherTheLibrariesTheFlinkPluginAndTheDocsAndNoSourceTree()
+            throws Exception
+    {
+        Path root = Distribution.root();
+        assertThat(root.getFileName().toString()).isEqualTo("wirelake-" + System.getProperty("wirelake.version"));
+        assertThat(root.resolve("bin/wirelake")).isExecutable();
+        assertThat(root.resolve("lib/wirelake-cli-" + System.getProperty("wirelake.version") + ".jar")).isRegularFile();
+        try (Stream<Path> plugin = Files.list(root.resolve("plugins/s3-fs-hadoop"))) {
+            assertThat(plugin.map(path -> path.getFileName().toString())).singleElement().asString().startsWith("flink-s3-fs-hadoop-");
+        }
+        assertThat(root.resolve("README.md")).isRegularFile();
+        assertThat(root.resolve("docs/FIELDS.md")).isRegularFile();
+        assertThat(root.resolve("kfl-to-sql/README.md")).as("README links to it").isRegularFile();
+        assertThat(root.resolve("pom.xml")).doesNotExist();
+        assertThat(root.resolve("mvnw")).doesNotExist();
+    }
+
+    /**
+     * Every wirelake jar lists the runtime dependencies its module's build resolved; every one of
+     * them must be in lib/. A dependency the packaged command lost (as the AWS SDK once was, pulled
+     * into test scope by a test-jar) fails here, at build time, not in a user's command.
+     */
+    @Test
+    void everyRuntimeDependencyOfEveryModuleIsInLib()
+            throws Exception
+    {
+        Path lib = Distribution.root().resolve("lib");
+        Set<String> present;
+        try (Stream<Path> jars = Files.list(lib)) {
+            present = jars.map(path -> path.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
+        }
+        Set<String> modules = new TreeSet<>();
+        List<String> missing = new ArrayList<>();
+        Set<String> required = new TreeSet<>();
+        for (String jar : present) {
+            if (!jar.startsWith("wirelake-")) {
+                continue;
+            }
+            try (ZipFile zip = new ZipFile(lib.resolve(jar).toFile())) {
+                for (ZipEntry entry : zip.stream().filter(entry -> entry.getName().matches("META-INF/wirelake/[^/]+\\.dependencies")).toList()) {
+                    String module = entry.getName().substring("META-INF/wirelake/".length(), entry.getName().length() - ".dependencies".length());
+                    modules.add(module);
+                    String listing;
+                    try (InputStream input = zip.getInputStream(entry)) {
+                        listing = new String(input.readAllBytes(), StandardCharsets.UTF_8);
+                    }
+                    for (String line : listing.lines().toList()) {
+                        Matcher dependency = DEPENDENCY.matcher(line);
+                        if (dependency.matches()) {
+                            String file = dependency.group(2) + "-" + dependency.group(5) + (dependency.group(4) == null ? "" : "-" + dependency.group(4))
+                                    + "." + dependency.group(3);
+                            required.add(file);
+                            if (!present.contains(file)) {
+                                missing.add(module + " needs " + line.strip() + " (" + file + ")");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(modules).as("modules whose jars list their dependencies")
+                .contains("wirelake-store", "wirelake-catalog", "wirelake-collector", "wirelake-flink-jobs", "wirelake-cli", "wirelake-kfl-to-sql");
+        assertThat(required).as("what the store needs at run time").contains("s3-2.57.8.jar", "apache-client-2.57.8.jar", "sts-2.57.8.jar");
+        assertThat(missing).as("runtime dependencies missing from lib/").isEmpty();
+    }
+
+    @Test
+    void versionNamesTheCommitItWasBuiltFrom()
+            throws Exception
+    {
+        Path work = Files.createDirectories(Path.of("target", "distribution-version").toAbsolutePath());
+        Distribution.Run version = Distribution.run(work, Map.of(), "--version");
+        assertThat(version.exit()).as(version.both()).isZero();
+        Process git = new ProcessBuilder("git", "rev-parse", "--short=12", "HEAD").directory(Path.of(System.getProperty("wirelake.root.dir")).toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String commit = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(git.waitFor()).as("the build runs in a git checkout").isZero();
+        assertThat(version.out().strip()).matches("wirelake " + Pattern.quote(System.getProperty("wirelake.version")) + " \\(commit "
+                + Pattern.quote(commit) + "(-modified)?\\)");
+    }
+
+    @Test
+    void trinoStartStatesWhatItNeeds()
+            throws Exception
+    {
+        Path work = Files.createDirectories(Path.of("target", "distribution-trino").toAbsolutePath());
+        // A Java 17 (all the rest of the command needs) named as Trino's Java.
+        Path java17 = Files.createDirectories(work.resolve("java-17/bin"));
+        Files.writeString(java17.resolve("java"), "#!/bin/sh\nexit 1\n");
+        java17.resolve("java").toFile().setExecutable(true);
+        Files.writeString(work.resolve("java-17/release"), "JAVA_VERSION=\"17.0.15\"\n");
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Map<String, String> environment = new HashMap<>();
+        environment.put("WIRELAKE_HOME", work.resolve("home").toString());
+        environment.put("WIRELAKE_TRINO_PORT", String.valueOf(port));
+        environment.put("WIRELAKE_TRINO_JAVA_HOME", work.resolve("java-17").toString());
+        Distribution.Run start = Distribution.run(work, environment, "trino", "start");
+        assertThat(start.exit()).isEqualTo(1);
+        assertThat(start.err()).contains("WIRELAKE_TRINO_JAVA_HOME=" + work.resolve("java-17") + " is not a JDK 24 or newer (it is 17)")
+                .contains("Trino 476 needs one");
+    }
+
+    /**
+     * The offline path and the lake path from the unpacked tree: generate, dissect and a local
+     * query; import, snapshot create and snapshot dissect on S3, and a local query of the snapshot.
+     * Both find every request and lookup the generator made, once.
+     */
+    @Test
+    void generatesDissectsImportsSnapshotsAndQueriesFromTheUnpackedTree()
+            throws Exception
+    {
+        Path work = Path.of("target", "distribution-run").toAbsolutePath();
+        io.wirelake.catalog.Directories.deleteTree(work);
+        Files.createDirectories(work);
+
+        Distribution.Run generated = Distribution.run(work, Map.of(), "generate", "--out", "captures", "--size", "1MB", "--seed", "7");
+        assertThat(generated.exit()).as(generated.both()).isZero();
+        long requests = count(generated.out(), "([\\d,]+) HTTP requests");
+        long lookups = count(generated.out(), "([\\d,]+) DNS lookups");
+        assertThat(requests).isPositive();
+        assertThat(lookups).isPositive();
+
+        Distribution.Run dissected = Distribution.run(work, Map.of(), "dissect", "captures", "--out", "tables");
+        assertThat(dissected.exit()).as(dissected.both()).isZero();
+        assertThat(rows(Distribution.run(work, Map.of(), "query", "--data", "tables", "--engine", "local", "--kfl", REST_CALLS,
+                "--columns", "id", "--format", "csv", "--limit", "1000000"))).isEqualTo(requests);
+        assertThat(rows(Distribution.run(work, Map.of(), "query", "--data", "tables", "--engine", "local", "--kfl", "dns && dns_request",
+                "--columns", "id", "--format", "csv", "--limit", "1000000"))).isEqualTo(lookups);
+
+        Map<String, String> s3 = new HashMap<>(SharedS3Proxy.environment());
+        s3.put("WIRELAKE_STORE", "s3://" + SharedS3Proxy.BUCKET + "/distribution-" + UUID.randomUUID());
+        for (DemoCluster.Node node : DemoCluster.NODES) {
+            Distribution.Run imported = Distribution.run(work, s3, "import", "--node", node.name(), "captures/" + node.name() + ".pcap",
+                    "captures/" + DemoTrafficGenerator.METADATA_FILE);
+            assertThat(imported.exit()).as(imported.both()).isZero();
+        }
+        // snapshot create dissects too, unless told not to.
+        Distribution.Run dissect = Distribution.run(work, s3, "snapshot", "create", "everything");
+        assertThat(dissect.exit()).as(dissect.both()).isZero();
+        assertThat(dissect.out()).contains("wirelake snapshot dissect everything");
+        assertThat(dissect.out()).contains("reading     in place, through Flink's S3 file-system plugin in " + Distribution.root().resolve("plugins"));
+        assertThat(rows(Distribution.run(work, s3, "query", "--snapshot", "everything", "--engine", "local", "--kfl", REST_CALLS,
+                "--columns", "id", "--format", "csv", "--limit", "1000000"))).isEqualTo(requests);
+        assertThat(rows(Distribution.run(work, s3, "query", "--snapshot", "everything", "--engine", "local", "--kfl", "dns && dns_request",
+                "--columns", "id", "--format", "csv", "--limit", "1000000"))).isEqualTo(lookups);
+    }
+
+    /** REST calls as the generator counts them: HTTP rows that are not GraphQL, gRPC or a WebSocket upgrade. */
+    private static final String REST_CALLS = "http && !gql && !grpc && status_code != 101";
+
+    private static long count(String text, String pattern)
+    {
+        Matcher matcher = Pattern.compile(pattern).matcher(text);
+        assertThat(matcher.find()).as("'" + pattern + "' in:\n" + text).isTrue();
+        return Long.parseLong(matcher.group(1).replace(",", ""));
+    }
+
+    private static long rows(Distribution.Run csv)
+            throws IOException
+    {
+        assertThat(csv.exit()).as(csv.both()).isZero();
+        return csv.out().lines().skip(1).count();
+    }
+}
