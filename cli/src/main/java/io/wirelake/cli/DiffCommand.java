@@ -58,7 +58,7 @@ final class DiffCommand
     @Option(names = "--min-requests", defaultValue = "50", paramLabel = "N", description = "Calls per side before latency and error rates compare (default: ${DEFAULT-VALUE}).")
     long minimumRequests;
 
-    @Option(names = "--min-tail-calls", defaultValue = "10", paramLabel = "N",
+    @Option(names = "--min-tail-calls", defaultValue = "5", paramLabel = "N",
             description = "Calls beyond a percentile per side before it compares: p95 from 20*N calls, p99 from 100*N (default: ${DEFAULT-VALUE}).")
     long minimumTailCalls;
 

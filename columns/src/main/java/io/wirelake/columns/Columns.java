@@ -332,6 +332,11 @@ public final class Columns
     public static final Column SRC_SERVICE_NAMESPACE = ref("src.service.namespace", STRING, BOTH, "Source service namespace");
     public static final Column DST_SERVICE_NAME = ref("dst.service.name", STRING, BOTH, "Destination service name");
     public static final Column DST_SERVICE_NAMESPACE = ref("dst.service.namespace", STRING, BOTH, "Destination service namespace");
+    public static final Column SRC_WORKLOAD_NAME = add("src.workload.name", STRING, BOTH,
+            "Source workload: the pod's controller (a Deployment's pods belong to the Deployment, not their ReplicaSet), else the pod; for a service address the service");
+    public static final Column SRC_WORKLOAD_KIND = add("src.workload.kind", STRING, BOTH, "Kind of the source workload: Deployment, StatefulSet, DaemonSet, CronJob, Job, ReplicaSet, Pod or Service");
+    public static final Column DST_WORKLOAD_NAME = add("dst.workload.name", STRING, BOTH, "Destination workload, as for src.workload.name");
+    public static final Column DST_WORKLOAD_KIND = add("dst.workload.kind", STRING, BOTH, "Kind of the destination workload");
     public static final Column NAMESPACES = ref("namespaces", STRING_LIST, BOTH, "All namespaces: src and dst, pod and service");
     public static final Column PODS = ref("pods", STRING_LIST, BOTH, "All pod names: src and dst");
     public static final Column SERVICES = ref("services", STRING_LIST, BOTH, "All service names: src and dst");

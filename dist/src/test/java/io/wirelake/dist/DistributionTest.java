@@ -96,7 +96,7 @@ class DistributionTest
             }
         }
         assertThat(modules).as("modules whose jars list their dependencies")
-                .contains("wirelake-store", "wirelake-catalog", "wirelake-collector", "wirelake-flink-jobs", "wirelake-cli", "wirelake-kfl-to-sql");
+                .contains("wirelake-store", "wirelake-catalog", "wirelake-collector", "wirelake-engine", "wirelake-flink-job", "wirelake-query", "wirelake-cli", "wirelake-kfl-to-sql");
         assertThat(required).as("what the store needs at run time").contains("s3-2.57.8.jar", "apache-client-2.57.8.jar", "sts-2.57.8.jar");
         assertThat(missing).as("runtime dependencies missing from lib/").isEmpty();
     }

@@ -20,6 +20,9 @@ public final class Drift
             Optional<CompiledFilter> filter)
             throws Exception
     {
+        if (baseline.equals(current)) {
+            throw new IllegalArgumentException("compare two different snapshots, not " + baseline + " with itself");
+        }
         Map<String, Window> windows = SnapshotWindows.of(new Snapshots(store), List.of(baseline, current));
         try (LakeSession session = queries.open(TableSource.snapshots(store, List.of(baseline, current)))) {
             return new DriftChecks(session, baseline, windows.get(baseline), current, windows.get(current), thresholds, filter).run();

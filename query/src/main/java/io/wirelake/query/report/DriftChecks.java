@@ -154,7 +154,7 @@ public final class DriftChecks
         }
     }
 
-    // 3. error_rate_increase (with a two-proportion z test), and 401/403 spikes as auth_failure_increase
+    // 3. error_rate_increase (with a two-proportion z test): server errors, and 401/403 spikes on their own
     private void errors(List<DriftReport.Finding> findings)
             throws Exception
     {
@@ -168,7 +168,7 @@ public final class DriftChecks
             long baselineCalls = number(row.get(1));
             long currentCalls = number(row.get(2));
             proportion(findings, "error_rate_increase", "error rate", endpoint, baselineCalls, number(row.get(3)), currentCalls, number(row.get(4)));
-            proportion(findings, "auth_failure_increase", "401/403 rate", endpoint, baselineCalls, number(row.get(5)), currentCalls, number(row.get(6)));
+            proportion(findings, "error_rate_increase", "401/403 rate", endpoint, baselineCalls, number(row.get(5)), currentCalls, number(row.get(6)));
         }
     }
 
@@ -193,9 +193,8 @@ public final class DriftChecks
     private void edges(List<DriftReport.Finding> findings)
             throws Exception
     {
-        String sql = "SELECT " + Subjects.workload("src") + " || ' -> ' || " + Subjects.server() + " || ' ' || \"protocol\" || '/' || CAST(\"dst_port\" AS varchar), "
-                + "count_if(" + inBaseline() + "), count_if(" + inCurrent() + ") FROM " + flows() + " GROUP BY 1 HAVING count_if(" + inBaseline()
-                + ") = 0 OR count_if(" + inCurrent() + ") = 0";
+        String sql = "SELECT " + edge() + ", count_if(" + inBaseline() + "), count_if(" + inCurrent() + ") FROM " + edgeFlows() + " GROUP BY 1 HAVING count_if("
+                + inBaseline() + ") = 0 OR count_if(" + inCurrent() + ") = 0";
         for (List<Object> row : session.rows(sql)) {
             long before = number(row.get(1));
             long after = number(row.get(2));
@@ -233,7 +232,7 @@ public final class DriftChecks
         String tls = "contains(\"conn_l7_detected\", 'TLS')";
         String clear = "(NOT " + tls + " AND cardinality(filter(\"conn_l7_detected\", detected -> detected IN ("
                 + CLEARTEXT.stream().map(SqlText::string).collect(Collectors.joining(", ")) + "))) > 0)";
-        String sql = "SELECT " + Subjects.workload("src") + " || ' -> ' || " + Subjects.server() + ", count_if(" + inBaseline() + " AND " + tls + "), count_if("
+        String sql = "SELECT " + edge() + ", count_if(" + inBaseline() + " AND " + tls + "), count_if("
                 + inBaseline() + " AND " + clear + "), count_if(" + inCurrent() + " AND " + tls + "), count_if(" + inCurrent() + " AND " + clear + "), "
                 + "array_join(array_sort(array_distinct(flatten(array_agg(CASE WHEN " + inCurrent() + " AND " + clear + " THEN \"conn_l7_detected\" END)))), ', ') FROM "
                 + flows() + " GROUP BY 1 HAVING count_if(" + inBaseline() + " AND " + tls + ") > 0 AND count_if(" + inBaseline() + " AND " + clear
@@ -253,7 +252,9 @@ public final class DriftChecks
     {
         String version = "(CASE \"tls_version\" WHEN 'TLSv1.3' THEN 4 WHEN 'TLSv1.2' THEN 3 WHEN 'TLSv1.1' THEN 2 WHEN 'TLSv1.0' THEN 1 ELSE 0 END)";
         String cipher = TlsStrength.sql("\"tls_cipher\"");
-        String server = "(" + Subjects.server() + " || ':' || CAST(\"dst_port\" AS varchar) || CASE WHEN \"tls_sni\" <> '' THEN ' (' || \"tls_sni\" || ')' ELSE '' END)";
+        // A server of the cluster by its workload, one outside by its address and port; then the name the client asked for.
+        String server = "((CASE WHEN " + Subjects.inCluster("dst") + " THEN " + Subjects.workload("dst") + " ELSE \"dst_ip\" || ':' || CAST(\"dst_port\" AS varchar) END)"
+                + " || CASE WHEN \"tls_sni\" <> '' THEN ' ' || \"tls_sni\" ELSE '' END)";
         String sql = "SELECT " + server + ", min(CASE WHEN " + inBaseline() + " THEN " + version + " END), min(CASE WHEN " + inCurrent() + " THEN " + version + " END), "
                 + "min(CASE WHEN " + inBaseline() + " THEN " + cipher + " END), min(CASE WHEN " + inCurrent() + " THEN " + cipher + " END), "
                 + "min_by(CASE WHEN " + inBaseline() + " THEN \"tls_version\" || ' ' || \"tls_cipher\" END, CASE WHEN " + inBaseline() + " THEN " + version + " * 10 + " + cipher + " END), "
@@ -279,7 +280,7 @@ public final class DriftChecks
     private void listeners(List<DriftReport.Finding> findings)
             throws Exception
     {
-        String sql = "SELECT " + Subjects.server() + " || ' ' || \"protocol\" || '/' || CAST(\"dst_port\" AS varchar) || CASE WHEN detected = '' THEN '' ELSE ' ' || detected END, "
+        String sql = "SELECT " + Subjects.server() + " || ' ' || \"protocol\" || ' ' || CAST(\"dst_port\" AS varchar) || CASE WHEN detected = '' THEN '' ELSE ' ' || detected END, "
                 + "count_if(" + inBaseline() + "), count_if(" + inCurrent() + ") FROM " + session.table(Table.FLOWS)
                 + " CROSS JOIN UNNEST(CASE WHEN cardinality(\"conn_l7_detected\") = 0 THEN ARRAY[''] ELSE \"conn_l7_detected\" END) AS listener(detected) WHERE "
                 + session.scope() + flowFilter() + " AND " + Subjects.inCluster("dst") + " GROUP BY 1 HAVING count_if(" + inBaseline() + ") = 0 AND count_if("
@@ -297,10 +298,10 @@ public final class DriftChecks
             throws Exception
     {
         String bytes = "(\"flow_local_bytes\" + \"flow_remote_bytes\")";
-        String sql = "WITH edges AS (SELECT " + Subjects.workload("src") + " || ' -> ' || " + Subjects.server() + " || ' ' || \"protocol\" || '/' || CAST(\"dst_port\" AS varchar) AS edge, "
+        String sql = "WITH edges AS (SELECT " + edge() + " AS edge, "
                 + "count_if(" + inBaseline() + ") AS baseline_flows, count_if(" + inCurrent() + ") AS current_flows, "
                 + "coalesce(sum(CASE WHEN " + inBaseline() + " THEN " + bytes + " END), 0) AS baseline_bytes, "
-                + "coalesce(sum(CASE WHEN " + inCurrent() + " THEN " + bytes + " END), 0) AS current_bytes FROM " + flows() + " GROUP BY 1), "
+                + "coalesce(sum(CASE WHEN " + inCurrent() + " THEN " + bytes + " END), 0) AS current_bytes FROM " + edgeFlows() + " GROUP BY 1), "
                 + "ranked AS (SELECT *, rank() OVER (ORDER BY baseline_bytes DESC) AS baseline_rank, rank() OVER (ORDER BY current_bytes DESC) AS current_rank FROM edges) "
                 + "SELECT edge, baseline_flows, current_flows, baseline_bytes, current_bytes FROM ranked WHERE (baseline_rank <= " + thresholds.volumeTopEdges()
                 + " OR current_rank <= " + thresholds.volumeTopEdges() + ") AND baseline_flows >= " + thresholds.minimumFlows() + " AND current_flows >= "
@@ -323,10 +324,10 @@ public final class DriftChecks
             throws Exception
     {
         String rtt = "(CASE WHEN \"tcp_handshake_rtt\" > 0 THEN \"tcp_handshake_rtt\" END)";
-        String sql = "SELECT " + Subjects.workload("src") + " || ' -> ' || " + Subjects.server() + " || ' ' || \"protocol\" || '/' || CAST(\"dst_port\" AS varchar), "
+        String sql = "SELECT " + edge() + ", "
                 + "count_if(" + inBaseline() + " AND \"tcp_handshake_rtt\" > 0), count_if(" + inCurrent() + " AND \"tcp_handshake_rtt\" > 0), "
                 + "approx_percentile(CASE WHEN " + inBaseline() + " THEN " + rtt + " END, 0.95), approx_percentile(CASE WHEN " + inCurrent() + " THEN " + rtt
-                + " END, 0.95) FROM " + flows() + " GROUP BY 1 HAVING count_if(" + inBaseline() + " AND \"tcp_handshake_rtt\" > 0) >= " + thresholds.minimumFlows()
+                + " END, 0.95) FROM " + edgeFlows() + " GROUP BY 1 HAVING count_if(" + inBaseline() + " AND \"tcp_handshake_rtt\" > 0) >= " + thresholds.minimumFlows()
                 + " AND count_if(" + inCurrent() + " AND \"tcp_handshake_rtt\" > 0) >= " + thresholds.minimumFlows();
         for (List<Object> row : session.rows(sql)) {
             double before = ((Number) row.get(3)).doubleValue();
@@ -339,9 +340,22 @@ public final class DriftChecks
         }
     }
 
+    /** An edge between two workloads of the cluster: {@code client -> server TCP 8080}. */
+    private static String edge()
+    {
+        return "(" + Subjects.workload("src") + " || ' -> ' || " + Subjects.server() + " || ' ' || \"protocol\" || ' ' || CAST(\"dst_port\" AS varchar))";
+    }
+
+    /** Flows between workloads of the cluster (edges); an address outside it is a destination, not a workload. */
+    private String edgeFlows()
+    {
+        return flows() + " AND " + Subjects.inCluster("src") + " AND " + Subjects.inCluster("dst");
+    }
+
+    /** The calls of endpoints (TLS handshakes and unclaimed flows have none), selected by the filter. */
     private String calls()
     {
-        return session.table(Table.API_CALLS) + " WHERE " + session.scope() + filter.filter(compiled -> compiled.table() == Table.API_CALLS)
+        return session.table(Table.API_CALLS) + " WHERE " + session.scope() + " AND " + Subjects.isCall() + filter.filter(compiled -> compiled.table() == Table.API_CALLS)
                 .map(compiled -> " AND (" + compiled.predicate() + ")").orElse("");
     }
 

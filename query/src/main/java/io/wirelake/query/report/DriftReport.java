@@ -33,7 +33,7 @@ public record DriftReport(String baseline, String current, Window baselineWindow
 
     /** The checks, by the names findings carry. */
     public static final List<String> CHECKS = List.of("new_endpoint", "removed_endpoint", "latency_regression", "error_rate_increase",
-            "auth_failure_increase", "new_edge", "removed_edge", "new_external_destination", "plaintext_appeared", "tls_downgrade", "new_listener",
+            "new_edge", "removed_edge", "new_external_destination", "plaintext_appeared", "tls_downgrade", "new_listener",
             "volume_shift", "rtt_regression");
 
     public record Finding(String check, Severity severity, String subject, Map<String, Object> baseline, Map<String, Object> current, String detail)

@@ -12,7 +12,7 @@ import static java.util.Objects.requireNonNull;
  * @param minimumRequests calls of an endpoint on each side before its latency or error rate is compared,
  *        and the volume at which an appearing or disappearing endpoint, edge or listener becomes a warning
  * @param minimumTailCalls calls beyond a percentile on each side before that percentile is compared, so one slow call
- *        cannot move it: with 10, p95 compares from 200 calls on, p99 from 1000
+ *        cannot move it: with 5, p95 compares from 100 calls on, p99 from 500
  * @param latencyRatio p95 (or p99) of the current window over the baseline's that flags a regression
  * @param latencyFloorMillis and by at least this much
  * @param errorRateIncrease an error rate up by at least this fraction (0.02 = two percentage points)
@@ -47,6 +47,6 @@ public record DriftThresholds(long minimumRequests, long minimumTailCalls, doubl
 
     public static DriftThresholds defaults()
     {
-        return new DriftThresholds(50, 10, 1.5, 50, 0.02, 3.0, 20, 2.0, 10, 2.0, 500, DEFAULT_CLUSTER_CIDRS);
+        return new DriftThresholds(50, 5, 1.5, 50, 0.02, 3.0, 20, 2.0, 10, 2.0, 500, DEFAULT_CLUSTER_CIDRS);
     }
 }

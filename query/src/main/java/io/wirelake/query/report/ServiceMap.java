@@ -139,10 +139,7 @@ public final class ServiceMap
     /** A side as a map node: its workload, or its IP; with its namespace and whether it is in the cluster. */
     private static String node(String side)
     {
-        String service = "\"" + side + "_service_name\"";
-        return "(CASE WHEN \"" + side + "_pod_name\" = '' AND " + service + " <> '' THEN \"" + side + "_service_namespace\" || '/' || " + service + " ELSE "
-                + Subjects.workload(side) + " END), (CASE WHEN " + Subjects.inCluster(side) + " THEN 'WORKLOAD' ELSE 'EXTERNAL' END), "
-                + "(CASE WHEN \"" + side + "_pod_name\" <> '' THEN \"" + side + "_pod_namespace\" ELSE \"" + side + "_service_namespace\" END)";
+        return Subjects.workload(side) + ", (CASE WHEN " + Subjects.inCluster(side) + " THEN 'WORKLOAD' ELSE 'EXTERNAL' END), \"" + side + "_pod_namespace\"";
     }
 
     /** Names for addresses outside the cluster: the DNS name the capture resolved them by, else a TLS server name. */

@@ -6,9 +6,9 @@ package io.wirelake.query.report;
  * stats, the service map and the drift checks, so they name things alike.
  *
  * <ul>
- * <li><b>workload</b> of a side: {@code namespace/owner}, the pod's owner (a Deployment's pods
- * {@code orders-594487879c-7ddxf} belong to {@code orders}; a StatefulSet's {@code redis-0} to
- * {@code redis}), else the pod, else the IP;</li>
+ * <li><b>workload</b> of a side: {@code namespace/controller}, the pod's controller (a Deployment's
+ * pods {@code orders-594487879c-7ddxf} belong to {@code orders}; a StatefulSet's {@code redis-0} to
+ * {@code redis}; the {@code *_workload_name} columns), the service of a cluster IP, else the IP;</li>
  * <li><b>service</b> (the serving side of a call): {@code namespace/service} when the destination
  * is a Kubernetes service, else the destination's workload, else {@code ip:port};</li>
  * <li><b>endpoint</b>: service, then the operation: {@code METHOD /path/{id}} for HTTP, gRPC and
@@ -19,22 +19,13 @@ package io.wirelake.query.report;
  */
 public final class Subjects
 {
-    /**
-     * Pod names a controller generated: a ReplicaSet's {@code -<hash>-<suffix>}, a DaemonSet's or
-     * Job's {@code -<suffix>}, a StatefulSet's
-     * ordinal {@code -N}.
-     */
-    static final String GENERATED_SUFFIX = "(-[a-z0-9]{6,10})?-[a-z0-9]{5}$|-[0-9]+$";
-
     private Subjects() {}
 
-    /** The workload of one side ({@code src} or {@code dst}). */
+    /** The workload of one side ({@code src} or {@code dst}): {@code namespace/controller} (the enrichment's workload columns), else the IP. */
     public static String workload(String side)
     {
-        String pod = q(side + "_pod_name");
-        String namespace = q(side + "_pod_namespace");
-        return "(CASE WHEN " + pod + " <> '' THEN " + namespace + " || '/' || regexp_replace(" + pod + ", '" + GENERATED_SUFFIX + "', '') ELSE "
-                + q(side + "_ip") + " END)";
+        String workload = q(side + "_workload_name");
+        return "(CASE WHEN " + workload + " <> '' THEN " + q(side + "_pod_namespace") + " || '/' || " + workload + " ELSE " + q(side + "_ip") + " END)";
     }
 
     /** Whether a side is known to Kubernetes (a pod or a service). */
@@ -52,13 +43,12 @@ public final class Subjects
 
     /**
      * The server of a flow or call as edges name it: a workload of the cluster ({@code
-     * namespace/owner}, or {@code namespace/service} for a service address without a pod), else
-     * the DNS name the capture resolved the address by, else the address.
+     * namespace/controller}, or {@code namespace/service} for a cluster IP), else the DNS name the
+     * capture resolved the address by, else the address.
      */
     public static String server()
     {
-        return "(CASE WHEN \"dst_pod_name\" <> '' THEN " + workload("dst") + " WHEN \"dst_service_name\" <> '' THEN \"dst_service_namespace\" || '/' || \"dst_service_name\""
-                + " WHEN \"dst_dns\" <> '' THEN \"dst_dns\" ELSE \"dst_ip\" END)";
+        return "(CASE WHEN \"dst_workload_name\" <> '' THEN " + workload("dst") + " WHEN \"dst_dns\" <> '' THEN \"dst_dns\" ELSE \"dst_ip\" END)";
     }
 
     /** The namespace of the serving side ('' outside the cluster). */
@@ -80,6 +70,15 @@ public final class Subjects
                 + " WHEN \"diameter\" THEN 'Diameter ' || \"diameter_method\""
                 + " WHEN \"ws\" THEN 'WebSocket ' || \"ws_opcode\""
                 + " ELSE \"protocol\" END)";
+    }
+
+    /**
+     * Whether a row is a call of an API, with an endpoint: not a TLS handshake (its calls are
+     * inside, encrypted) nor a row for a flow no dissector claimed.
+     */
+    public static String isCall()
+    {
+        return "(NOT \"tls\" AND \"protocol\" NOT IN ('TCP', 'UDP', 'SCTP', 'ICMP', 'IP'))";
     }
 
     /** An endpoint: service and operation. */

@@ -80,11 +80,13 @@ public final class Enrichment
         source.ifPresent(workload -> {
             side(rows, workload, Columns.SRC_POD_NAME, Columns.SRC_POD_NAMESPACE, Columns.SRC_SERVICE_NAME, Columns.SRC_SERVICE_NAMESPACE,
                     Columns.LOCAL_LABELS, Columns.LOCAL_ANNOTATIONS, Columns.LOCAL_NODE_NAME);
+            controller(rows, workload, Columns.SRC_WORKLOAD_NAME, Columns.SRC_WORKLOAD_KIND);
             collect(workload, namespaces, pods, services);
         });
         destination.ifPresent(workload -> {
             side(rows, workload, Columns.DST_POD_NAME, Columns.DST_POD_NAMESPACE, Columns.DST_SERVICE_NAME, Columns.DST_SERVICE_NAMESPACE,
                     Columns.REMOTE_LABELS, Columns.REMOTE_ANNOTATIONS, Columns.REMOTE_NODE_NAME);
+            controller(rows, workload, Columns.DST_WORKLOAD_NAME, Columns.DST_WORKLOAD_KIND);
             collect(workload, namespaces, pods, services);
         });
         if (!namespaces.isEmpty()) {
@@ -117,6 +119,13 @@ public final class Enrichment
             rows.set(annotations, workload.annotations());
         }
         rows.set(nodeName, workload.node());
+    }
+
+    private static void controller(Rows rows, Workload workload, io.wirelake.columns.Column name, io.wirelake.columns.Column kind)
+    {
+        Workload.Controller controller = workload.controller();
+        rows.set(name, controller.name());
+        rows.set(kind, controller.kind());
     }
 
     private static void collect(Workload workload, Map<String, Boolean> namespaces, List<String> pods, List<String> services)
