@@ -93,6 +93,7 @@ public final class Collector
                 watcher.start(options.node(), options.kubernetesNodeScope());
             }
             handle = open();
+            recordSession();
             SegmentWriter segments = new SegmentWriter(spool, handle.getDlt().value(), options.snapLength(), options.rotation(), 0, file -> {
                 metrics.segmentsFinished.inc();
                 uploader.wake();
@@ -181,6 +182,37 @@ public final class Collector
     public int metricsPort()
     {
         return metricsPort;
+    }
+
+    /**
+     * Says in the store how this node's captures are made from now on (version, interface, filter),
+     * for the manifests of snapshots. A store that is down now does not stop the capture: the
+     * record is written when the store answers.
+     */
+    private void recordSession()
+    {
+        io.wirelake.store.meta.CaptureSession session = new io.wirelake.store.meta.CaptureSession(options.node(), nowMicros(),
+                io.wirelake.store.meta.CaptureSession.LIVE, io.wirelake.store.meta.CaptureSession.runningVersion(),
+                io.wirelake.store.meta.CaptureSession.localHost(), options.interfaceName(), options.filter().orElse(""), options.snapLength());
+        Thread writer = new Thread(() -> {
+            for (long pause = 250; !stopping; pause = Math.min(pause * 2, 10_000)) {
+                try {
+                    session.write(store);
+                    return;
+                }
+                catch (IOException e) {
+                    log.warn("cannot record the capture session in {} yet: {}", store.location(), e.getMessage());
+                }
+                try {
+                    Thread.sleep(pause);
+                }
+                catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "wirelake-session-record");
+        writer.setDaemon(true);
+        writer.start();
     }
 
     private PcapHandle open()
