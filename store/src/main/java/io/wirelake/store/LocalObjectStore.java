@@ -250,6 +250,12 @@ public final class LocalObjectStore
         return true;
     }
 
+    @Override
+    public Instant now()
+    {
+        return clock.instant();
+    }
+
     private void checkWritable(String key, String operation)
             throws IOException
     {

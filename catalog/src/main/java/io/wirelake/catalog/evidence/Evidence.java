@@ -263,7 +263,7 @@ public final class Evidence
     {
         snapshots.manifest(id);
         ObjectLocks locks = requireLocks();
-        if (!until.isAfter(Instant.now())) {
+        if (!until.isAfter(locks.now())) {
             throw new SnapshotException("--retain-until " + until + " is not in the future");
         }
         RetentionRecord current = RetentionRecord.read(store, id);
@@ -305,7 +305,7 @@ public final class Evidence
     {
         RetentionRecord record = RetentionRecord.read(store, id);
         if (!retentionClass.mode().isEmpty()) {
-            record = archive(id, LockMode.parse(retentionClass.mode()), Instant.now().plus(java.time.Duration.ofDays(retentionClass.days())), false,
+            record = archive(id, LockMode.parse(retentionClass.mode()), requireLocks().now().plus(java.time.Duration.ofDays(retentionClass.days())), false,
                     Optional.of(retentionClass.name()));
         }
         if (retentionClass.legalHold()) {
@@ -328,7 +328,7 @@ public final class Evidence
     {
         RetentionRecord record = RetentionRecord.read(store, id);
         if (record.any() && store instanceof ObjectLocks locks) {
-            if (record.lockMode().isPresent() && record.until().orElseThrow().isAfter(Instant.now())) {
+            if (record.lockMode().isPresent() && record.until().orElseThrow().isAfter(locks.now())) {
                 locks.retain(key, record.lockMode().get(), record.until().get(), false);
             }
             if (record.legalHold()) {
@@ -350,7 +350,7 @@ public final class Evidence
             boolean bypassing = false;
             if (bypassGovernance && store instanceof ObjectLocks locks && locks.locksEnabled()) {
                 ObjectLock lock = locks.lock(Layout.manifest(id));
-                bypassing = lock.retainedAt(Instant.now());
+                bypassing = lock.retainedAt(locks.now());
             }
             if (bypassing) {
                 record(id, CustodyLog.Action.GOVERNANCE_BYPASSED, Map.of("operation", "delete"));
@@ -391,7 +391,20 @@ public final class Evidence
         }
         findings.addAll(SealCheck.check(manifest, new SealCheck.Material(bytes, read(Layout.manifestSignature(id)), read(Layout.publicKey(chain.keyFingerprint())),
                 store.uri(Layout.publicKey(chain.keyFingerprint())), read(Layout.timestampToken(id)), tsaTrust(), tsaTrustWhere(), read(Layout.custodyLog(id)),
-                previous, store.uri(Layout.chainEntry(chain.previousSequence(), chain.previousSnapshot())), trusted)));
+                previous, chain.first() ? "" : store.uri(Layout.chainEntry(chain.previousSequence(), chain.previousSnapshot())), trusted)));
+        Optional<byte[]> signature = read(Layout.manifestSignature(id));
+        if (signature.isPresent() && !trusted.contains(chain.keyFingerprint()) || signature.isPresent() && findings.stream().anyMatch(finding ->
+                finding.check() == Finding.Check.SIGNATURE && finding.severity() == Finding.Severity.FAILED)) {
+            // Say which key did sign, if one of the store's did.
+            for (String fingerprint : trusted) {
+                Optional<byte[]> pem = read(Layout.publicKey(fingerprint));
+                if (!fingerprint.equals(chain.keyFingerprint()) && pem.isPresent()
+                        && SealKey.verify(SealKey.parsePublicKey(pem.get(), Layout.publicKey(fingerprint)), bytes, signature.get())) {
+                    findings.add(Finding.failed(Finding.Check.SIGNATURE, "the signature was made with key " + fingerprint + ", not with " + chain.keyFingerprint()
+                            + " that the manifest names: re-signed with another key"));
+                }
+            }
+        }
         // The chain's own copy of this manifest, and the next manifest's link to it.
         Optional<byte[]> own = read(Layout.chainEntry(chain.sequence(), id));
         if (own.isEmpty()) {

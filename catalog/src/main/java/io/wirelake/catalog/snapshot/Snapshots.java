@@ -310,7 +310,7 @@ public final class Snapshots
     {
         if (store instanceof ObjectLocks locks && locks.locksEnabled()) {
             ObjectLock lock = locks.lock(Layout.manifest(id));
-            java.util.Optional<String> refusal = lock.refusal(Instant.now(), bypassGovernance);
+            java.util.Optional<String> refusal = lock.refusal(locks.now(), bypassGovernance);
             if (refusal.isPresent()) {
                 throw new SnapshotException("snapshot " + id + " cannot be deleted: " + refusal.get()
                         + (lock.legalHold() ? "; release it first with 'wirelake snapshot hold " + id + " off'" : "")
@@ -323,7 +323,7 @@ public final class Snapshots
     private void deleteObject(String key, boolean bypassGovernance)
             throws IOException
     {
-        if (bypassGovernance && store instanceof ObjectLocks locks && locks.locksEnabled() && locks.lock(key).retainedAt(Instant.now())) {
+        if (bypassGovernance && store instanceof ObjectLocks locks && locks.locksEnabled() && locks.lock(key).retainedAt(locks.now())) {
             locks.deleteBypassingGovernance(key);
         }
         else {

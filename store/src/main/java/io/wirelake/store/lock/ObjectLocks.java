@@ -25,6 +25,12 @@ public interface ObjectLocks
     void deleteBypassingGovernance(String key)
             throws IOException;
 
+    /** The time retentions are judged at: the local store's clock, or this machine's for S3 (whose server judges for itself). */
+    default java.time.Instant now()
+    {
+        return java.time.Instant.now();
+    }
+
     /**
      * Whether retention can be set at all: always on the local store; on S3 only when the bucket
      * was created with Object Lock (which also turns versioning on).
