@@ -2,13 +2,10 @@ package io.wirelake.catalog.evidence;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wirelake.catalog.evidence.testing.Commands;
+import io.wirelake.catalog.evidence.testing.DemoLake;
 import io.wirelake.catalog.evidence.testing.TestTimestampAuthority;
 import io.wirelake.catalog.snapshot.Manifest;
-import io.wirelake.collector.Importer;
-import io.wirelake.collector.Rotation;
 import io.wirelake.demo.DemoCluster;
-import io.wirelake.demo.DemoTrafficGenerator;
-import io.wirelake.demo.GeneratorOptions;
 import io.wirelake.store.Layout;
 import io.wirelake.store.LocalObjectStore;
 import io.wirelake.store.ObjectStore;
@@ -35,7 +32,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SealingTest
 {
     private static TestTimestampAuthority tsa;
-    private static Path work;
 
     @TempDir
     Path temporary;
@@ -45,8 +41,6 @@ class SealingTest
             throws Exception
     {
         tsa = TestTimestampAuthority.start();
-        work = Files.createTempDirectory("sealing");
-        DemoTrafficGenerator.generate(GeneratorOptions.defaults(1_000_000), work.resolve("demo"), null);
     }
 
     @AfterAll
@@ -58,11 +52,7 @@ class SealingTest
     static void importDemo(ObjectStore store, Path spool)
             throws Exception
     {
-        Path demo = work.resolve("demo");
-        for (DemoCluster.Node node : DemoCluster.NODES) {
-            new Importer(store, node.name(), new Rotation(1, 1 << 20), spool.resolve(node.name()))
-                    .importFiles(List.of(demo.resolve(node.name() + ".pcap")), List.of(demo.resolve(DemoTrafficGenerator.METADATA_FILE)), line -> {});
-        }
+        DemoLake.importInto(store, spool);
     }
 
     private Evidence evidence(ObjectStore store, boolean withTsa)
