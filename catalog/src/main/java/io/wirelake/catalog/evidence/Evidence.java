@@ -361,6 +361,34 @@ public final class Evidence
         return snapshots.delete(id, bypassGovernance);
     }
 
+    /**
+     * Copies a snapshot to another store with its seal: the objects, manifest, signature, token and
+     * custody log ({@link Snapshots#copyTo}), the public key, and the chain's records of it and of
+     * its predecessor, so the copy verifies there as it does here. The custody log records the copy.
+     */
+    public void copy(String id, ObjectStore target, Consumer<String> progress)
+            throws IOException
+    {
+        Manifest manifest = snapshots.manifest(id);
+        if (manifest.sealed()) {
+            record(id, CustodyLog.Action.COPIED, Map.of("to", target.location()));
+        }
+        snapshots.copyTo(id, target, progress);
+        if (manifest.sealed()) {
+            Manifest.Chain chain = manifest.chain();
+            List<String> keys = new ArrayList<>(List.of(Layout.publicKey(chain.keyFingerprint()), Layout.chainEntry(chain.sequence(), id)));
+            if (!chain.first()) {
+                keys.add(Layout.chainEntry(chain.previousSequence(), chain.previousSnapshot()));
+            }
+            for (String key : keys) {
+                Optional<byte[]> content = read(key);
+                if (content.isPresent() && target.stat(key).isEmpty()) {
+                    target.put(key, content.get());
+                }
+            }
+        }
+    }
+
     // ---- verification
 
     /** Verifies a snapshot in the store: every object, the signature, both chain links, the token and the custody log. */
