@@ -240,7 +240,8 @@ public final class S3ObjectStore
             return configuration != null && configuration.objectLockEnabled() == ObjectLockEnabled.ENABLED;
         }
         catch (S3Exception e) {
-            if (e.statusCode() == 404 || noLockConfiguration(new IOException(e))) {
+            // 404: the bucket has no Object Lock; 501: the server (an S3-compatible one such as S3Proxy) has none at all.
+            if (e.statusCode() == 404 || e.statusCode() == 501 || noLockConfiguration(new IOException(e))) {
                 return false;
             }
             throw new IOException("read the Object Lock configuration of s3://" + bucket + " failed: " + e.awsErrorDetails().errorMessage() + " (HTTP " + e.statusCode() + ")", e);
