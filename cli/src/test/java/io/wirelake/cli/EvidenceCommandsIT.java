@@ -6,6 +6,7 @@ import io.wirelake.demo.DemoTrafficGenerator;
 import io.wirelake.demo.GeneratorOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.OutputStream;
@@ -29,8 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * of its own, with a TSA of the test's own on loopback. Snapshots are sealed and timestamped when
  * created, dissected, bundled as evidence, verified from the bundle alone (by wirelake, and by the
  * README's own sha256sum/openssl lines), tampered with and refused; held, archived, and deleted
- * only through the logged governance bypass. Runs after the package phase (it needs the jars).
+ * only through the logged governance bypass. Tagged {@code packaged}: the CLI's POM runs it in the
+ * integration-test phase, after the package phase built the jars, never in the test phase.
  */
+@Tag("packaged")
 class EvidenceCommandsIT
 {
     private static Path work;
