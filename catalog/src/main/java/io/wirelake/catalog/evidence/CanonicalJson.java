@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -44,10 +43,7 @@ public final class CanonicalJson
     {
         switch (node.getNodeType()) {
             case OBJECT -> {
-                List<Map.Entry<String, JsonNode>> members = new ArrayList<>();
-                for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
-                    members.add(fields.next());
-                }
+                List<Map.Entry<String, JsonNode>> members = new ArrayList<>(node.properties());
                 // String.compareTo compares UTF-16 code units, which is JCS's order.
                 members.sort(Map.Entry.comparingByKey());
                 text.append('{');

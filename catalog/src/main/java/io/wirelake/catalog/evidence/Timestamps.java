@@ -131,9 +131,8 @@ public final class Timestamps
             problems.add("timestamp: the token is for SHA-256 " + imprint + ", not for this manifest's " + HexFormat.of().formatHex(manifestSha256));
         }
         String tsa = info.getTsa() != null ? info.getTsa().toString() : "";
-        @SuppressWarnings("unchecked")
         Store<X509CertificateHolder> certificates = token.getCertificates();
-        Collection<X509CertificateHolder> matches = certificates.getMatches(token.getSID());
+        Collection<X509CertificateHolder> matches = signerCertificates(certificates, token);
         if (matches.isEmpty()) {
             problems.add("timestamp: the token carries no TSA certificate to check its signature with");
             return new Check(Optional.of(time), tsa, imprint, problems);
@@ -157,6 +156,13 @@ public final class Timestamps
         return new Check(Optional.of(time), tsa, imprint, problems);
     }
 
+    /** bcpkix's SignerId is a raw Selector, hence the unchecked call. */
+    @SuppressWarnings("unchecked")
+    private static Collection<X509CertificateHolder> signerCertificates(Store<X509CertificateHolder> certificates, TimeStampToken token)
+    {
+        return certificates.getMatches(token.getSID());
+    }
+
     private static void checkChain(X509Certificate certificate, Store<X509CertificateHolder> carried, List<X509Certificate> trustAnchors, Instant at)
             throws GeneralSecurityException
     {
@@ -164,7 +170,7 @@ public final class Timestamps
         List<X509Certificate> path = new ArrayList<>();
         path.add(certificate);
         JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
-        for (X509CertificateHolder other : carried.getMatches(null)) {
+        for (X509CertificateHolder other : carried.getMatches((org.bouncycastle.util.Selector<X509CertificateHolder>) null)) {
             X509Certificate converted = converter.getCertificate(other);
             if (!converted.equals(certificate) && trustAnchors.stream().noneMatch(converted::equals)) {
                 path.add(converted);
