@@ -23,7 +23,9 @@ import java.util.concurrent.Callable;
 @Command(name = "snapshot", mixinStandardHelpOptions = true, description = "Freeze a time window of the store and work with it.",
         subcommands = {SnapshotCommand.Create.class, SnapshotCommand.ListCommand.class, SnapshotCommand.Get.class, SnapshotCommand.Delete.class,
                 SnapshotCommand.Verify.class, SnapshotCommand.Dissect.class, SnapshotCommand.Export.class, SnapshotCommand.Copy.class,
-                SnapshotCommand.Prune.class})
+                SnapshotCommand.Prune.class,
+                EvidenceCommands.Seal.class, EvidenceCommands.Archive.class, EvidenceCommands.Hold.class, EvidenceCommands.Bundle.class,
+                EvidenceCommands.Custody.class, EvidenceCommands.Key.class, EvidenceCommands.Classes.class})
 final class SnapshotCommand
         implements Runnable
 {
@@ -47,7 +49,8 @@ final class SnapshotCommand
                 throws Exception
         {
             try (ObjectStore store = Wirelake.openStore(spec)) {
-                return run(new Snapshots(store));
+                // Through the evidence package: a snapshot created here is sealed.
+                return run(EvidenceCommands.evidence(store).snapshots());
             }
         }
 
@@ -79,15 +82,19 @@ final class SnapshotCommand
         @Option(names = "--parallelism", paramLabel = "N", description = "Flink tasks of the dissection (default: one per core, at most one per node).")
         int parallelism;
 
+        @Option(names = "--class", paramLabel = "CLASS", description = "Apply a retention class of the store ('snapshot classes' lists them).")
+        String retentionClass;
+
         @Override
         int run(Snapshots snapshots)
                 throws Exception
         {
             Terminal terminal = new Terminal(System.err);
             Manifest manifest;
+            io.wirelake.catalog.evidence.Evidence evidence = EvidenceCommands.evidence(snapshots.store());
             try {
-                manifest = snapshots.create(name, Times.parse("--from", from), Times.parse("--to", to), nodes == null ? List.of() : nodes,
-                        line -> terminal.status(line));
+                manifest = evidence.create(name, Times.parse("--from", from), Times.parse("--to", to), nodes == null ? List.of() : nodes,
+                        Optional.ofNullable(retentionClass), line -> terminal.status(line));
             }
             finally {
                 terminal.done();
@@ -95,6 +102,7 @@ final class SnapshotCommand
             System.out.printf("snapshot %s: %d capture segment(s) of %s, %d metadata segment(s), %s packets, %s, window %s .. %s%n", manifest.id(),
                     manifest.captures().size(), String.join(", ", manifest.nodes()), manifest.metadata().size(), Sizes.count(manifest.packets()),
                     Sizes.format(manifest.bytes()), Times.format(manifest.fromMicros()), Times.format(manifest.toMicros()));
+            EvidenceCommands.printState(System.out, evidence.state(manifest.id()));
             if (noDissect) {
                 System.out.printf("  not dissected (--no-dissect): run 'wirelake snapshot dissect %s' to query it%n", manifest.id());
                 return 0;
@@ -117,11 +125,14 @@ final class SnapshotCommand
                 System.out.println("no snapshots in " + snapshots.store().location());
                 return 0;
             }
-            System.out.printf("%-24s %-11s %-27s %-27s %-6s %12s %10s%n", "NAME", "STATUS", "FROM", "TO", "NODES", "PACKETS", "SIZE");
+            io.wirelake.catalog.evidence.Evidence evidence = EvidenceCommands.evidence(snapshots.store());
+            System.out.printf("%-24s %-11s %-27s %-27s %-6s %12s %10s  %-6s %s%n", "NAME", "STATUS", "FROM", "TO", "NODES", "PACKETS", "SIZE", "SEALED", "RETENTION");
             for (Snapshots.Summary summary : all) {
                 Manifest manifest = summary.manifest();
-                System.out.printf("%-24s %-11s %-27s %-27s %-6d %12s %10s%n", manifest.id(), summary.status().state(), Times.format(manifest.fromMicros()),
-                        Times.format(manifest.toMicros()), manifest.nodes().size(), Sizes.count(manifest.packets()), Sizes.format(manifest.bytes()));
+                io.wirelake.catalog.evidence.Evidence.State state = evidence.state(manifest.id());
+                System.out.printf("%-24s %-11s %-27s %-27s %-6d %12s %10s  %-6s %s%n", manifest.id(), summary.status().state(), Times.format(manifest.fromMicros()),
+                        Times.format(manifest.toMicros()), manifest.nodes().size(), Sizes.count(manifest.packets()), Sizes.format(manifest.bytes()),
+                        state.sealed() ? (state.timestamp().isPresent() ? "yes+ts" : "yes") : "no", state.retention().describe());
             }
             return 0;
         }
@@ -147,6 +158,7 @@ final class SnapshotCommand
             out.printf("nodes      %s%n", String.join(", ", manifest.nodes()));
             out.printf("objects    %d capture segment(s), %d metadata segment(s), %s, %s packets%n", manifest.captures().size(), manifest.metadata().size(),
                     Sizes.format(manifest.bytes()), Sizes.count(manifest.packets()));
+            EvidenceCommands.printState(out, EvidenceCommands.evidence(snapshots.store()).state(name));
             out.printf("status     %s (since %s)%n", status.state(), status.updatedAt());
             if (!status.error().isEmpty()) {
                 out.printf("error      %s%n", status.error());
@@ -160,18 +172,22 @@ final class SnapshotCommand
         }
     }
 
-    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a snapshot's frozen objects and its table partitions.")
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Delete a snapshot's frozen objects and its table partitions; refused under legal hold or unexpired retention.")
     static final class Delete
             extends StoreCommand
     {
         @Parameters(paramLabel = "NAME")
         String name;
 
+        @Option(names = "--bypass-governance", description = "Delete despite a governance-mode retention (recorded in the custody log, which the chain keeps).")
+        boolean bypassGovernance;
+
         @Override
         int run(Snapshots snapshots)
                 throws Exception
         {
-            int deleted = snapshots.delete(name);
+            int deleted = EvidenceCommands.evidence(snapshots.store()).delete(name, bypassGovernance);
             System.out.printf("deleted snapshot %s (%d objects)%n", name, deleted);
             unregister(spec, snapshots, name);
             return 0;
@@ -250,7 +266,9 @@ final class SnapshotCommand
         }
     }
 
-    @Command(name = "verify", mixinStandardHelpOptions = true, description = "Recompute every frozen object's SHA-256 against the manifest; exit 4 on any difference.")
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = {"Recompute every frozen object's SHA-256 against the manifest, and check the seal: signature, both chain links,",
+                    "the RFC 3161 token and the custody log (which records the verification). Exit 4 names each failure."})
     static final class Verify
             extends StoreCommand
     {
@@ -261,14 +279,8 @@ final class SnapshotCommand
         int run(Snapshots snapshots)
                 throws Exception
         {
-            Snapshots.Verification verification = snapshots.verify(name, key -> {});
-            if (verification.ok()) {
-                System.out.printf("snapshot %s verified: %d objects, %s, every SHA-256 matches the manifest%n", name, verification.objects(), Sizes.format(verification.bytes()));
-                return 0;
-            }
-            System.out.printf("snapshot %s FAILED verification: %d problem(s) in %d objects%n", name, verification.problems().size(), verification.objects());
-            verification.problems().forEach(problem -> System.out.println("  " + problem));
-            return 4;
+            io.wirelake.catalog.evidence.VerificationReport report = EvidenceCommands.evidence(snapshots.store()).verifyAndRecord(name, key -> {});
+            return EvidenceCommands.printVerification(System.out, "snapshot " + name, report);
         }
     }
 
@@ -324,6 +336,8 @@ final class SnapshotCommand
                     nodes == null ? List.of() : nodes, Times.parse("--from", from).orElse(Long.MIN_VALUE), Times.parse("--to", to).orElse(Long.MAX_VALUE)));
             System.out.printf("exported %s of %s packets to %s (%s)%n", Sizes.count(result.packetsWritten()), Sizes.count(result.packetsRead()), output,
                     Sizes.format(result.bytesWritten()));
+            EvidenceCommands.evidence(snapshots.store()).record(name, io.wirelake.catalog.evidence.CustodyLog.Action.EXPORTED,
+                    Map.of("file", output.getFileName().toString(), "bpf", bpf == null ? "" : bpf, "packets", String.valueOf(result.packetsWritten())));
             result.damage().forEach(damage -> System.out.println("  skipped: " + damage));
             return 0;
         }
@@ -347,7 +361,7 @@ final class SnapshotCommand
             try (ObjectStore destination = Wirelake.openStore(target)) {
                 Terminal terminal = new Terminal(System.err);
                 try {
-                    snapshots.copyTo(name, destination, line -> terminal.status(line));
+                    EvidenceCommands.evidence(snapshots.store()).copy(name, destination, line -> terminal.status(line));
                 }
                 finally {
                     terminal.done();

@@ -65,6 +65,9 @@ final class SnapshotDissector
             Directories.deleteTree(temporary);
         }
         ScanReport report = launcher.report();
+        // The custody log of a sealed snapshot records each dissection.
+        EvidenceCommands.evidence(snapshots.store()).record(name, io.wirelake.catalog.evidence.CustodyLog.Action.DISSECTED,
+                Map.of("packets", String.valueOf(report.get("packets"))));
         JobReportPrinter.print(out, report, inputBytes, launcher.wallMillis(), JobReportPrinter.processCpuSeconds() - cpuBefore);
         long duplicates = report.get("dedup.flows_kept_by_other_node");
         if (duplicates > 0) {

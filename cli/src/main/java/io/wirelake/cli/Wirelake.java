@@ -23,6 +23,7 @@ import java.io.PrintWriter;
                 CollectorCommand.class,
                 BoundariesCommand.class,
                 SnapshotCommand.class,
+                VerifyEvidenceCommand.class,
                 ResolveCommand.class,
                 StatsCommand.class,
                 MapCommand.class,

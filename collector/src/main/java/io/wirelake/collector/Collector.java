@@ -93,6 +93,10 @@ public final class Collector
                 watcher.start(options.node(), options.kubernetesNodeScope());
             }
             handle = open();
+            io.wirelake.store.meta.CaptureSession session = new io.wirelake.store.meta.CaptureSession(options.node(), nowMicros(),
+                    io.wirelake.store.meta.CaptureSession.LIVE, io.wirelake.store.meta.CaptureSession.runningVersion(),
+                    io.wirelake.store.meta.CaptureSession.localHost(), options.interfaceName(), options.filter().orElse(""), options.snapLength());
+            java.util.concurrent.atomic.AtomicBoolean sessionRecorded = new java.util.concurrent.atomic.AtomicBoolean(recordSession(session));
             SegmentWriter segments = new SegmentWriter(spool, handle.getDlt().value(), options.snapLength(), options.rotation(), 0, file -> {
                 metrics.segmentsFinished.inc();
                 uploader.wake();
@@ -110,6 +114,9 @@ public final class Collector
                 try {
                     segments.tick();
                     metadata.tick();
+                    if (!sessionRecorded.get()) {
+                        sessionRecorded.set(recordSession(session));
+                    }
                 }
                 catch (IOException e) {
                     log.warn("cannot flush the open segment: {}", e.getMessage());
@@ -181,6 +188,23 @@ public final class Collector
     public int metricsPort()
     {
         return metricsPort;
+    }
+
+    /**
+     * Says in the store how this node's captures are made from now on (version, interface, filter),
+     * for the manifests of snapshots. A store that is down now does not stop the capture: the
+     * segment timer tries again until the record is written.
+     */
+    private boolean recordSession(io.wirelake.store.meta.CaptureSession session)
+    {
+        try {
+            session.write(store);
+            return true;
+        }
+        catch (IOException e) {
+            log.warn("cannot record the capture session in {} yet: {}", store.location(), e.getMessage());
+            return false;
+        }
     }
 
     private PcapHandle open()

@@ -4,6 +4,7 @@ import io.wirelake.packets.capture.CaptureReader;
 import io.wirelake.packets.capture.CaptureReaders;
 import io.wirelake.store.Layout;
 import io.wirelake.store.ObjectStore;
+import io.wirelake.store.meta.CaptureSession;
 import io.wirelake.store.meta.WorkloadEvent;
 import io.wirelake.store.meta.WorkloadEvents;
 
@@ -51,6 +52,7 @@ public final class Importer
         int segments = 0;
         long sequence = 0;
         List<String> damage = new ArrayList<>();
+        long firstPacketMicros = Long.MAX_VALUE;
         for (Path capture : captures) {
             int[] finished = {0};
             try (CaptureReader reader = CaptureReaders.open(capture)) {
@@ -60,6 +62,7 @@ public final class Importer
                         writer = new SegmentWriter(spool, reader.linkType(), 262_144, rotation, sequence, file -> finished[0]++);
                     }
                     writer.write(reader.timestampMicros(), reader.buffer(), reader.offset(), reader.capturedLength(), reader.originalLength());
+                    firstPacketMicros = Math.min(firstPacketMicros, reader.timestampMicros());
                     packets++;
                     bytes += reader.capturedLength();
                 }
@@ -76,6 +79,13 @@ public final class Importer
                 throw new IOException("upload to " + store.location() + " failed: " + uploader.lastError() + " (the segments wait in " + spoolDirectory + ")");
             }
             progress.accept(capture + ": " + finished[0] + " segments");
+        }
+        if (packets > 0) {
+            // How these segments were made, for the manifests of snapshots that freeze them; dated
+            // by the first packet, as the segments are.
+            String files = String.join(", ", captures.stream().map(path -> path.getFileName().toString()).toList());
+            new CaptureSession(node, firstPacketMicros, CaptureSession.IMPORT, CaptureSession.runningVersion(), CaptureSession.localHost(), files, "", 0)
+                    .write(store);
         }
         int events = 0;
         for (Path metadata : metadataFiles) {

@@ -65,8 +65,15 @@ final class NodeBudget
         int evicted = 0;
         while (total > maxBytes && raw.size() > 1) {
             var oldest = raw.pollFirstEntry();
-            store.delete(oldest.getKey().key());
             total -= oldest.getValue();
+            try {
+                store.delete(oldest.getKey().key());
+            }
+            catch (io.wirelake.store.lock.ObjectLockedException e) {
+                // Someone put it under retention or legal hold: the budget leaves it alone (and stops counting it).
+                log.warn("budget of {} bytes for node {}: kept {}, which is locked: {}", maxBytes, node, oldest.getKey().key(), e.getMessage());
+                continue;
+            }
             evicted++;
             log.info("budget of {} bytes for node {}: evicted {}", maxBytes, node, oldest.getKey().key());
         }
@@ -84,9 +91,14 @@ final class NodeBudget
                 }
             }
             for (Layout.Segment segment : obsolete) {
-                store.delete(segment.key());
                 total -= meta.remove(segment);
-                evicted++;
+                try {
+                    store.delete(segment.key());
+                    evicted++;
+                }
+                catch (io.wirelake.store.lock.ObjectLockedException e) {
+                    log.warn("budget for node {}: kept {}, which is locked: {}", node, segment.key(), e.getMessage());
+                }
             }
         }
         return evicted;

@@ -13,7 +13,12 @@ import java.util.regex.Pattern;
  * raw/&lt;node&gt;/&lt;yyyy&gt;/&lt;mm&gt;/&lt;dd&gt;/&lt;hh&gt;/&lt;start-micros&gt;-&lt;seq&gt;.pcap    capture segments
  * meta/&lt;node&gt;/&lt;yyyy&gt;/&lt;mm&gt;/&lt;dd&gt;/&lt;hh&gt;/&lt;start-micros&gt;-&lt;seq&gt;.jsonl  Kubernetes events
  * snapshots/&lt;id&gt;/manifest.json, status.json, raw/..., meta/...
+ * snapshots/&lt;id&gt;/manifest.sig, manifest.tsr, custody.jsonl, retention.json     its seal, custody and retention
  * tables/&lt;table&gt;/snapshot_id=&lt;id&gt;/*.parquet
+ * sessions/&lt;node&gt;/&lt;start-micros&gt;.json        how a capture was made (collector version, interface, filter)
+ * keys/&lt;fingerprint&gt;.pub                       public keys that sealed manifests (old ones stay)
+ * chain/head.json, chain/manifests/&lt;seq&gt;-&lt;id&gt;.json   the store's hash chain of sealed manifests
+ * settings/&lt;name&gt;.json                         store-wide settings (retention classes)
  * </pre>
  */
 public final class Layout
@@ -22,6 +27,14 @@ public final class Layout
     public static final String META = "meta/";
     public static final String SNAPSHOTS = "snapshots/";
     public static final String TABLES = "tables/";
+    public static final String SESSIONS = "sessions/";
+    public static final String KEYS = "keys/";
+    public static final String CHAIN = "chain/";
+    public static final String SETTINGS = "settings/";
+
+    /** A snapshot's files that are not frozen objects: its manifest, status, seal, custody log and retention record. */
+    public static final java.util.List<String> SNAPSHOT_CONTROL_FILES = java.util.List.of("manifest.json", "status.json", "manifest.sig", "manifest.tsr",
+            "custody.jsonl", "retention.json");
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
     private static final Pattern SEGMENT = Pattern.compile("(?:snapshots/([^/]+)/)?(raw|meta)/([^/]+)/(\\d{4})/(\\d{2})/(\\d{2})/(\\d{2})/(\\d+)-(\\d+)\\.(pcap|pcapng|jsonl)");
@@ -101,6 +114,77 @@ public final class Layout
     public static String status(String id)
     {
         return snapshotPrefix(id) + "status.json";
+    }
+
+    /** The Ed25519 signature of the manifest's bytes (64 raw bytes). */
+    public static String manifestSignature(String id)
+    {
+        return snapshotPrefix(id) + "manifest.sig";
+    }
+
+    /** The RFC 3161 timestamp response (DER) over the manifest's SHA-256. */
+    public static String timestampToken(String id)
+    {
+        return snapshotPrefix(id) + "manifest.tsr";
+    }
+
+    /** The append-only custody log, JSON Lines. */
+    public static String custodyLog(String id)
+    {
+        return snapshotPrefix(id) + "custody.jsonl";
+    }
+
+    /** The retention the snapshot was archived with (the locks themselves are on each object). */
+    public static String retention(String id)
+    {
+        return snapshotPrefix(id) + "retention.json";
+    }
+
+    /** Whether a key under the snapshot's prefix is one of its control files rather than a frozen object. */
+    public static boolean isSnapshotControlFile(String id, String key)
+    {
+        String prefix = snapshotPrefix(id);
+        return key.startsWith(prefix) && SNAPSHOT_CONTROL_FILES.contains(key.substring(prefix.length()));
+    }
+
+    public static String publicKey(String fingerprint)
+    {
+        if (!fingerprint.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("not a key fingerprint (64 hex digits): '" + fingerprint + "'");
+        }
+        return KEYS + fingerprint + ".pub";
+    }
+
+    /** The newest link of the store's chain of sealed manifests. */
+    public static String chainHead()
+    {
+        return CHAIN + "head.json";
+    }
+
+    /**
+     * The sealed manifest's bytes as the chain keeps them, also after the snapshot is deleted (and
+     * its name used again: the sequence number tells the two apart).
+     */
+    public static String chainEntry(long sequence, String id)
+    {
+        return CHAIN + "manifests/" + "%010d".formatted(sequence) + "-" + checkName("snapshot", id) + ".json";
+    }
+
+    /** A deleted snapshot's custody log, kept beside its chain entry. */
+    public static String chainCustodyLog(long sequence, String id)
+    {
+        return CHAIN + "custody/" + "%010d".formatted(sequence) + "-" + checkName("snapshot", id) + ".jsonl";
+    }
+
+    public static String settings(String name)
+    {
+        return SETTINGS + checkName("settings", name) + ".json";
+    }
+
+    /** A capture session's description, written when a collector starts or an import runs. */
+    public static String session(String node, long startMicros)
+    {
+        return SESSIONS + checkName("node", node) + "/" + startMicros + ".json";
     }
 
     public static String tablePartition(String table, String id)

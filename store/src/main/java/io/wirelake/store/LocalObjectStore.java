@@ -1,5 +1,13 @@
 package io.wirelake.store;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wirelake.store.lock.LockMode;
+import io.wirelake.store.lock.ObjectLock;
+import io.wirelake.store.lock.ObjectLockedException;
+import io.wirelake.store.lock.ObjectLocks;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -7,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,17 +28,33 @@ import static java.util.Objects.requireNonNull;
 /**
  * A directory as the object store (the embedded default). Objects are files; a write goes to a
  * hidden temporary file first and is renamed into place, so readers never see half an object.
+ *
+ * <p>Object locks are records under {@code .wirelake-locks/} (one JSON file per locked key) that
+ * every write and delete of this class checks: an object under legal hold or unexpired retention
+ * cannot be overwritten or deleted through the store, whoever asks (the FIFO budget, snapshot
+ * delete, a dissection). They guard against mistakes and scripts, not against someone with
+ * write access to the directory: that is what S3 Object Lock is for.
  */
 public final class LocalObjectStore
-        implements ObjectStore
+        implements ObjectStore, ObjectLocks
 {
     private static final String TEMPORARY_PREFIX = ".wirelake-";
+    private static final String LOCKS = ".wirelake-locks";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path root;
+    private final Clock clock;
 
     public LocalObjectStore(Path root)
     {
+        this(root, Clock.systemUTC());
+    }
+
+    /** With a clock of its own, to see retentions expire. */
+    public LocalObjectStore(Path root, Clock clock)
+    {
         this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
+        this.clock = requireNonNull(clock, "clock is null");
     }
 
     public Path root()
@@ -40,6 +66,9 @@ public final class LocalObjectStore
     public Path file(String key)
     {
         ObjectStore.checkKey(key);
+        if (key.startsWith(TEMPORARY_PREFIX)) {
+            throw new IllegalArgumentException("not a valid object key: '" + key + "' (" + TEMPORARY_PREFIX + " is the store's own)");
+        }
         return root.resolve(key);
     }
 
@@ -59,6 +88,7 @@ public final class LocalObjectStore
     public void put(String key, Path file)
             throws IOException
     {
+        checkWritable(key, "overwrite");
         Path target = prepare(key);
         Path temporary = temporary(target);
         Files.copy(file, temporary, StandardCopyOption.REPLACE_EXISTING);
@@ -69,6 +99,7 @@ public final class LocalObjectStore
     public void put(String key, byte[] content)
             throws IOException
     {
+        checkWritable(key, "overwrite");
         Path target = prepare(key);
         Path temporary = temporary(target);
         Files.write(temporary, content);
@@ -125,8 +156,10 @@ public final class LocalObjectStore
         if (!Files.isDirectory(start)) {
             return objects;
         }
+        Path locks = root.resolve(LOCKS);
         try (Stream<Path> files = Files.walk(start)) {
             files.filter(Files::isRegularFile)
+                    .filter(file -> !file.startsWith(locks))
                     .filter(file -> !file.getFileName().toString().startsWith(TEMPORARY_PREFIX))
                     .forEach(file -> {
                         String key = root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
@@ -165,6 +198,117 @@ public final class LocalObjectStore
     public void delete(String key)
             throws IOException
     {
+        checkWritable(key, "delete");
+        remove(key);
+    }
+
+    @Override
+    public void deleteBypassingGovernance(String key)
+            throws IOException
+    {
+        Optional<String> refusal = lock(key).refusal(clock.instant(), true);
+        if (refusal.isPresent()) {
+            throw new ObjectLockedException("cannot delete " + key + " in " + root + ": " + refusal.get());
+        }
+        remove(key);
+    }
+
+    @Override
+    public void retain(String key, LockMode mode, Instant until, boolean bypassGovernance)
+            throws IOException
+    {
+        if (stat(key).isEmpty()) {
+            throw new NoSuchFileException(key, null, "no such object in " + root);
+        }
+        ObjectLock current = lock(key);
+        Instant now = clock.instant();
+        if (current.retainedAt(now)) {
+            LockMode currentMode = current.mode().orElseThrow();
+            Instant currentUntil = current.retainUntil().orElseThrow();
+            boolean shorter = until.isBefore(currentUntil);
+            if (currentMode == LockMode.COMPLIANCE && (shorter || mode == LockMode.GOVERNANCE)) {
+                throw new ObjectLockedException("cannot set " + key + " to " + mode.label() + " until " + until + ": it is retained in compliance mode until "
+                        + currentUntil + ", which can only be extended");
+            }
+            if (currentMode == LockMode.GOVERNANCE && shorter && !bypassGovernance) {
+                throw new ObjectLockedException("cannot shorten " + key + "'s governance retention from " + currentUntil + " to " + until
+                        + " without bypassing governance mode explicitly");
+            }
+        }
+        writeLock(key, ObjectLock.retention(mode, until, current.legalHold()));
+    }
+
+    @Override
+    public void legalHold(String key, boolean on)
+            throws IOException
+    {
+        if (stat(key).isEmpty()) {
+            throw new NoSuchFileException(key, null, "no such object in " + root);
+        }
+        writeLock(key, lock(key).withLegalHold(on));
+    }
+
+    @Override
+    public ObjectLock lock(String key)
+            throws IOException
+    {
+        Path record = lockFile(key);
+        if (!Files.isRegularFile(record)) {
+            return ObjectLock.NONE;
+        }
+        JsonNode node = JSON.readTree(record.toFile());
+        boolean hold = node.path("legalHold").asBoolean(false);
+        if (node.hasNonNull("mode") && node.hasNonNull("retainUntil")) {
+            return ObjectLock.retention(LockMode.parse(node.get("mode").asText()), Instant.parse(node.get("retainUntil").asText()), hold);
+        }
+        return ObjectLock.NONE.withLegalHold(hold);
+    }
+
+    @Override
+    public boolean locksEnabled()
+    {
+        return true;
+    }
+
+    @Override
+    public Instant now()
+    {
+        return clock.instant();
+    }
+
+    private void checkWritable(String key, String operation)
+            throws IOException
+    {
+        Optional<String> refusal = lock(key).refusal(clock.instant(), false);
+        if (refusal.isPresent() && Files.isRegularFile(file(key))) {
+            throw new ObjectLockedException("cannot " + operation + " " + key + " in " + root + ": " + refusal.get());
+        }
+    }
+
+    private Path lockFile(String key)
+    {
+        ObjectStore.checkKey(key);
+        return root.resolve(LOCKS).resolve(key + ".json");
+    }
+
+    private void writeLock(String key, ObjectLock lock)
+            throws IOException
+    {
+        ObjectNode node = JSON.createObjectNode();
+        lock.mode().ifPresent(mode -> node.put("mode", mode.label()));
+        lock.retainUntil().ifPresent(until -> node.put("retainUntil", until.toString()));
+        node.put("legalHold", lock.legalHold());
+        Path record = lockFile(key);
+        Files.createDirectories(record.getParent());
+        Path temporary = temporary(record);
+        Files.write(temporary, JSON.writeValueAsBytes(node));
+        Files.move(temporary, record, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private void remove(String key)
+            throws IOException
+    {
+        Files.deleteIfExists(lockFile(key));
         Path file = file(key);
         Files.deleteIfExists(file);
         // Empty directories left behind are removed up to the root, as a bucket has none.

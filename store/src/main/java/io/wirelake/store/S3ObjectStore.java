@@ -8,8 +8,16 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectLockEnabled;
+import software.amazon.awssdk.services.s3.model.ObjectLockLegalHoldStatus;
+import software.amazon.awssdk.services.s3.model.ObjectLockRetentionMode;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
+
+import io.wirelake.store.lock.LockMode;
+import io.wirelake.store.lock.ObjectLock;
+import io.wirelake.store.lock.ObjectLockedException;
+import io.wirelake.store.lock.ObjectLocks;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,9 +38,15 @@ import static java.util.Objects.requireNonNull;
  * server-side ({@code CopyObject}). Every SDK failure surfaces as an {@link IOException} naming
  * the operation and key, so callers (the collector's spool) treat an unreachable store like any
  * other I/O failure and retry.
+ *
+ * <p>Object Lock: retention and legal hold are set per object ({@code PutObjectRetention},
+ * {@code PutObjectLegalHold}) on a bucket created with Object Lock, which S3 enforces itself. In
+ * such a (necessarily versioned) bucket a plain {@code DeleteObject} still succeeds: it only adds a
+ * delete marker and the locked version stays; deleting a locked version itself is refused by S3.
+ * Uploads carry an SDK checksum (CRC32 by default since SDK 2.30), which Object Lock requires.
  */
 public final class S3ObjectStore
-        implements ObjectStore
+        implements ObjectStore, ObjectLocks
 {
     /** The largest object a single PutObject or CopyObject moves. */
     static final long SINGLE_REQUEST_LIMIT = 5L << 30;
@@ -170,6 +185,116 @@ public final class S3ObjectStore
             throws IOException
     {
         call("delete", key, () -> client.deleteObject(request -> request.bucket(bucket).key(fullKey(key))));
+    }
+
+    @Override
+    public void retain(String key, LockMode mode, Instant until, boolean bypassGovernance)
+            throws IOException
+    {
+        ObjectLockRetentionMode retentionMode = switch (mode) {
+            case GOVERNANCE -> ObjectLockRetentionMode.GOVERNANCE;
+            case COMPLIANCE -> ObjectLockRetentionMode.COMPLIANCE;
+        };
+        locking("set the retention of", key, () -> client.putObjectRetention(request -> request.bucket(bucket).key(fullKey(key))
+                .retention(retention -> retention.mode(retentionMode).retainUntilDate(until))
+                .bypassGovernanceRetention(bypassGovernance ? Boolean.TRUE : null)));
+    }
+
+    @Override
+    public void legalHold(String key, boolean on)
+            throws IOException
+    {
+        locking("set the legal hold of", key, () -> client.putObjectLegalHold(request -> request.bucket(bucket).key(fullKey(key))
+                .legalHold(hold -> hold.status(on ? ObjectLockLegalHoldStatus.ON : ObjectLockLegalHoldStatus.OFF))));
+    }
+
+    @Override
+    public ObjectLock lock(String key)
+            throws IOException
+    {
+        ObjectLock lock = ObjectLock.NONE;
+        try {
+            var retention = call("read the retention of", key, () -> client.getObjectRetention(request -> request.bucket(bucket).key(fullKey(key))).retention());
+            if (retention != null && retention.mode() != null && retention.retainUntilDate() != null) {
+                LockMode mode = retention.mode() == ObjectLockRetentionMode.COMPLIANCE ? LockMode.COMPLIANCE : LockMode.GOVERNANCE;
+                lock = ObjectLock.retention(mode, retention.retainUntilDate(), false);
+            }
+        }
+        catch (NoSuchFileException e) {
+            // no retention on the object (NoSuchObjectLockConfiguration is a 404)
+            stat(key).orElseThrow(() -> e);
+        }
+        catch (IOException e) {
+            if (!noLockConfiguration(e)) {
+                throw e;
+            }
+        }
+        try {
+            var hold = call("read the legal hold of", key, () -> client.getObjectLegalHold(request -> request.bucket(bucket).key(fullKey(key))).legalHold());
+            lock = lock.withLegalHold(hold != null && hold.status() == ObjectLockLegalHoldStatus.ON);
+        }
+        catch (NoSuchFileException e) {
+            // no legal hold was ever set
+        }
+        catch (IOException e) {
+            if (!noLockConfiguration(e)) {
+                throw e;
+            }
+        }
+        return lock;
+    }
+
+    @Override
+    public void deleteBypassingGovernance(String key)
+            throws IOException
+    {
+        call("delete", key, () -> client.deleteObject(request -> request.bucket(bucket).key(fullKey(key)).bypassGovernanceRetention(true)));
+    }
+
+    @Override
+    public boolean locksEnabled()
+            throws IOException
+    {
+        try {
+            var configuration = client.getObjectLockConfiguration(request -> request.bucket(bucket)).objectLockConfiguration();
+            return configuration != null && configuration.objectLockEnabled() == ObjectLockEnabled.ENABLED;
+        }
+        catch (S3Exception e) {
+            // 404: the bucket has no Object Lock; 501: the server (an S3-compatible one such as S3Proxy) has none at all.
+            if (e.statusCode() == 404 || e.statusCode() == 501 || noLockConfiguration(new IOException(e))) {
+                return false;
+            }
+            throw new IOException("read the Object Lock configuration of s3://" + bucket + " failed: " + e.awsErrorDetails().errorMessage() + " (HTTP " + e.statusCode() + ")", e);
+        }
+        catch (SdkException e) {
+            throw new IOException("read the Object Lock configuration of s3://" + bucket + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** A lock call S3 refuses (a 403 on an Object Lock refusal, or a bucket without Object Lock) becomes an {@link ObjectLockedException}. */
+    private void locking(String operation, String key, Call<?> call)
+            throws IOException
+    {
+        try {
+            call(operation, key, call);
+        }
+        catch (NoSuchFileException e) {
+            throw e;
+        }
+        catch (IOException e) {
+            if (e.getCause() instanceof S3Exception s3 && (s3.statusCode() == 403 || s3.statusCode() == 400)) {
+                throw new ObjectLockedException(e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    private static boolean noLockConfiguration(IOException e)
+    {
+        return e.getCause() instanceof S3Exception s3 && s3.awsErrorDetails() != null
+                && ("ObjectLockConfigurationNotFoundError".equals(s3.awsErrorDetails().errorCode())
+                || "NoSuchObjectLockConfiguration".equals(s3.awsErrorDetails().errorCode())
+                || "InvalidRequest".equals(s3.awsErrorDetails().errorCode()));
     }
 
     @Override

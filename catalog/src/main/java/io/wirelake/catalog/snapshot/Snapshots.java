@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.wirelake.store.Layout;
 import io.wirelake.store.ObjectInfo;
 import io.wirelake.store.ObjectStore;
+import io.wirelake.store.lock.ObjectLock;
+import io.wirelake.store.lock.ObjectLocks;
+import io.wirelake.store.meta.CaptureSession;
 import io.wirelake.store.meta.WorkloadEvent;
 import io.wirelake.store.meta.WorkloadEvents;
 import io.wirelake.store.meta.Workloads;
@@ -37,10 +40,19 @@ public final class Snapshots
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final ObjectStore store;
+    private final ManifestSealing sealing;
 
+    /** Snapshots whose manifests are written unsealed. */
     public Snapshots(ObjectStore store)
     {
+        this(store, ManifestSealing.UNSEALED);
+    }
+
+    /** Snapshots whose new manifests are written through {@code sealing} (the evidence package's seal). */
+    public Snapshots(ObjectStore store, ManifestSealing sealing)
+    {
         this.store = requireNonNull(store, "store is null");
+        this.sealing = requireNonNull(sealing, "sealing is null");
     }
 
     public ObjectStore store()
@@ -170,10 +182,11 @@ public final class Snapshots
             }
             long first = entries.stream().filter(Manifest.Entry::isCapture).filter(entry -> entry.packets() > 0).mapToLong(Manifest.Entry::firstPacketMicros).min().orElse(0);
             long last = entries.stream().filter(Manifest.Entry::isCapture).mapToLong(Manifest.Entry::lastPacketMicros).max().orElse(0);
-            Manifest manifest = new Manifest(Manifest.VERSION, id, Instant.now().toString(), Math.max(start, first), Math.min(end, last), capturedNodes, entries);
-            store.put(Layout.manifest(id), JSON.writeValueAsBytes(manifest));
+            Manifest manifest = new Manifest(Manifest.VERSION, id, Instant.now().toString(), Math.max(start, first), Math.min(end, last), capturedNodes, entries,
+                    sessions(capturedNodes, start, end), null);
+            Manifest written = sealing.write(store, manifest);
             writeStatus(SnapshotStatus.of(id, SnapshotStatus.CREATED));
-            return manifest;
+            return written;
         }
         catch (IOException | RuntimeException e) {
             // No half-made snapshot stays behind.
@@ -182,6 +195,40 @@ public final class Snapshots
             }
             throw e;
         }
+    }
+
+    /**
+     * The capture sessions that made a window's segments: per node, the session in force at the
+     * window's start and every later one that began before its end.
+     */
+    private List<CaptureSession> sessions(List<String> nodes, long start, long end)
+            throws IOException
+    {
+        List<CaptureSession> sessions = new ArrayList<>();
+        for (String node : nodes) {
+            List<CaptureSession> all = new ArrayList<>();
+            for (ObjectInfo object : store.list(Layout.SESSIONS + node + "/")) {
+                try {
+                    all.add(CaptureSession.read(store.read(object.key())));
+                }
+                catch (IOException e) {
+                    // a damaged record says nothing about the captures; the manifest goes without it
+                }
+            }
+            all.sort(java.util.Comparator.comparingLong(CaptureSession::startMicros));
+            int inForce = -1;
+            for (int i = 0; i < all.size(); i++) {
+                if (all.get(i).startMicros() <= start) {
+                    inForce = i;
+                }
+            }
+            for (int i = Math.max(inForce, 0); i < all.size(); i++) {
+                if (all.get(i).startMicros() <= end) {
+                    sessions.add(all.get(i));
+                }
+            }
+        }
+        return sessions;
     }
 
     public List<Summary> list()
@@ -226,23 +273,62 @@ public final class Snapshots
         store.put(Layout.status(status.id()), JSON.writeValueAsBytes(status));
     }
 
-    /** Deletes the snapshot's frozen objects and its table partitions. */
+    /** Deletes the snapshot's frozen objects and its table partitions, unless a lock forbids it. */
     public int delete(String id)
             throws IOException
     {
+        return delete(id, false);
+    }
+
+    /**
+     * Deletes the snapshot's frozen objects and its table partitions. A snapshot under legal hold
+     * or unexpired retention is refused before anything is deleted; {@code bypassGovernance}
+     * deletes one whose retention is in governance mode (the caller logs that it did).
+     */
+    public int delete(String id, boolean bypassGovernance)
+            throws IOException
+    {
         manifest(id);
+        checkDeletable(id, bypassGovernance);
         int deleted = 0;
         for (String prefix : List.of(Layout.tablePartition("api_calls", id), Layout.tablePartition("flows", id), Layout.snapshotPrefix(id))) {
             for (ObjectInfo object : store.list(prefix)) {
                 if (!object.key().equals(Layout.manifest(id))) {
-                    store.delete(object.key());
+                    deleteObject(object.key(), bypassGovernance);
                     deleted++;
                 }
             }
         }
         // The manifest goes last: a failed delete can be run again.
-        store.delete(Layout.manifest(id));
+        deleteObject(Layout.manifest(id), bypassGovernance);
         return deleted + 1;
+    }
+
+    /** Refuses, naming the lock, when the snapshot's manifest (locked with all its objects) cannot be deleted now. */
+    public void checkDeletable(String id, boolean bypassGovernance)
+            throws IOException
+    {
+        if (store instanceof ObjectLocks locks && locks.locksEnabled()) {
+            ObjectLock lock = locks.lock(Layout.manifest(id));
+            java.util.Optional<String> refusal = lock.refusal(locks.now(), bypassGovernance);
+            if (refusal.isPresent()) {
+                throw new SnapshotException("snapshot " + id + " cannot be deleted: " + refusal.get()
+                        + (lock.legalHold() ? "; release it first with 'wirelake snapshot hold " + id + " off'" : "")
+                        + (!lock.legalHold() && lock.mode().orElseThrow() == io.wirelake.store.lock.LockMode.GOVERNANCE
+                        ? "; to delete it anyway, pass --bypass-governance (recorded in the custody log)" : ""));
+            }
+        }
+    }
+
+    private void deleteObject(String key, boolean bypassGovernance)
+            throws IOException
+    {
+        if (bypassGovernance && store instanceof ObjectLocks locks && locks.locksEnabled() && locks.lock(key).retainedAt(locks.now())) {
+            locks.deleteBypassingGovernance(key);
+        }
+        else {
+            store.delete(key);
+        }
     }
 
     /** Re-reads every frozen object and compares size and SHA-256 with the manifest. */
@@ -272,7 +358,7 @@ public final class Snapshots
         TreeSet<String> listed = new TreeSet<>();
         manifest.objects().forEach(entry -> listed.add(prefix + entry.key()));
         for (ObjectInfo object : store.list(prefix)) {
-            if (!listed.contains(object.key()) && !object.key().equals(Layout.manifest(id)) && !object.key().equals(Layout.status(id))) {
+            if (!listed.contains(object.key()) && !Layout.isSnapshotControlFile(id, object.key())) {
                 problems.add(object.key().substring(prefix.length()) + ": not in the manifest");
             }
         }
@@ -302,6 +388,12 @@ public final class Snapshots
         }
         finally {
             java.nio.file.Files.deleteIfExists(staging);
+        }
+        // The seal travels with the manifest, so the copy verifies as the original does.
+        for (String control : List.of(Layout.manifestSignature(id), Layout.timestampToken(id), Layout.custodyLog(id))) {
+            if (store.stat(control).isPresent()) {
+                target.put(control, store.read(control));
+            }
         }
         target.put(Layout.manifest(id), store.read(Layout.manifest(id)));
         target.put(Layout.status(id), JSON.writeValueAsBytes(SnapshotStatus.of(id, SnapshotStatus.CREATED)));
