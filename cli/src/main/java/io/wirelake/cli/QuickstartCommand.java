@@ -12,6 +12,14 @@ import io.wirelake.kfl.KflCompiler;
 import io.wirelake.query.LakeSession;
 import io.wirelake.query.QueryService;
 import io.wirelake.query.TableSource;
+import io.wirelake.query.report.Drift;
+import io.wirelake.query.report.DriftFormat;
+import io.wirelake.query.report.DriftReport;
+import io.wirelake.query.report.DriftThresholds;
+import io.wirelake.demo.DriftOptions;
+import io.wirelake.demo.DriftScenario;
+import io.wirelake.demo.DriftTrafficGenerator;
+import io.wirelake.demo.DriftTruth;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -54,14 +62,14 @@ final class QuickstartCommand
         PrintStream out = System.out;
         Path captures = directory.resolve("captures");
         Path storeDirectory = directory.resolve("store");
-        out.println("== 1/5 demo traffic: 3 nodes, cross-node traffic seen on both nodes, Kubernetes metadata ==");
+        out.println("== 1/6 demo traffic: 3 nodes, cross-node traffic seen on both nodes, Kubernetes metadata ==");
         io.wirelake.catalog.Directories.deleteTree(captures);
         io.wirelake.catalog.Directories.deleteTree(storeDirectory);
         GeneratorSummary summary = DemoTraffic.generate(GeneratorOptions.defaults(Sizes.parse(size)).withSeed(seed).withRates(0.04, 0.02, 0.03)
                 .withCrossNodeCopies(true), captures, out, System.err);
         try (io.wirelake.store.ObjectStore store = new io.wirelake.store.LocalObjectStore(storeDirectory)) {
             out.println();
-            out.println("== 2/5 import as the collectors would write them (store " + store.location() + ") ==");
+            out.println("== 2/6 import as the collectors would write them (store " + store.location() + ") ==");
             for (DemoCluster.Node node : DemoCluster.NODES) {
                 CaptureImport.run(store, node.name(), List.of(captures.resolve(node.name() + ".pcap")),
                         List.of(captures.resolve(DemoTrafficGenerator.METADATA_FILE)), new io.wirelake.collector.Rotation(5, 64L << 20));
@@ -69,16 +77,16 @@ final class QuickstartCommand
             Snapshots snapshots = new Snapshots(store);
             QueryService queries = Wirelake.queryService(spec);
             out.println();
-            out.println("== 3/5 snapshot ==");
-            Manifest manifest = snapshots.create(SNAPSHOT, Optional.empty(), Optional.empty(), List.of(), line -> {});
+            out.println("== 3/6 snapshot ==");
+            Manifest manifest = EvidenceCommands.evidence(store).create(SNAPSHOT, Optional.empty(), Optional.empty(), List.of(), Optional.empty(), line -> {});
             out.printf("snapshot %s: %d capture segments of %d nodes, %d metadata segments, %s, window %s .. %s (SHA-256 manifest)%n", manifest.id(),
                     manifest.captures().size(), manifest.nodes().size(), manifest.metadata().size(), Sizes.format(manifest.bytes()),
                     Times.format(manifest.fromMicros()), Times.format(manifest.toMicros()));
             out.println();
-            out.println("== 4/5 dissection (Flink, local MiniCluster) ==");
+            out.println("== 4/6 dissection (Flink, local MiniCluster) ==");
             ScanReport report = new SnapshotDissector(snapshots, queries).dissect(SNAPSHOT, 0, out);
             out.println();
-            out.println("== 5/5 KFL on the local Trino ==");
+            out.println("== 5/6 KFL on the local Trino ==");
             try (LakeSession session = queries.open(TableSource.snapshot(store, SNAPSHOT))) {
                 // REST calls: HTTP rows that are not GraphQL, gRPC or a WebSocket upgrade
                 long http = count(session, "http && !gql && !grpc && status_code != 101");
@@ -116,9 +124,74 @@ final class QuickstartCommand
                         Sizes.count(summary.dnsQueries()), Sizes.count(http), Sizes.count(dns),
                         consistent ? " (all of them, each once although cross-node traffic was captured twice)" : " (MISMATCH)");
                 out.printf("Try: bin/wirelake --store %s query --snapshot %s --kfl 'http && status_code >= 500'%n", storeDirectory, SNAPSHOT);
-                return consistent && report.damageMessages().isEmpty() ? 0 : 1;
+                boolean drift = drift(out, queries);
+                return consistent && drift && report.damageMessages().isEmpty() ? 0 : 1;
             }
         }
+    }
+
+    /**
+     * Step 6: a baseline day and an incident day of the cluster with planted drift, each a
+     * snapshot of its window in a store of their own, and the drift report between them, checked
+     * against what was planted.
+     */
+    private boolean drift(PrintStream out, QueryService queries)
+            throws Exception
+    {
+        out.println();
+        out.println("== 6/6 daily drift: a baseline day and an incident day, and what changed ==");
+        Path days = directory.resolve("drift");
+        Path storeDirectory = directory.resolve("drift-store");
+        io.wirelake.catalog.Directories.deleteTree(days);
+        io.wirelake.catalog.Directories.deleteTree(storeDirectory);
+        DriftTruth truth = DriftTrafficGenerator.generate(DriftOptions.ofSize(8L << 20, seed).withCrossNodeCopies(true), days, bytes -> {});
+        try (io.wirelake.store.ObjectStore store = new io.wirelake.store.LocalObjectStore(storeDirectory)) {
+            Snapshots snapshots = new Snapshots(store);
+            for (DriftScenario.Day day : DriftScenario.Day.values()) {
+                DriftTruth.DayTruth facts = truth.day(day);
+                for (String capture : facts.captures()) {
+                    String node = capture.substring(capture.lastIndexOf('/') + 1, capture.length() - ".pcap".length());
+                    new io.wirelake.collector.Importer(store, node, new io.wirelake.collector.Rotation(60, 64L << 20), days.resolve("spool"))
+                            .importFiles(List.of(days.resolve(capture)), List.of(days.resolve(facts.metadata())), line -> {});
+                }
+                String name = facts.directory() + "-day";
+                EvidenceCommands.evidence(store).create(name, Times.parse("--from", facts.from()), Times.parse("--to", facts.to()), List.of(), Optional.empty(), line -> {});
+                new SnapshotDissector(snapshots, queries).dissect(name, 0, new PrintStream(java.io.OutputStream.nullOutputStream()));
+                out.printf("snapshot %s: %s .. %s, dissected%n", name, facts.from(), facts.to());
+            }
+            DriftReport report = Drift.compare(queries, store, "baseline-day", "incident-day", DriftThresholds.defaults(), Optional.empty());
+            Path html = directory.resolve("drift-report.html");
+            java.nio.file.Files.writeString(html, DriftFormat.html(report));
+            java.nio.file.Files.writeString(directory.resolve("drift-report.md"), DriftFormat.markdown(report));
+            out.println();
+            out.print(DriftFormat.markdown(report));
+            java.util.Set<String> found = new java.util.TreeSet<>();
+            report.findings().forEach(finding -> found.add(finding.check() + " " + truthName(finding.check(), finding.subject())));
+            java.util.Set<String> planted = new java.util.TreeSet<>();
+            truth.findings().forEach(finding -> planted.add(finding.check() + " " + finding.subject()));
+            out.println();
+            out.printf("Drift report: %s (Markdown beside it). %s%n", html, found.equals(planted)
+                    ? "It finds the " + planted.size() + " planted changes and nothing else."
+                    : "MISMATCH with what was planted: missing " + difference(planted, found) + ", unexpected " + difference(found, planted));
+            out.printf("Try: bin/wirelake --store %s diff baseline-day incident-day --format html --out report.html%n", storeDirectory);
+            return found.equals(planted);
+        }
+    }
+
+    /** The generator names an endpoint by its bare service ({@code catalog GET /x}); wirelake with the namespace ({@code shop/catalog GET /x}). */
+    private static String truthName(String check, String subject)
+    {
+        int slash = subject.indexOf('/');
+        int space = subject.indexOf(' ');
+        boolean endpoint = check.endsWith("_endpoint") || check.equals("latency_regression") || check.equals("error_rate_increase");
+        return endpoint && slash >= 0 && slash < space ? subject.substring(slash + 1) : subject;
+    }
+
+    private static java.util.Set<String> difference(java.util.Set<String> left, java.util.Set<String> right)
+    {
+        java.util.Set<String> rest = new java.util.TreeSet<>(left);
+        rest.removeAll(right);
+        return rest;
     }
 
     private static long count(LakeSession session, String kfl)

@@ -93,6 +93,10 @@ final class ScheduleCommand
                 description = "How long the schedule's lock holds if its holder dies (default: ${DEFAULT-VALUE}).")
         String lease;
 
+        @Option(names = "--class", paramLabel = "CLASS",
+                description = "Retention class applied to each new snapshot (the store's settings; 'snapshot classes' lists them), e.g. daily.")
+        String retentionClass;
+
         @Option(names = "--now", paramLabel = "TIME", description = "Act as if it were TIME (ISO-8601): backfills and tests.")
         String now;
 
@@ -155,8 +159,9 @@ final class ScheduleCommand
             if (snapshots.store().stat(io.wirelake.store.Layout.manifest(run.name())).isEmpty()) {
                 try {
                     // [from, to): a packet on the boundary belongs to the next window.
-                    Manifest manifest = snapshots.create(run.name(), Optional.of(Times.micros(run.from())), Optional.of(Times.micros(run.to()) - 1), List.of(),
-                            line -> {});
+                    // Sealed (signed, chained, timestamped when a TSA is set) like every snapshot, with the schedule's retention class.
+                    Manifest manifest = EvidenceCommands.evidence(snapshots.store()).create(run.name(), Optional.of(Times.micros(run.from())),
+                            Optional.of(Times.micros(run.to()) - 1), List.of(), Optional.ofNullable(retentionClass), line -> {});
                     out.printf("snapshot %s: %d capture segment(s) of %s, %s packets, %s%n", manifest.id(), manifest.captures().size(),
                             String.join(", ", manifest.nodes()), Sizes.count(manifest.packets()), Sizes.format(manifest.bytes()));
                 }

@@ -233,7 +233,7 @@ final class SnapshotCommand
                 }
                 System.out.printf("%s  %-32s %s%n", dryRun ? "would delete" : "delete", decision.name(), decision.reason());
                 if (!dryRun) {
-                    snapshots.delete(decision.name());
+                    EvidenceCommands.evidence(snapshots.store()).delete(decision.name(), false);
                     unregister(spec, snapshots, decision.name());
                     deleted++;
                 }
@@ -245,8 +245,15 @@ final class SnapshotCommand
 
         /** Why a snapshot may not be deleted now, if anything says so (retention, legal hold). */
         static Optional<String> protection(Snapshots snapshots, String id)
+                throws java.io.IOException
         {
-            return Optional.empty();
+            try {
+                snapshots.checkDeletable(id, false);
+                return Optional.empty();
+            }
+            catch (SnapshotException e) {
+                return Optional.of("protected: " + e.getMessage());
+            }
         }
     }
 
