@@ -123,6 +123,49 @@ class DriftReportTest
         assertThat(checked).hasSizeGreaterThan(40);
     }
 
+    @Test
+    void reportsRenderInAHeadlessBrowser()
+            throws Exception
+    {
+        Distribution.Run diff = Distribution.run(work, environment, "diff", "baseline", "incident", "--format", "html", "--out", "drift.html");
+        assertThat(diff.exit()).as(diff.both()).isZero();
+        Distribution.Run map = Distribution.run(work, environment, "map", "incident", "--format", "html", "--out", "map.html");
+        assertThat(map.exit()).as(map.both()).isZero();
+        Distribution.Run dot = Distribution.run(work, environment, "map", "incident", "--format", "dot");
+        assertThat(dot.exit()).as(dot.both()).isZero();
+        assertThat(dot.out()).startsWith("digraph").contains("\"shop/orders\" -> \"shop/recommendations\"");
+
+        JsonNode drift = render(work.resolve("drift.html"), work.resolve("drift.png"));
+        assertThat(drift.path("svg").path("charts").asInt()).as("latency, error-rate and edge charts").isEqualTo(3);
+        assertThat(drift.path("svg").path("shapes").asInt()).as("bars, whiskers and edges drawn").isGreaterThan(60);
+        assertThat(drift.path("title").asText()).isEqualTo("Traffic drift: incident against baseline");
+
+        JsonNode serviceMap = render(work.resolve("map.html"), work.resolve("map.png"));
+        JsonNode graph = JSON.readTree(Distribution.run(work, environment, "map", "incident", "--format", "json").out());
+        assertThat(serviceMap.path("rendered").asText()).as("nodes Cytoscape drew").isEqualTo(String.valueOf(graph.path("nodes").size()));
+        assertThat(serviceMap.path("canvases").asInt()).as("Cytoscape's canvas layers").isPositive();
+        assertThat(graph.path("nodes").findValuesAsText("label")).contains("collect.tracker-analytics.example", "shop/frontend", "kube-system/coredns");
+    }
+
+    /** Renders a page in Debian's headless Chromium (tools/browser/check.mjs, Playwright): no errors, no network, a screenshot. */
+    private static JsonNode render(Path page, Path screenshot)
+            throws Exception
+    {
+        Path root = Path.of(System.getProperty("wirelake.root.dir"));
+        Path script = root.resolve("tools/browser/check.mjs");
+        assertThat(root.resolve("tools/browser/node_modules/playwright-core")).as("run 'npm ci' in tools/browser (.ci/run does)").exists();
+        Process process = new ProcessBuilder("node", script.toString(), page.toString(), screenshot.toString()).redirectErrorStream(false).start();
+        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String err = new String(process.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as("the browser check of %s: %s", page, err).isZero();
+        JsonNode result = JSON.readTree(out);
+        assertThat(result.path("consoleErrors")).as("console errors of %s", page).isEmpty();
+        assertThat(result.path("pageErrors")).as("script errors of %s", page).isEmpty();
+        assertThat(result.path("requests")).as("what %s fetched (it must work offline)", page).isEmpty();
+        assertThat(screenshot).isNotEmptyFile();
+        return result;
+    }
+
     /**
      * The ground truth names endpoints by the bare service name ({@code catalog GET /x}); wirelake
      * names them with the namespace ({@code shop/catalog GET /x}), since service names repeat across

@@ -87,7 +87,7 @@ public final class DriftChecks
         Stats.Result endpoints = new Stats.Result(all.snapshots(), all.groupBy(), all.kfl(), all.windows(), shown);
         List<DriftReport.EdgePresence> edges = new ArrayList<>();
         for (List<Object> row : session.rows("SELECT " + Subjects.workload("src") + ", " + Subjects.server() + ", count_if(" + inBaseline() + "), count_if("
-                + inCurrent() + ") FROM " + flows() + " GROUP BY 1, 2 ORDER BY 1, 2")) {
+                + inCurrent() + ") FROM " + flows() + " AND " + Subjects.inCluster("src") + " GROUP BY 1, 2 ORDER BY 1, 2")) {
             long before = number(row.get(2));
             long after = number(row.get(3));
             edges.add(new DriftReport.EdgePresence((String) row.get(0), (String) row.get(1), before > 0, after > 0, before, after));

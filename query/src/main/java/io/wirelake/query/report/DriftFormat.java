@@ -227,7 +227,7 @@ public final class DriftFormat
         return 100 * (group.bySnapshot().get(report.current()).errorRate() - group.bySnapshot().get(report.baseline()).errorRate());
     }
 
-    /** Workloads on a circle; edges grey when on both sides, green when new, red and dashed when gone. */
+    /** The cluster's workloads and what they call, on a circle; edges grey when on both sides, green when new, red and dashed when gone. */
     private static String edgeGraph(DriftReport report)
     {
         TreeSet<String> names = new TreeSet<>();
@@ -236,8 +236,8 @@ public final class DriftFormat
             names.add(edge.server());
         }
         List<String> nodes = new ArrayList<>(names);
-        int size = 860;
-        double radius = size / 2.0 - 150;
+        int size = 760;
+        double radius = size / 2.0 - 130;
         double centre = size / 2.0;
         java.util.Map<String, double[]> positions = new java.util.HashMap<>();
         for (int index = 0; index < nodes.size(); index++) {
