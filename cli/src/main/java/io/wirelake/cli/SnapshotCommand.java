@@ -212,6 +212,10 @@ final class SnapshotCommand
         @Option(names = "--dry-run", description = "Say what would be deleted, delete nothing.")
         boolean dryRun;
 
+        @Option(names = "--bypass-governance", description = "Also delete snapshots under governance-mode retention (recorded in their custody logs); "
+                + "compliance mode and legal holds still protect.")
+        boolean bypassGovernance;
+
         @Override
         int run(Snapshots snapshots)
                 throws Exception
@@ -222,7 +226,8 @@ final class SnapshotCommand
                 if (prefix != null && !id.startsWith(prefix + "-")) {
                     continue;
                 }
-                candidates.add(new io.wirelake.catalog.schedule.Pruning.Candidate(id, Times.instant(summary.manifest().fromMicros()), protection(snapshots, id)));
+                candidates.add(new io.wirelake.catalog.schedule.Pruning.Candidate(id, Times.instant(summary.manifest().fromMicros()),
+                        protection(snapshots, id, bypassGovernance)));
             }
             List<io.wirelake.catalog.schedule.Pruning.Decision> plan = io.wirelake.catalog.schedule.Pruning.plan(candidates, keepDaily, keepMonthly);
             int deleted = 0;
@@ -233,7 +238,7 @@ final class SnapshotCommand
                 }
                 System.out.printf("%s  %-32s %s%n", dryRun ? "would delete" : "delete", decision.name(), decision.reason());
                 if (!dryRun) {
-                    EvidenceCommands.evidence(snapshots.store()).delete(decision.name(), false);
+                    EvidenceCommands.evidence(snapshots.store()).delete(decision.name(), bypassGovernance);
                     unregister(spec, snapshots, decision.name());
                     deleted++;
                 }
@@ -244,11 +249,11 @@ final class SnapshotCommand
         }
 
         /** Why a snapshot may not be deleted now, if anything says so (retention, legal hold). */
-        static Optional<String> protection(Snapshots snapshots, String id)
+        static Optional<String> protection(Snapshots snapshots, String id, boolean bypassGovernance)
                 throws java.io.IOException
         {
             try {
-                snapshots.checkDeletable(id, false);
+                snapshots.checkDeletable(id, bypassGovernance);
                 return Optional.empty();
             }
             catch (SnapshotException e) {

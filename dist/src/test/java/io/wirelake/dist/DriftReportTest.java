@@ -147,6 +147,80 @@ class DriftReportTest
         assertThat(graph.path("nodes").findValuesAsText("label")).contains("collect.tracker-analytics.example", "shop/frontend", "kube-system/coredns");
     }
 
+    @Test
+    void scheduledRunsMakeEachDayOnceAndDiffIt()
+            throws Exception
+    {
+        // A store of its own with the same two days, and two schedulers started at once on it.
+        Map<String, String> scheduled = new HashMap<>(environment);
+        scheduled.put("WIRELAKE_STORE", work.resolve("schedule-store").toString());
+        for (String day : List.of("baseline", "incident")) {
+            JsonNode facts = truth.path("days").path(day);
+            for (JsonNode capture : facts.path("captures")) {
+                String file = capture.asText();
+                String node = file.substring(file.lastIndexOf('/') + 1, file.length() - ".pcap".length());
+                assertThat(Distribution.run(work, scheduled, "import", "--node", node, "demo/" + file, "demo/" + facts.path("metadata").asText()).exit()).isZero();
+            }
+        }
+        // Days run 21:59 to 21:59 UTC; "now" is after the second day's run: every run back to 7 is due, two hold traffic.
+        String[] schedule = {"schedule", "run", "--once", "--at", "21:59", "--now", "2026-03-16T22:30:00Z", "--report-dir", "reports", "--class", "daily"};
+        List<Process> schedulers = new ArrayList<>();
+        List<Path> outputs = new ArrayList<>();
+        for (int index = 0; index < 2; index++) {
+            Path out = work.resolve("scheduler-" + index + ".out");
+            outputs.add(out);
+            schedulers.add(Distribution.start(work, scheduled, out, work.resolve("scheduler-" + index + ".err"), schedule));
+        }
+        StringBuilder both = new StringBuilder();
+        for (int index = 0; index < 2; index++) {
+            assertThat(schedulers.get(index).waitFor(10, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+            String out = Files.readString(outputs.get(index));
+            both.append(out);
+            assertThat(schedulers.get(index).exitValue()).as(out + Files.readString(work.resolve("scheduler-" + index + ".err"))).isZero();
+        }
+        String text = both.toString();
+        assertThat(count(text, "snapshot daily-2026-03-14: ")).as("the baseline day's snapshot made once: %s", text).isEqualTo(1);
+        assertThat(count(text, "snapshot daily-2026-03-15: ")).as("the incident day's snapshot made once").isEqualTo(1);
+        assertThat(text).contains("daily-2026-03-09 not made");
+        Distribution.Run list = Distribution.run(work, scheduled, "snapshot", "list");
+        assertThat(list.out()).contains("daily-2026-03-14").contains("daily-2026-03-15").doesNotContain("daily-2026-03-13");
+        JsonNode report = JSON.readTree(work.resolve("reports/drift-daily-2026-03-14-to-daily-2026-03-15.json").toFile());
+        assertThat(report.path("findings").size()).as("the planted changes").isEqualTo(truth.path("findings").size());
+        assertThat(work.resolve("reports/drift-daily-2026-03-14-to-daily-2026-03-15.html")).isNotEmptyFile();
+
+        // Run again: nothing is due any more.
+        Distribution.Run again = Distribution.run(work, scheduled, schedule);
+        assertThat(again.exit()).as(again.both()).isZero();
+        assertThat(again.out()).contains("nothing due");
+
+        // Pruning keeps the newest, and what a legal hold protects, until the hold is released.
+        assertThat(Distribution.run(work, scheduled, "snapshot", "hold", "daily-2026-03-14", "on").exit()).isZero();
+        Distribution.Run held = Distribution.run(work, scheduled, "snapshot", "prune", "--keep-daily", "0", "--keep-monthly", "0");
+        assertThat(held.exit()).as(held.both()).isZero();
+        assertThat(held.out()).contains("keep    daily-2026-03-15").contains("the newest snapshot").contains("deleted 0 of 2");
+        assertThat(Distribution.run(work, scheduled, "snapshot", "hold", "daily-2026-03-14", "off").exit()).isZero();
+        Distribution.Run governed = Distribution.run(work, scheduled, "snapshot", "prune", "--keep-daily", "0", "--keep-monthly", "0", "--dry-run");
+        assertThat(governed.out()).as("the daily class's governance retention protects it").contains("keep    daily-2026-03-14").contains("governance");
+        Distribution.Run dry = Distribution.run(work, scheduled, "snapshot", "prune", "--keep-daily", "0", "--keep-monthly", "0", "--dry-run",
+                "--bypass-governance");
+        assertThat(dry.out()).contains("would delete  daily-2026-03-14");
+        assertThat(Distribution.run(work, scheduled, "snapshot", "list").out()).contains("daily-2026-03-14");
+        Distribution.Run pruned = Distribution.run(work, scheduled, "snapshot", "prune", "--keep-daily", "0", "--keep-monthly", "0", "--bypass-governance");
+        assertThat(pruned.exit()).as(pruned.both()).isZero();
+        assertThat(pruned.out()).contains("deleted 1 of 2");
+        assertThat(Distribution.run(work, scheduled, "snapshot", "list").out()).doesNotContain("daily-2026-03-14").contains("daily-2026-03-15");
+        assertThat(work.resolve("schedule-store/tables/api_calls/snapshot_id=daily-2026-03-14")).doesNotExist();
+    }
+
+    private static int count(String text, String what)
+    {
+        int count = 0;
+        for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + 1)) {
+            count++;
+        }
+        return count;
+    }
+
     /** Renders a page in Debian's headless Chromium (tools/browser/check.mjs, Playwright): no errors, no network, a screenshot. */
     private static JsonNode render(Path page, Path screenshot)
             throws Exception
