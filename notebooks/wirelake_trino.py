@@ -384,15 +384,13 @@ class Lake:
     TABLES = ("api_calls", "flows")
 
     def __init__(self, trino: Optional[Trino] = None, store: Optional[str] = None, schema: Optional[str] = None):
+        """The store's tables, in the schema given or else the one the command names for the store (default: the command's default store)."""
         self.trino = trino or Trino()
-        if schema and store:
-            raise ValueError("give the store or its schema, not both")
-        self.store = None if schema else (store or default_store())
+        self.store = store or (None if schema else default_store())
         self.schema = schema or schema_for_store(self.store)
 
     def __repr__(self):
-        where = f"store {store_location(self.store)}" if self.store else "given schema"
-        return f"Lake(schema {self.schema}, {where}, {self.trino.settings.describe()})"
+        return f"Lake(schema {self.schema} ({self._whose()}), {self.trino.settings.describe()})"
 
     def table(self, name: str) -> str:
         """The qualified name of one of the lake's tables."""
@@ -434,4 +432,4 @@ class Lake:
         return self.trino.query(sql)
 
     def _whose(self) -> str:
-        return f"the store {store_location(self.store)}" if self.store else "a schema given by name"
+        return f"the store {store_location(self.store)}" if self.store and self.schema == schema_for_store(self.store) else "given by name"
