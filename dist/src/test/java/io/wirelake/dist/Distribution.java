@@ -116,12 +116,21 @@ final class Distribution
     static Run run(Path directory, Map<String, String> environment, String... arguments)
             throws IOException, InterruptedException
     {
+        List<String> command = new ArrayList<>(List.of(root().resolve("bin/wirelake").toString()));
+        command.addAll(List.of(arguments));
+        return exec(directory, environment, command);
+    }
+
+    /** Runs another program (jupyter, python) in a directory with the same clean environment as the command's, to its end. */
+    static Run exec(Path directory, Map<String, String> environment, List<String> command)
+            throws IOException, InterruptedException
+    {
         Path out = Files.createTempFile(directory, "out", ".txt");
         Path err = Files.createTempFile(directory, "err", ".txt");
-        Process process = start(directory, environment, out, err, arguments);
+        Process process = startProcess(command, directory, environment, out, err);
         if (!process.waitFor(10, TimeUnit.MINUTES)) {
             process.destroyForcibly();
-            throw new AssertionError("wirelake " + String.join(" ", arguments) + " did not end within 10 minutes");
+            throw new AssertionError(String.join(" ", command) + " did not end within 10 minutes");
         }
         Run run = new Run(process.exitValue(), Files.readString(out), Files.readString(err));
         Files.delete(out);
@@ -135,6 +144,12 @@ final class Distribution
     {
         List<String> command = new ArrayList<>(List.of(root().resolve("bin/wirelake").toString()));
         command.addAll(List.of(arguments));
+        return startProcess(command, directory, environment, out, err);
+    }
+
+    private static Process startProcess(List<String> command, Path directory, Map<String, String> environment, Path out, Path err)
+            throws IOException
+    {
         ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
         builder.environment().clear();
         builder.environment().putAll(baseEnvironment(directory));

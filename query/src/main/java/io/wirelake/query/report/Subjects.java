@@ -128,10 +128,14 @@ public final class Subjects
                 + " + \"ldap_total_size\" + \"radius_total_size\" + \"diameter_total_size\" + \"ws_request_payload_length\" + \"ws_response_payload_length\")";
     }
 
-    /** Latency in milliseconds, NULL for calls without one (no response seen), so percentiles leave them out. */
+    /**
+     * Latency in milliseconds, NULL for calls without one (no response seen), so percentiles leave
+     * them out. A double: Trino types {@code bigint / 1000.0} as {@code decimal(21,1)}, which rounds
+     * every latency to a tenth of a millisecond.
+     */
     public static String latencyMillis()
     {
-        return "(CASE WHEN \"elapsed_time\" > 0 THEN \"elapsed_time\" / 1000.0 END)";
+        return "(CASE WHEN \"elapsed_time\" > 0 THEN \"elapsed_time\" / 1e3 END)";
     }
 
     private static String q(String column)
