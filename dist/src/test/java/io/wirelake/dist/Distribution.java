@@ -169,6 +169,8 @@ final class Distribution
         environment.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         environment.put("HOME", System.getProperty("user.home"));
         environment.put("LANG", "C.UTF-8");
+        // wirelake's own home (seal keys, the local Trino) under target/ unless a test names one: never the user's ~/.wirelake.
+        environment.put("WIRELAKE_HOME", Files.createDirectories(Path.of("target", "wirelake-home").toAbsolutePath()).toString());
         environment.put("JAVA_HOME", System.getProperty("java.home"));
         Path temporary = Files.createDirectories(Path.of("target", "tmp").toAbsolutePath());
         String options = "-Xmx2g -XX:+UseParallelGC -Djava.io.tmpdir=" + temporary;
