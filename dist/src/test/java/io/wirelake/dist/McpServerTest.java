@@ -82,8 +82,9 @@ class McpServerTest
         assertThat(server.client().getServerInfo().name()).isEqualTo("wirelake");
         assertThat(server.client().getServerInstructions()).contains("read-only").contains("--allow-write");
         // A write tool is not there to call.
-        assertThatThrownBy(() -> server.client().callTool(new McpSchema.CallToolRequest("create_snapshot", Map.of("name", "nope"))))
-                .isInstanceOf(McpError.class).hasMessageContaining("create_snapshot");
+        assertThatThrownBy(() -> server.client().callTool(McpServers.request("create_snapshot", Map.of("name", "nope"))))
+                .isInstanceOfSatisfying(McpError.class, error -> assertThat(error.getJsonRpcError().message() + " " + error.getJsonRpcError().data())
+                        .contains("Unknown tool").contains("create_snapshot"));
         assertThat(String.join("\n", server.stderr())).contains("serving 16 tools over stdio (read-only)");
     }
 
@@ -424,7 +425,7 @@ class McpServerTest
     {
         List<McpSchema.Prompt> prompts = server.client().listPrompts().prompts();
         assertThat(prompts).extracting(McpSchema.Prompt::name).contains("analyze_traffic", "find_errors", "trace_request", "latency_analysis", "compare_traffic");
-        McpSchema.GetPromptResult prompt = server.client().getPrompt(new McpSchema.GetPromptRequest("compare_traffic",
+        McpSchema.GetPromptResult prompt = server.client().getPrompt(McpServers.prompt("compare_traffic",
                 Map.of("baseline_snapshot_id", "baseline", "snapshot_id", "incident")));
         String text = ((McpSchema.TextContent) prompt.messages().get(0).content()).text();
         assertThat(text).contains("'incident'").contains("'baseline'").contains("diff_snapshots");
@@ -432,13 +433,13 @@ class McpServerTest
         for (McpSchema.Prompt each : prompts) {
             Map<String, Object> arguments = new HashMap<>();
             each.arguments().forEach(argument -> arguments.put(argument.name(), argument.name().equals("kfl") ? "http" : "x"));
-            String body = ((McpSchema.TextContent) server.client().getPrompt(new McpSchema.GetPromptRequest(each.name(), arguments)).messages().get(0).content()).text();
+            String body = ((McpSchema.TextContent) server.client().getPrompt(McpServers.prompt(each.name(), arguments)).messages().get(0).content()).text();
             java.util.regex.Matcher tools = java.util.regex.Pattern.compile("\\b((?:get|list|create|start|export|diff|run)_[a-z0-9_]+|kfl_check)\\b").matcher(body);
             while (tools.find()) {
                 assertThat(concat(READ_TOOLS, WRITE_TOOLS)).as("%s names %s", each.name(), tools.group(1)).contains(tools.group(1));
             }
         }
-        assertThatThrownBy(() -> server.client().getPrompt(new McpSchema.GetPromptRequest("find_errors", Map.of()))).isInstanceOf(McpError.class)
+        assertThatThrownBy(() -> server.client().getPrompt(McpServers.prompt("find_errors", Map.of()))).isInstanceOf(McpError.class)
                 .hasMessageContaining("snapshot_id");
     }
 

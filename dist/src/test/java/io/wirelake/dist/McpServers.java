@@ -93,7 +93,7 @@ final class McpServers
         McpSyncClient client = McpClient.sync(transport)
                 .requestTimeout(Duration.ofMinutes(5))
                 .initializationTimeout(Duration.ofMinutes(2))
-                .clientInfo(new McpSchema.Implementation("wirelake-dist-test", "1"))
+                .clientInfo(McpSchema.Implementation.builder("wirelake-dist-test", "1").build())
                 .build();
         client.initialize();
         Runtime.getRuntime().addShutdownHook(new Thread(client::closeGracefully));
@@ -103,13 +103,23 @@ final class McpServers
     static Answer call(Server server, String tool, Map<String, Object> arguments)
             throws Exception
     {
-        McpSchema.CallToolResult result = server.client().callTool(new McpSchema.CallToolRequest(tool, arguments));
+        McpSchema.CallToolResult result = server.client().callTool(request(tool, arguments));
         assertThat(result.content()).as("%s answers with one text content", tool).hasSize(1);
         assertThat(result.content().get(0)).isInstanceOf(McpSchema.TextContent.class);
         String text = ((McpSchema.TextContent) result.content().get(0)).text();
         JsonNode json = JSON.readTree(text);
         assertThat(json.isObject()).as("%s answers with a JSON object: %s", tool, text).isTrue();
         return new Answer(Boolean.TRUE.equals(result.isError()), json);
+    }
+
+    static McpSchema.CallToolRequest request(String tool, Map<String, Object> arguments)
+    {
+        return McpSchema.CallToolRequest.builder(tool).arguments(arguments).build();
+    }
+
+    static McpSchema.GetPromptRequest prompt(String name, Map<String, Object> arguments)
+    {
+        return McpSchema.GetPromptRequest.builder(name).arguments(arguments).build();
     }
 
     /** A call that must succeed. */

@@ -57,7 +57,7 @@ class McpWriteToolsTest
         refused(server, "create_snapshot", Map.of("name", "mcp-other", "duration", "5 parsecs"), "duration must be like");
         refused(server, "create_snapshot", Map.of("name", "mcp-other", "nodes", List.of("no-such-node")), "no captures of node no-such-node");
         refused(server, "create_snapshot", Map.of("name", "mcp-other", "start_time", 1000L, "end_time", 2000L), "no capture of");
-        refused(server, "create_snapshot", Map.of("name", "../escape"), "snapshot");
+        refused(server, "create_snapshot", Map.of("name", "../escape"), "invalid snapshot name");
 
         refused(server, "start_snapshot_dissection", Map.of("snapshot_id", "mcp-slice", "protocols", List.of("smtp")), "no protocol 'smtp'");
         refused(server, "start_snapshot_dissection", Map.of("snapshot_id", "incident"), "already dissected");
@@ -117,7 +117,7 @@ class McpWriteToolsTest
 
         refused(server, "export_snapshot_pcap", Map.of("snapshot_id", "incident", "bpf_filter", bpf, "file_name", "failed-order.pcap"), "already exists");
         refused(server, "export_snapshot_pcap", Map.of("snapshot_id", "incident", "file_name", "../../etc/passwd"), "plain file name");
-        refused(server, "export_snapshot_pcap", Map.of("snapshot_id", "incident", "bpf_filter", "host and and"), "");
+        refused(server, "export_snapshot_pcap", Map.of("snapshot_id", "incident", "bpf_filter", "host and and"), "invalid BPF filter");
         refused(server, "export_snapshot_pcap", Map.of("snapshot_id", "incident", "start_time", 2000L, "end_time", 1000L), "after");
         refused(server, "export_snapshot_pcap", Map.of("snapshot_id", "nope"), "no snapshot nope");
     }
