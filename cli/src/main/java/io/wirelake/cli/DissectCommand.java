@@ -46,11 +46,17 @@ final class DissectCommand
     @Option(names = "--overwrite", description = "Replace tables already in the output directory.")
     boolean overwrite;
 
+    @Option(names = "--protocols", split = ",", paramLabel = "http,dns,...",
+            description = {"Detect only these protocols (Kubeshark's tap.enabledDissectors): http (with HTTP/2, gRPC, GraphQL), ws, dns, tls, redis,",
+                    "kafka, amqp, ldap, radius, diameter. Default: all. Flows of the others are still tracked, as TCP/UDP rows; the report says so."})
+    List<String> protocols;
+
     @Override
     public Integer call()
             throws Exception
     {
-        DissectionJob.Result result = run(inputs, output, parallelism, node, (int) Sizes.parse(bodyCap), captureSource, overwrite, System.out, System.err);
+        DissectionJob.Result result = run(inputs, output, parallelism, node, (int) Sizes.parse(bodyCap), captureSource, overwrite, protocols == null ? List.of() : protocols,
+                System.out, System.err);
         return result.report().get("packets") == 0 && !result.report().damageMessages().isEmpty() ? 1 : 0;
     }
 
@@ -58,9 +64,19 @@ final class DissectCommand
             PrintStream out, PrintStream err)
             throws Exception
     {
+        return run(inputs, output, parallelism, node, bodyCap, captureSource, overwrite, List.of(), out, err);
+    }
+
+    /** @param protocols the protocols to detect (empty: all) */
+    static DissectionJob.Result run(List<Path> inputs, Path output, int parallelism, String node, int bodyCap, String captureSource, boolean overwrite,
+            List<String> protocols, PrintStream out, PrintStream err)
+            throws Exception
+    {
         if (!List.of("unspecified", "af_packet", "ebpf", "ebpf_tls").contains(captureSource)) {
             throw new IllegalArgumentException("--capture-source must be one of unspecified, af_packet, ebpf, ebpf_tls");
         }
+        // An unknown protocol is refused here, before the output directory is touched.
+        FlowTracker.Settings settings = FlowTracker.Settings.defaults(node, 0).withBodyCap(bodyCap).withCaptureSource(captureSource).withProtocols(protocols);
         List<ScanUnit> units = ScanUnits.discover(inputs, node);
         if (units.isEmpty()) {
             throw new IllegalArgumentException("no capture files (pcap or pcapng) found in " + inputs);
@@ -71,7 +87,6 @@ final class DissectCommand
                 units.stream().mapToInt(unit -> unit.paths.length).sum(), units.size(), Sizes.format(inputBytes), output);
         Terminal terminal = new Terminal(err);
         double cpuBefore = JobReportPrinter.processCpuSeconds();
-        FlowTracker.Settings settings = FlowTracker.Settings.defaults(node, 0).withBodyCap(bodyCap).withCaptureSource(captureSource);
         Path temporary = Files.createTempDirectory("wirelake-flink");
         DissectionJob.Result result;
         try {
@@ -83,7 +98,7 @@ final class DissectCommand
             Directories.deleteTree(temporary);
         }
         double cpuSeconds = JobReportPrinter.processCpuSeconds() - cpuBefore;
-        JobReportPrinter.print(out, result.report(), inputBytes, result.wallMillis(), cpuSeconds);
+        JobReportPrinter.print(out, result.report(), inputBytes, result.wallMillis(), cpuSeconds, protocols);
         out.printf("  tables      %s (%d files), %s (%d files)%n", output.resolve("api_calls"), parquetFiles(output.resolve("api_calls")),
                 output.resolve("flows"), parquetFiles(output.resolve("flows")));
         return result;

@@ -4,6 +4,7 @@ import io.wirelake.dissect.scan.ScanReport;
 
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -15,7 +16,16 @@ final class JobReportPrinter
 
     static void print(PrintStream out, ScanReport report, long inputBytes, long wallMillis, double cpuSeconds)
     {
+        print(out, report, inputBytes, wallMillis, cpuSeconds, List.of());
+    }
+
+    /** @param protocols the protocols the dissection was limited to (empty: all) */
+    static void print(PrintStream out, ScanReport report, long inputBytes, long wallMillis, double cpuSeconds, List<String> protocols)
+    {
         out.printf("  captures    %s files, %s scan units, %s%n", Sizes.count(report.get("files")), Sizes.count(report.get("units")), Sizes.format(inputBytes));
+        if (!protocols.isEmpty()) {
+            out.printf("  protocols   only %s detected (--protocols); not detected: %s%n", String.join(", ", protocols), String.join(", ", notDetected(protocols)));
+        }
         out.printf("  packets     %s (%s captured)%n", Sizes.count(report.get("packets")), Sizes.format(report.get("bytes")));
         Map<String, Long> flows = report.withPrefix("flows.");
         long flowTotal = flows.entrySet().stream().filter(entry -> entry.getKey().equals(entry.getKey().toUpperCase(Locale.ROOT)))
@@ -49,6 +59,14 @@ final class JobReportPrinter
         out.printf(Locale.ROOT, "  throughput  %.1f s wall, %.1f MB/s; %.1f CPU-s, %.1f MB and %s packets per CPU-second (includes Flink start-up)%n",
                 wallSeconds, megabytes / wallSeconds, cpuSeconds, megabytes / Math.max(cpuSeconds, 0.001),
                 Sizes.count((long) (report.get("packets") / Math.max(cpuSeconds, 0.001))));
+    }
+
+    /** The selectable protocols a limited dissection left out ({@code tlsx} stands for {@code tls}). */
+    static List<String> notDetected(List<String> protocols)
+    {
+        java.util.Set<String> enabled = new java.util.HashSet<>();
+        protocols.forEach(name -> enabled.add(name.strip().toLowerCase(Locale.ROOT).equals("tlsx") ? "tls" : name.strip().toLowerCase(Locale.ROOT)));
+        return io.wirelake.dissect.protocol.ProtocolRegistry.selectable().stream().filter(name -> !enabled.contains(name)).toList();
     }
 
     private static String join(Map<String, Long> counts)

@@ -32,6 +32,7 @@ final class LocalFlinkLauncher
     private final Path temporaryDirectory;
     private final Configuration flink;
     private final LongConsumer progress;
+    private final List<String> protocols;
     private ScanReport report;
     private long wallMillis;
 
@@ -39,13 +40,17 @@ final class LocalFlinkLauncher
      * @param flinkSettings extra Flink settings, over those derived from the environment
      *        ({@code s3.endpoint}, {@code s3.path.style.access}, {@code s3.endpoint.region} from WIRELAKE_S3_*)
      * @param progress capture bytes read so far
+     * @param protocols the protocols to detect (empty: all)
      */
-    LocalFlinkLauncher(int parallelism, Path temporaryDirectory, Map<String, String> flinkSettings, LongConsumer progress)
+    LocalFlinkLauncher(int parallelism, Path temporaryDirectory, Map<String, String> flinkSettings, LongConsumer progress, List<String> protocols)
     {
         this.parallelism = parallelism;
         this.temporaryDirectory = requireNonNull(temporaryDirectory, "temporaryDirectory is null");
         this.flink = flinkConfiguration(requireNonNull(flinkSettings, "flinkSettings is null"));
         this.progress = requireNonNull(progress, "progress is null");
+        this.protocols = List.copyOf(protocols);
+        // An unknown protocol is refused now, before a job starts.
+        FlowTracker.Settings.defaults("", 0).withProtocols(this.protocols);
     }
 
     @Override
@@ -60,13 +65,13 @@ final class LocalFlinkLauncher
     {
         FileSystems.initialize(flink);
         List<ScanUnit> units = ScanUnits.discoverUris(job.captures(), "");
-        FlowTracker.Settings settings = FlowTracker.Settings.defaults("", 0);
+        FlowTracker.Settings settings = FlowTracker.Settings.defaults("", 0).withProtocols(protocols);
         DissectionJob.Result result = DissectionJob.runLocally(units, new DissectionJob.Options(job.output(), parallelism, settings,
                 new DissectionJob.SnapshotContext(job.metadata(), job.nodes(), job.fromMicros(), job.toMicros(), job.partition())),
                 temporaryDirectory.toString(), progress::accept, flink);
         report = result.report();
         wallMillis = result.wallMillis();
-        return new Report(result.report().counters(), result.report().damageMessages());
+        return new Report(result.report().counters(), result.report().damageMessages(), protocols);
     }
 
     /** The last job's full report (counters by name, damage), for the printed job report. */

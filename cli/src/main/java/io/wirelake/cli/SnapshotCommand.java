@@ -85,6 +85,11 @@ final class SnapshotCommand
         @Option(names = "--class", paramLabel = "CLASS", description = "Apply a retention class of the store ('snapshot classes' lists them).")
         String retentionClass;
 
+        @Option(names = "--protocols", split = ",", paramLabel = "http,dns,...",
+                description = {"Detect only these protocols (Kubeshark's tap.enabledDissectors): http (with HTTP/2, gRPC, GraphQL), ws, dns, tls, redis,",
+                        "kafka, amqp, ldap, radius, diameter. Default: all. Flows of the others are still tracked, as TCP/UDP rows; the report says so."})
+        List<String> protocols;
+
         @Override
         int run(Snapshots snapshots)
                 throws Exception
@@ -107,7 +112,8 @@ final class SnapshotCommand
                 System.out.printf("  not dissected (--no-dissect): run 'wirelake snapshot dissect %s' to query it%n", manifest.id());
                 return 0;
             }
-            ScanReport report = new SnapshotDissector(snapshots, Wirelake.queryService(spec)).dissect(manifest.id(), parallelism, System.out);
+            ScanReport report = new SnapshotDissector(snapshots, Wirelake.queryService(spec)).dissect(manifest.id(), parallelism, System.out,
+                    protocols == null ? List.of() : protocols);
             return report.get("packets") == 0 ? 1 : 0;
         }
     }
@@ -160,6 +166,10 @@ final class SnapshotCommand
                     Sizes.format(manifest.bytes()), Sizes.count(manifest.packets()));
             EvidenceCommands.printState(out, EvidenceCommands.evidence(snapshots.store()).state(name));
             out.printf("status     %s (since %s)%n", status.state(), status.updatedAt());
+            if (!status.protocols().isEmpty()) {
+                out.printf("protocols  only %s detected; not detected: %s%n", String.join(", ", status.protocols()),
+                        String.join(", ", JobReportPrinter.notDetected(status.protocols())));
+            }
             if (!status.error().isEmpty()) {
                 out.printf("error      %s%n", status.error());
             }
@@ -308,11 +318,17 @@ final class SnapshotCommand
         @Option(names = "--parallelism", paramLabel = "N", description = "Flink tasks (default: one per core, at most one per node).")
         int parallelism;
 
+        @Option(names = "--protocols", split = ",", paramLabel = "http,dns,...",
+                description = {"Detect only these protocols (Kubeshark's tap.enabledDissectors): http (with HTTP/2, gRPC, GraphQL), ws, dns, tls, redis,",
+                        "kafka, amqp, ldap, radius, diameter. Default: all. Flows of the others are still tracked, as TCP/UDP rows; the report says so."})
+        List<String> protocols;
+
         @Override
         int run(Snapshots snapshots)
                 throws Exception
         {
-            ScanReport report = new SnapshotDissector(snapshots, Wirelake.queryService(spec)).dissect(name, parallelism, System.out);
+            ScanReport report = new SnapshotDissector(snapshots, Wirelake.queryService(spec)).dissect(name, parallelism, System.out,
+                    protocols == null ? List.of() : protocols);
             return report.get("packets") == 0 ? 1 : 0;
         }
     }

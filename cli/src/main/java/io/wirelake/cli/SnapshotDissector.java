@@ -14,6 +14,7 @@ import io.wirelake.store.Layout;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
@@ -37,10 +38,17 @@ final class SnapshotDissector
     ScanReport dissect(String name, int parallelism, PrintStream out)
             throws Exception
     {
-        return dissect(name, parallelism, out, Map.of());
+        return dissect(name, parallelism, out, Map.of(), List.of());
     }
 
-    ScanReport dissect(String name, int parallelism, PrintStream out, Map<String, String> flinkSettings)
+    /** @param protocols the protocols to detect (empty: all) */
+    ScanReport dissect(String name, int parallelism, PrintStream out, List<String> protocols)
+            throws Exception
+    {
+        return dissect(name, parallelism, out, Map.of(), protocols);
+    }
+
+    ScanReport dissect(String name, int parallelism, PrintStream out, Map<String, String> flinkSettings, List<String> protocols)
             throws Exception
     {
         Manifest manifest = snapshots.manifest(name);
@@ -49,7 +57,7 @@ final class SnapshotDissector
         double cpuBefore = JobReportPrinter.processCpuSeconds();
         Path temporary = Files.createTempDirectory("wirelake-flink");
         LocalFlinkLauncher launcher = new LocalFlinkLauncher(parallelism, temporary, flinkSettings,
-                bytes -> terminal.progress("dissecting " + name, bytes, inputBytes));
+                bytes -> terminal.progress("dissecting " + name, bytes, inputBytes), protocols);
         out.printf("wirelake snapshot dissect %s: %d segment(s) of %s, %s%n", name, manifest.captures().size(), String.join(", ", manifest.nodes()),
                 Sizes.format(inputBytes));
         if (!(snapshots.store() instanceof io.wirelake.store.LocalObjectStore)) {
@@ -68,7 +76,7 @@ final class SnapshotDissector
         // The custody log of a sealed snapshot records each dissection.
         EvidenceCommands.evidence(snapshots.store()).record(name, io.wirelake.catalog.evidence.CustodyLog.Action.DISSECTED,
                 Map.of("packets", String.valueOf(report.get("packets"))));
-        JobReportPrinter.print(out, report, inputBytes, launcher.wallMillis(), JobReportPrinter.processCpuSeconds() - cpuBefore);
+        JobReportPrinter.print(out, report, inputBytes, launcher.wallMillis(), JobReportPrinter.processCpuSeconds() - cpuBefore, protocols);
         long duplicates = report.get("dedup.flows_kept_by_other_node");
         if (duplicates > 0) {
             out.printf("  de-duplicated %s flow copies captured on two nodes (kept once, by the client's node)%n", Sizes.count(duplicates));

@@ -29,6 +29,7 @@ import java.io.PrintWriter;
                 MapCommand.class,
                 DiffCommand.class,
                 ScheduleCommand.class,
+                McpCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Wirelake

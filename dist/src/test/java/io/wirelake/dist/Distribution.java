@@ -162,7 +162,7 @@ final class Distribution
      * helpers), a home, the Java this test runs on (a Java 17 is all the command needs), the
      * Maven cache this build uses (where the Trino tarball is), temporary files under target/.
      */
-    private static Map<String, String> baseEnvironment(Path directory)
+    static Map<String, String> baseEnvironment(Path directory)
             throws IOException
     {
         Map<String, String> environment = new HashMap<>();

@@ -47,6 +47,8 @@ class DistributionTest
         }
         assertThat(root.resolve("README.md")).isRegularFile();
         assertThat(root.resolve("docs/FIELDS.md")).isRegularFile();
+        assertThat(root.resolve("docs/MCP.md")).isRegularFile();
+        assertThat(root.resolve("skills/network-rca/SKILL.md")).as("the skills that drive wirelake mcp").isRegularFile();
         assertThat(root.resolve("kfl-to-sql/README.md")).as("README links to it").isRegularFile();
         assertThat(root.resolve("pom.xml")).doesNotExist();
         assertThat(root.resolve("mvnw")).doesNotExist();

@@ -35,27 +35,11 @@ class DriftReportTest
     static void twoDaysInTheLake()
             throws Exception
     {
-        work = Path.of("target", "drift-report").toAbsolutePath();
-        io.wirelake.catalog.Directories.deleteTree(work);
-        Files.createDirectories(work);
-        Distribution.Run generated = Distribution.run(work, Map.of(), "generate", "--scenario", "drift", "--size", "8MB", "--cross-node-copies", "--out", "demo");
-        assertThat(generated.exit()).as(generated.both()).isZero();
-        truth = JSON.readTree(work.resolve("demo/drift-truth.json").toFile());
-        environment = new HashMap<>(Distribution.trino());
-        environment.put("WIRELAKE_STORE", work.resolve("store").toString());
-        for (String day : List.of("baseline", "incident")) {
-            JsonNode facts = truth.path("days").path(day);
-            for (JsonNode capture : facts.path("captures")) {
-                String file = capture.asText();
-                String node = file.substring(file.lastIndexOf('/') + 1, file.length() - ".pcap".length());
-                Distribution.Run imported = Distribution.run(work, environment, "import", "--node", node, "demo/" + file, "demo/" + facts.path("metadata").asText());
-                assertThat(imported.exit()).as(imported.both()).isZero();
-            }
-            Distribution.Run created = Distribution.run(work, environment, "snapshot", "create", day, "--from", facts.path("from").asText(), "--to",
-                    facts.path("to").asText());
-            assertThat(created.exit()).as(created.both()).isZero();
-            assertThat(created.out()).contains("registered");
-        }
+        // Shared with the MCP server's tests: one lake per test JVM.
+        DriftLake lake = DriftLake.get();
+        work = lake.work();
+        truth = lake.truth();
+        environment = lake.environment();
     }
 
     @Test
@@ -247,11 +231,6 @@ class DriftReportTest
      */
     private static String comparable(String check, String subject)
     {
-        if (check.endsWith("_endpoint") || check.equals("latency_regression") || check.equals("error_rate_increase")) {
-            int slash = subject.indexOf('/');
-            int space = subject.indexOf(' ');
-            return slash >= 0 && slash < space ? subject.substring(slash + 1) : subject;
-        }
-        return subject;
+        return DriftLake.comparable(check, subject);
     }
 }

@@ -91,16 +91,18 @@ public final class KflCompiler
         int column = issue.getSourceLocation().getColumn() + 1;
         String message = prefix + issue.getMessage().replaceFirst("^Syntax error: ", "");
         Matcher undeclared = UNDECLARED.matcher(message);
+        Optional<String> suggestion = Optional.empty();
         if (undeclared.find()) {
             // CEL names the first segment of a dotted name: take the whole name from the source.
             String name = exception.getSource().getSnippet(line)
                     .map(text -> dottedNameAt(text, column - 1))
                     .filter(dotted -> dotted.startsWith(undeclared.group(1)))
                     .orElse(undeclared.group(1));
-            message = "unknown name '" + name + "'" + nearest(name).map(known -> " (did you mean '" + known + "'?)").orElse("");
+            suggestion = nearest(name);
+            message = "unknown name '" + name + "'" + suggestion.map(known -> " (did you mean '" + known + "'?)").orElse("");
         }
         String snippet = exception.getSource().getSnippet(line).map(text -> "\n  | " + text + "\n  | " + " ".repeat(Math.max(0, column - 1)) + "^").orElse("");
-        return new KflException("line " + line + ", column " + column + ": " + message + snippet, line, column);
+        return new KflException("line " + line + ", column " + column + ": " + message + snippet, line, column, suggestion);
     }
 
     private static String dottedNameAt(String text, int start)

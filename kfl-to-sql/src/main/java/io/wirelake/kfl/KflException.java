@@ -9,12 +9,20 @@ public final class KflException
 {
     private final int line;
     private final int column;
+    private final java.util.Optional<String> suggestion;
 
     public KflException(String message, int line, int column)
+    {
+        this(message, line, column, java.util.Optional.empty());
+    }
+
+    /** @param suggestion the known name nearest an unknown one, when one is close */
+    public KflException(String message, int line, int column, java.util.Optional<String> suggestion)
     {
         super(message);
         this.line = line;
         this.column = column;
+        this.suggestion = java.util.Objects.requireNonNull(suggestion, "suggestion is null");
     }
 
     public int line()
@@ -25,5 +33,11 @@ public final class KflException
     public int column()
     {
         return column;
+    }
+
+    /** The known name the filter probably meant (for an unknown name), if one is close. */
+    public java.util.Optional<String> suggestion()
+    {
+        return suggestion;
     }
 }

@@ -117,7 +117,7 @@ public final class LakeSession
     }
 
     /** Trino's timestamps (no zone, read in a UTC session) become Instants, arrays lists; everything else stays as the driver gives it. */
-    static Object plain(Object value)
+    public static Object plain(Object value)
             throws SQLException
     {
         if (value instanceof Timestamp timestamp) {

@@ -22,7 +22,23 @@ public interface DissectionLauncher
         return store instanceof io.wirelake.store.LocalObjectStore;
     }
 
-    record Report(Map<String, Long> counters, List<String> damage) {}
+    /**
+     * @param protocols the protocols the job detected, when it was limited to some (empty: all)
+     */
+    record Report(Map<String, Long> counters, List<String> damage, List<String> protocols)
+    {
+        public Report
+        {
+            counters = Map.copyOf(counters);
+            damage = List.copyOf(damage);
+            protocols = List.copyOf(protocols);
+        }
+
+        public Report(Map<String, Long> counters, List<String> damage)
+        {
+            this(counters, damage, List.of());
+        }
+    }
 
     Report dissect(Job job)
             throws Exception;

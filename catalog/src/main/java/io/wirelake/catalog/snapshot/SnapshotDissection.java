@@ -93,7 +93,8 @@ public final class SnapshotDissection
                     }
                 }
             }
-            snapshots.writeStatus(new SnapshotStatus(id, SnapshotStatus.DISSECTED, java.time.Instant.now().toString(), report.counters(), report.damage(), null));
+            snapshots.writeStatus(new SnapshotStatus(id, SnapshotStatus.DISSECTED, java.time.Instant.now().toString(), report.counters(), report.damage(), null,
+                    report.protocols()));
             return report;
         }
         catch (Exception e) {

@@ -7,8 +7,11 @@ import static java.util.Objects.requireNonNull;
 /**
  * A snapshot's lifecycle ({@code created → dissecting → dissected | failed}) and what the last
  * dissection reported. The only file of a snapshot that changes.
+ *
+ * @param protocols the protocols the last dissection was limited to (empty: all it knows)
  */
-public record SnapshotStatus(String id, String state, String updatedAt, Map<String, Long> stats, java.util.List<String> damage, String error)
+public record SnapshotStatus(String id, String state, String updatedAt, Map<String, Long> stats, java.util.List<String> damage, String error,
+                             java.util.List<String> protocols)
 {
     public static final String CREATED = "created";
     public static final String DISSECTING = "dissecting";
@@ -22,6 +25,13 @@ public record SnapshotStatus(String id, String state, String updatedAt, Map<Stri
         stats = stats == null ? Map.of() : Map.copyOf(stats);
         damage = damage == null ? java.util.List.of() : java.util.List.copyOf(damage);
         error = error == null ? "" : error;
+        // A status written before dissections could be limited has none: it detected everything.
+        protocols = protocols == null ? java.util.List.of() : java.util.List.copyOf(protocols);
+    }
+
+    public SnapshotStatus(String id, String state, String updatedAt, Map<String, Long> stats, java.util.List<String> damage, String error)
+    {
+        this(id, state, updatedAt, stats, damage, error, java.util.List.of());
     }
 
     public static SnapshotStatus of(String id, String state)

@@ -41,9 +41,11 @@ public final class FlowTracker
      * @param worker the task name ({@code worker})
      * @param captureSource {@code unspecified}, {@code af_packet}, {@code ebpf} or {@code ebpf_tls}
      * @param idBase added to every row and flow id, so scans of one job never collide
+     * @param protocols the protocols to detect, by {@link ProtocolRegistry#selectable()} name (Kubeshark's
+     *        {@code tap.enabledDissectors}); empty for all. Flows of the others stay flows (and unclaimed rows).
      */
     public record Settings(String nodeName, String nodeIp, String worker, String captureSource, long idBase, int bodyCap,
-            long tcpIdleMicros, long udpIdleMicros, long closeDelayMicros)
+            long tcpIdleMicros, long udpIdleMicros, long closeDelayMicros, List<String> protocols)
             implements java.io.Serializable
     {
         public Settings
@@ -52,31 +54,39 @@ public final class FlowTracker
             requireNonNull(nodeIp, "nodeIp is null");
             requireNonNull(worker, "worker is null");
             requireNonNull(captureSource, "captureSource is null");
+            protocols = List.copyOf(requireNonNull(protocols, "protocols is null"));
         }
 
         public static Settings defaults(String nodeName, long idBase)
         {
-            return new Settings(nodeName, "", "local", "unspecified", idBase, 64 * 1024, 300_000_000L, 60_000_000L, 5_000_000L);
+            return new Settings(nodeName, "", "local", "unspecified", idBase, 64 * 1024, 300_000_000L, 60_000_000L, 5_000_000L, List.of());
         }
 
         public Settings withWorker(String worker)
         {
-            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros);
+            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros, protocols);
         }
 
         public Settings forUnit(String nodeName, long idBase)
         {
-            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros);
+            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros, protocols);
         }
 
         public Settings withBodyCap(int bodyCap)
         {
-            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros);
+            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros, protocols);
         }
 
         public Settings withCaptureSource(String captureSource)
         {
-            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros);
+            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros, protocols);
+        }
+
+        /** Only these protocols detected (checked against the registry); empty for all. */
+        public Settings withProtocols(List<String> enabled)
+        {
+            ProtocolRegistry.standard().only(enabled);
+            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros, enabled);
         }
 
         /** The capture-time gap after which a flow of this transport has ended. */

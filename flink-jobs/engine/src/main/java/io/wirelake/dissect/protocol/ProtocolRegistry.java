@@ -14,9 +14,12 @@ import io.wirelake.dissect.protocol.redis.RedisDetector;
 import io.wirelake.dissect.protocol.tls.TlsDetector;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -35,6 +38,60 @@ public final class ProtocolRegistry
     public ProtocolRegistry(List<ProtocolDetector> detectors)
     {
         this.detectors = List.copyOf(requireNonNull(detectors, "detectors is null"));
+    }
+
+    /**
+     * The names a dissection can be limited to (Kubeshark's {@code tap.enabledDissectors}), each with
+     * the detectors it enables: {@code http} is HTTP/1.x and HTTP/2 (with gRPC and GraphQL, which
+     * ride on them), {@code ws} the WebSocket after an HTTP upgrade. TCP, UDP, SCTP and ICMP are not
+     * among them: flows are always tracked, and a flow no enabled protocol claims still gets its row.
+     */
+    private static final Map<String, Set<String>> SELECTIONS;
+
+    static {
+        Map<String, Set<String>> selections = new LinkedHashMap<>();
+        selections.put("http", Set.of("HTTP", "HTTP/2"));
+        selections.put("ws", Set.of("WebSocket"));
+        selections.put("dns", Set.of("DNS"));
+        selections.put("tls", Set.of("TLS"));
+        selections.put("redis", Set.of("Redis"));
+        selections.put("kafka", Set.of("Kafka"));
+        selections.put("amqp", Set.of("AMQP"));
+        selections.put("ldap", Set.of("LDAP"));
+        selections.put("radius", Set.of("RADIUS"));
+        selections.put("diameter", Set.of("Diameter"));
+        SELECTIONS = java.util.Collections.unmodifiableMap(selections);
+    }
+
+    /** The protocol names {@link #only} takes, in a stable order. */
+    public static List<String> selectable()
+    {
+        return List.copyOf(SELECTIONS.keySet());
+    }
+
+    /**
+     * This registry with only the detectors of the named protocols ({@link #selectable()}; Kubeshark's
+     * {@code tlsx} is {@code tls}); an empty selection keeps them all.
+     *
+     * @throws IllegalArgumentException for a name that is not selectable
+     */
+    public ProtocolRegistry only(java.util.Collection<String> selection)
+    {
+        if (selection.isEmpty()) {
+            return this;
+        }
+        Set<String> detectorNames = new java.util.HashSet<>();
+        for (String name : selection) {
+            String key = name.strip().toLowerCase(Locale.ROOT);
+            key = key.equals("tlsx") ? "tls" : key;
+            Set<String> enabled = SELECTIONS.get(key);
+            if (enabled == null) {
+                throw new IllegalArgumentException("no protocol '" + name + "' to detect; choose among " + String.join(", ", SELECTIONS.keySet())
+                        + (List.of("tcp", "udp", "sctp", "icmp").contains(key) ? " (" + key + " flows are always tracked)" : ""));
+            }
+            detectorNames.addAll(enabled);
+        }
+        return new ProtocolRegistry(detectors.stream().filter(detector -> detectorNames.contains(detector.name())).toList());
     }
 
     public static ProtocolRegistry standard()

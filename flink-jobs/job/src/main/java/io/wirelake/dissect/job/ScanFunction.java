@@ -60,7 +60,8 @@ final class ScanFunction
         counters = new HashMap<>();
         damage = new ListAccumulator<>();
         getRuntimeContext().addAccumulator(DAMAGE_ACCUMULATOR, damage);
-        registry = ProtocolRegistry.standard();
+        // Only the protocols the dissection was limited to (Kubeshark's tap.enabledDissectors); all by default.
+        registry = ProtocolRegistry.standard().only(settings.protocols());
         workloads = loadMetadata();
     }
 
