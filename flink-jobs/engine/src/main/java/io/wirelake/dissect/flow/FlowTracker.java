@@ -27,6 +27,8 @@ import static java.util.Objects.requireNonNull;
 public final class FlowTracker
 {
     private static final long SWEEP_INTERVAL_MICROS = 10_000_000L;
+    /** How far past its end a slice reads at least, for packets slightly out of time order. */
+    private static final long SLICE_SETTLE_MICROS = SWEEP_INTERVAL_MICROS;
 
     /** Where rows go. */
     public interface RowSink
@@ -93,8 +95,12 @@ public final class FlowTracker
     private final FlowTable table = new FlowTable();
     private Enrichment enrichment = Enrichment.none();
     private long nextFlowId;
-    private long lastSweep;
+    private long lastSweep = Long.MIN_VALUE;
     private long lastTimestamp;
+    private long sliceStart = Long.MIN_VALUE;
+    private long sliceEnd = Long.MAX_VALUE;
+    /** This slice's flows not yet ended. */
+    private long ownOpen;
 
     public FlowTracker(ProtocolRegistry registry, Settings settings, RowSink sink, ScanReport report)
     {
@@ -109,12 +115,49 @@ public final class FlowTracker
         scope.rows().enrich(enrichment);
     }
 
+    /**
+     * Makes this scan one time slice of a node's captures: its rows are those of the flows that
+     * start in [start, end). Packets before {@code start} (the lookback the scanner reads) open
+     * flows that are only tracked, so the slice knows when they end and skips their later
+     * packets; packets after {@code end} only continue the slice's own flows. The table's sweeps
+     * fall on fixed multiples of capture time, so every slice ends flows where an unsliced scan does.
+     */
+    public void slice(long start, long end)
+    {
+        this.sliceStart = start;
+        this.sliceEnd = end;
+    }
+
+    /** Whether the packet time is in the slice's own time (everything when unsliced). */
+    public boolean owns(long timestampMicros)
+    {
+        return timestampMicros >= sliceStart && timestampMicros < sliceEnd;
+    }
+
+    /** Whether a sliced scan can stop: past its end (and a margin for packets out of order) with none of its flows open. */
+    public boolean sliceDone(long timestampMicros)
+    {
+        return sliceEnd != Long.MAX_VALUE && timestampMicros - SLICE_SETTLE_MICROS >= sliceEnd && ownOpen == 0;
+    }
+
+    /** The slice read as far past its end as it may: its flows still open end here, each with a named anomaly. */
+    public void cutOpenFlows()
+    {
+        table.removeIf(flow -> {
+            if (!flow.foreign && !flow.duplicate) {
+                scope.anomaly(flow, "slice_overlap_exceeded");
+            }
+            return false;
+        });
+    }
+
     /** One decoded packet ({@link io.wirelake.packets.decode.DecodeStatus#DECODED} or OTHER_TRANSPORT). */
     public void packet(DecodedPacket packet)
     {
         long now = packet.timestampMicros;
         lastTimestamp = Math.max(lastTimestamp, now);
-        if (now - lastSweep > SWEEP_INTERVAL_MICROS) {
+        // Sweeps at the first packet of each interval of capture time, wherever the scan began.
+        if (Math.floorDiv(now, SWEEP_INTERVAL_MICROS) > Math.floorDiv(lastSweep, SWEEP_INTERVAL_MICROS)) {
             sweep(now);
         }
         int hash = FlowTable.hash(packet.transport, packet.sourceHigh, packet.sourceLow, packet.sourcePort,
@@ -129,11 +172,25 @@ public final class FlowTracker
             flow = null;
         }
         if (flow == null) {
-            flow = open(packet, hash, groupId);
+            if (now >= sliceEnd) {
+                // A flow of a later slice.
+                return;
+            }
+            flow = open(packet, hash, groupId, now < sliceStart);
         }
         boolean fromClient = flow.direction(packet.transport, packet.sourceHigh, packet.sourceLow, packet.sourcePort,
                 packet.destinationHigh, packet.destinationLow, packet.destinationPort) > 0;
         flow.lastSeen = Math.max(flow.lastSeen, now);
+        if (flow.foreign) {
+            // Only what decides where the flow ends: its TCP handshake, FIN and RST.
+            if (flow.transport == Transport.TCP) {
+                if (flow.tcp == null) {
+                    flow.tcp = new TcpConnection(flow.protocols.consumer(true), flow.protocols.consumer(false));
+                }
+                flow.tcp.track(packet, fromClient);
+            }
+            return;
+        }
         if (flow.duplicate) {
             scope.report().increment("dedup.packets_kept_by_other_node");
             return;
@@ -207,7 +264,7 @@ public final class FlowTracker
         return flow.tcp != null && flow.tcp.replacedBy(packet, scope.settings().closeDelayMicros());
     }
 
-    private Flow open(DecodedPacket packet, int hash, long groupId)
+    private Flow open(DecodedPacket packet, int hash, long groupId, boolean foreign)
     {
         Transport transport = Transport.of(packet.transport);
         boolean sourceIsClient;
@@ -230,11 +287,16 @@ public final class FlowTracker
                 : new Flow(packet.transport, packet.ipVersion, packet.destinationHigh, packet.destinationLow, packet.destinationPort,
                         packet.sourceHigh, packet.sourceLow, packet.sourcePort, hash, id, group, packet.timestampMicros, midstream);
         flow.protocols = new ProtocolBinding(scope, flow);
+        table.add(flow);
+        if (foreign) {
+            flow.foreign = true;
+            return flow;
+        }
+        ownOpen++;
         if (!enrichment.keeps(flow.clientAddress(), flow.serverAddress(), packet.timestampMicros)) {
             flow.duplicate = true;
             scope.report().increment("dedup.flows_kept_by_other_node");
         }
-        table.add(flow);
         scope.report().increment("flows." + transport.displayName());
         return flow;
     }
@@ -286,6 +348,10 @@ public final class FlowTracker
 
     private void finish(Flow flow, long timestampMicros)
     {
+        if (flow.foreign) {
+            return;
+        }
+        ownOpen--;
         if (flow.duplicate) {
             return;
         }
