@@ -30,8 +30,9 @@ import java.util.regex.Pattern;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure dissection throughput against tshark's field extraction on the same generated capture.",
-                "bench kfl: KFL filter latency on Trino against row-by-row CEL evaluation."},
-        subcommands = KflBenchCommand.class)
+                "bench kfl: KFL filter latency on Trino against row-by-row CEL evaluation.",
+                "bench scale: dissection wall and CPU time against Flink slots, on a MiniCluster and a cluster of separate processes."},
+        subcommands = {KflBenchCommand.class, ScaleBenchCommand.class})
 final class BenchCommand
         implements Callable<Integer>
 {

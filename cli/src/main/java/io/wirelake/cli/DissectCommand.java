@@ -1,10 +1,10 @@
 package io.wirelake.cli;
 
 import io.wirelake.catalog.Directories;
-import io.wirelake.dissect.flow.FlowTracker;
 import io.wirelake.dissect.job.DissectionJob;
 import io.wirelake.dissect.job.ScanUnit;
 import io.wirelake.dissect.job.ScanUnits;
+import io.wirelake.store.dissection.DissectionSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -61,7 +61,9 @@ final class DissectCommand
         if (!List.of("unspecified", "af_packet", "ebpf", "ebpf_tls").contains(captureSource)) {
             throw new IllegalArgumentException("--capture-source must be one of unspecified, af_packet, ebpf, ebpf_tls");
         }
-        List<ScanUnit> units = ScanUnits.discover(inputs, node);
+        DissectionSpec spec = DissectionSpec.ofCaptures(ScanUnits.captures(inputs), output.toAbsolutePath().toUri().toString())
+                .withNode(node, captureSource, bodyCap).withParallelism(parallelism);
+        List<ScanUnit> units = ScanUnits.of(spec);
         if (units.isEmpty()) {
             throw new IllegalArgumentException("no capture files (pcap or pcapng) found in " + inputs);
         }
@@ -71,12 +73,10 @@ final class DissectCommand
                 units.stream().mapToInt(unit -> unit.paths.length).sum(), units.size(), Sizes.format(inputBytes), output);
         Terminal terminal = new Terminal(err);
         double cpuBefore = JobReportPrinter.processCpuSeconds();
-        FlowTracker.Settings settings = FlowTracker.Settings.defaults(node, 0).withBodyCap(bodyCap).withCaptureSource(captureSource);
         Path temporary = Files.createTempDirectory("wirelake-flink");
         DissectionJob.Result result;
         try {
-            result = DissectionJob.runLocally(units, new DissectionJob.Options(output.toAbsolutePath().toUri().toString(), parallelism, settings),
-                    temporary.toString(), bytes -> terminal.progress("dissecting", bytes, inputBytes));
+            result = DissectionJob.runLocally(spec, temporary.toString(), bytes -> terminal.progress("dissecting", bytes, inputBytes));
         }
         finally {
             terminal.done();

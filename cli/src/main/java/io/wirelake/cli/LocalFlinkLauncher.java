@@ -1,34 +1,31 @@
 package io.wirelake.cli;
 
 import io.wirelake.catalog.snapshot.DissectionLauncher;
-import io.wirelake.dissect.flow.FlowTracker;
 import io.wirelake.dissect.job.DissectionJob;
 import io.wirelake.dissect.job.FileSystems;
-import io.wirelake.dissect.job.ScanUnit;
-import io.wirelake.dissect.job.ScanUnits;
 import io.wirelake.dissect.scan.ScanReport;
 import io.wirelake.store.LocalObjectStore;
 import io.wirelake.store.ObjectStore;
 import io.wirelake.store.S3Settings;
+import io.wirelake.store.dissection.DissectionSpec;
 import org.apache.flink.configuration.Configuration;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * Runs a snapshot's dissection as the Flink job on a local MiniCluster, reading and writing the
- * store in place (a local directory; {@code s3://} through Flink's S3 file-system plugin when its
- * directory is present, else the catalog stages the snapshot through a local directory).
+ * Runs a dissection spec as the Flink job on a local MiniCluster in this JVM, reading and writing
+ * the store in place (a local directory; {@code s3://} through Flink's S3 file-system plugin when
+ * its directory is present, else the catalog stages the snapshot through a local directory).
  */
 final class LocalFlinkLauncher
-        implements DissectionLauncher
+        implements FlinkLauncher
 {
-    private final int parallelism;
+    private final DissectionSettings settings;
     private final Path temporaryDirectory;
     private final Configuration flink;
     private final LongConsumer progress;
@@ -40,9 +37,9 @@ final class LocalFlinkLauncher
      *        ({@code s3.endpoint}, {@code s3.path.style.access}, {@code s3.endpoint.region} from WIRELAKE_S3_*)
      * @param progress capture bytes read so far
      */
-    LocalFlinkLauncher(int parallelism, Path temporaryDirectory, Map<String, String> flinkSettings, LongConsumer progress)
+    LocalFlinkLauncher(DissectionSettings settings, Path temporaryDirectory, Map<String, String> flinkSettings, LongConsumer progress)
     {
-        this.parallelism = parallelism;
+        this.settings = requireNonNull(settings, "settings is null");
         this.temporaryDirectory = requireNonNull(temporaryDirectory, "temporaryDirectory is null");
         this.flink = flinkConfiguration(requireNonNull(flinkSettings, "flinkSettings is null"));
         this.progress = requireNonNull(progress, "progress is null");
@@ -55,29 +52,44 @@ final class LocalFlinkLauncher
     }
 
     @Override
-    public Report dissect(Job job)
+    public DissectionSpec shape(DissectionSpec spec)
+    {
+        return settings.apply(spec);
+    }
+
+    @Override
+    public Report dissect(DissectionSpec spec)
             throws Exception
     {
         FileSystems.initialize(flink);
-        List<ScanUnit> units = ScanUnits.discoverUris(job.captures(), "");
-        FlowTracker.Settings settings = FlowTracker.Settings.defaults("", 0);
-        DissectionJob.Result result = DissectionJob.runLocally(units, new DissectionJob.Options(job.output(), parallelism, settings,
-                new DissectionJob.SnapshotContext(job.metadata(), job.nodes(), job.fromMicros(), job.toMicros(), job.partition())),
-                temporaryDirectory.toString(), progress::accept, flink);
+        DissectionJob.Result result = DissectionJob.runLocally(spec, temporaryDirectory.toString(), progress::accept, flink);
         report = result.report();
         wallMillis = result.wallMillis();
         return new Report(result.report().counters(), result.report().damageMessages());
     }
 
-    /** The last job's full report (counters by name, damage), for the printed job report. */
-    ScanReport report()
+    @Override
+    public String description()
+    {
+        return "a local Flink MiniCluster";
+    }
+
+    @Override
+    public ScanReport report()
     {
         return report;
     }
 
-    long wallMillis()
+    @Override
+    public long wallMillis()
     {
         return wallMillis;
+    }
+
+    @Override
+    public boolean measuresCpuInProcess()
+    {
+        return true;
     }
 
     /** Flink's view of S3, from the same environment as the store's (credentials stay in the AWS chain). */
