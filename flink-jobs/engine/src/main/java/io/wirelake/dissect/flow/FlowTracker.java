@@ -92,6 +92,12 @@ public final class FlowTracker
     }
 
     private final ScanScope scope;
+    /**
+     * Where the flows of a slice's lookback are dissected: the scan's rows builder (the names DNS
+     * answers give addresses) and the state dissectors share across flows (Kafka topic ids), but
+     * rows and counters of its own, which are dropped.
+     */
+    private final ScanScope lookbackScope;
     private final FlowTable table = new FlowTable();
     private Enrichment enrichment = Enrichment.none();
     private long nextFlowId;
@@ -106,6 +112,15 @@ public final class FlowTracker
     {
         this.scope = ScanScope.of(requireNonNull(registry, "registry is null"), requireNonNull(settings, "settings is null"),
                 requireNonNull(sink, "sink is null"), requireNonNull(report, "report is null"));
+        ScanReport dropped = new ScanReport();
+        this.lookbackScope = new ScanScope(settings, dropped, new RowSink()
+        {
+            @Override
+            public void apiCall(GenericData.Record row) {}
+
+            @Override
+            public void flow(GenericData.Record row) {}
+        }, registry, new DissectorGuard(dropped), scope.rows(), scope.scanStates());
     }
 
     /** Kubernetes context and cross-node de-duplication for this scan (none by default). */
@@ -181,9 +196,10 @@ public final class FlowTracker
         boolean fromClient = flow.direction(packet.transport, packet.sourceHigh, packet.sourceLow, packet.sourcePort,
                 packet.destinationHigh, packet.destinationLow, packet.destinationPort) > 0;
         flow.lastSeen = Math.max(flow.lastSeen, now);
-        if (flow.foreign) {
-            // Only what decides where the flow ends: its TCP handshake, FIN and RST.
-            if (flow.transport == Transport.TCP) {
+        if (flow.foreign && now >= sliceStart) {
+            // An earlier slice's flow: only what decides where it ends (its TCP handshake, FIN and RST;
+            // a duplicate's copy is never tracked, as in its owner's scan).
+            if (flow.transport == Transport.TCP && !flow.duplicate) {
                 if (flow.tcp == null) {
                     flow.tcp = new TcpConnection(flow.protocols.consumer(true), flow.protocols.consumer(false));
                 }
@@ -192,11 +208,13 @@ public final class FlowTracker
             return;
         }
         if (flow.duplicate) {
-            scope.report().increment("dedup.packets_kept_by_other_node");
+            if (!flow.foreign) {
+                scope.report().increment("dedup.packets_kept_by_other_node");
+            }
             return;
         }
         count(flow, packet, fromClient);
-        if (packet.anomaly != null) {
+        if (packet.anomaly != null && !flow.foreign) {
             scope.anomaly(flow, packet.anomaly);
         }
         switch (flow.transport) {
@@ -286,15 +304,16 @@ public final class FlowTracker
                         packet.destinationHigh, packet.destinationLow, packet.destinationPort, hash, id, group, packet.timestampMicros, midstream)
                 : new Flow(packet.transport, packet.ipVersion, packet.destinationHigh, packet.destinationLow, packet.destinationPort,
                         packet.sourceHigh, packet.sourceLow, packet.sourcePort, hash, id, group, packet.timestampMicros, midstream);
-        flow.protocols = new ProtocolBinding(scope, flow);
+        // A flow of the lookback is dissected too (what the scan learns across flows is then known), into nothing.
+        flow.protocols = new ProtocolBinding(foreign ? lookbackScope : scope, flow);
         table.add(flow);
+        flow.duplicate = !enrichment.keeps(flow.clientAddress(), flow.serverAddress(), packet.timestampMicros);
         if (foreign) {
             flow.foreign = true;
             return flow;
         }
         ownOpen++;
-        if (!enrichment.keeps(flow.clientAddress(), flow.serverAddress(), packet.timestampMicros)) {
-            flow.duplicate = true;
+        if (flow.duplicate) {
             scope.report().increment("dedup.flows_kept_by_other_node");
         }
         scope.report().increment("flows." + transport.displayName());
