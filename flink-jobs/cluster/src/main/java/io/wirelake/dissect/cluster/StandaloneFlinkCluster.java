@@ -283,7 +283,7 @@ public final class StandaloneFlinkCluster
         }
         List<Path> jars = new ArrayList<>();
         for (String name : listed()) {
-            Path jar = onClassPath.get(name);
+            Path jar = find(onClassPath, name);
             if (jar == null) {
                 throw new IllegalStateException("Flink's " + name + " is not on this class path; cannot start a Flink cluster");
             }
@@ -328,5 +328,21 @@ public final class StandaloneFlinkCluster
         catch (IOException e) {
             return "(log unreadable: " + e + ")";
         }
+    }
+
+    /**
+     * The class path's jar of that file name, else of the same artifact in another version (the
+     * module that lists it and the application that runs may settle on different versions).
+     */
+    private static Path find(Map<String, Path> onClassPath, String name)
+    {
+        Path exact = onClassPath.get(name);
+        if (exact != null) {
+            return exact;
+        }
+        String artifact = name.replaceFirst("-\\d[^-]*(-.*)?\\.jar$", "");
+        java.util.regex.Pattern sameArtifact = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(artifact) + "-\\d[^-]*(-[^-]+)?\\.jar");
+        return onClassPath.entrySet().stream().filter(entry -> sameArtifact.matcher(entry.getKey()).matches()).map(Map.Entry::getValue)
+                .findFirst().orElse(null);
     }
 }

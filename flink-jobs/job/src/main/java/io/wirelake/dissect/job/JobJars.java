@@ -46,7 +46,7 @@ public final class JobJars
             if (!shippedWithJob(name)) {
                 continue;
             }
-            Path jar = onClassPath.get(name);
+            Path jar = find(onClassPath, name);
             if (jar == null) {
                 throw new IllegalStateException("the job's dependency " + name + " is not on this class path; cannot submit the job");
             }
@@ -110,5 +110,21 @@ public final class JobJars
             }
         }
         return jar;
+    }
+
+    /**
+     * The class path's jar of that file name, else of the same artifact in another version (the
+     * module that lists it and the application that runs may settle on different versions).
+     */
+    private static Path find(Map<String, Path> onClassPath, String name)
+    {
+        Path exact = onClassPath.get(name);
+        if (exact != null) {
+            return exact;
+        }
+        String artifact = name.replaceFirst("-\\d[^-]*(-.*)?\\.jar$", "");
+        java.util.regex.Pattern sameArtifact = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(artifact) + "-\\d[^-]*(-[^-]+)?\\.jar");
+        return onClassPath.entrySet().stream().filter(entry -> sameArtifact.matcher(entry.getKey()).matches()).map(Map.Entry::getValue)
+                .findFirst().orElse(null);
     }
 }
