@@ -32,7 +32,7 @@ class CatalogDdlTest
         S3Settings s3 = new S3Settings(Optional.of("https://minio.example:9000"), "eu-west-1", true);
         try (S3ObjectStore store = SharedS3Proxy.store("catalog-ddl")) {
             List<String> printed = LakeTables.catalogProperties(store, s3);
-            List<String> chart = chartCatalog(store.uri("").replaceAll("/$", ""), s3);
+            List<String> chart = chartCatalog(store.location().replaceAll("/$", ""), s3);
             assertThat(chart).containsExactlyInAnyOrderElementsOf(printed);
 
             ByteArrayOutputStream text = new ByteArrayOutputStream();
