@@ -75,6 +75,7 @@ final class TrinoCluster
         LocalTrino installer = new LocalTrino(Path.of("target", "trino-home").toAbsolutePath(), 0, Optional.empty());
         installer.install();
         Path java = installer.detectJava();
+        addPasswordAuthenticators(installer.serverDirectory(), home);
         SecureRandom random = new SecureRandom();
         String password = HexFormat.of().formatHex(random.generateSeed(12));
         String storePassword = HexFormat.of().formatHex(random.generateSeed(12));
@@ -163,6 +164,33 @@ final class TrinoCluster
         return cluster;
     }
 
+    /**
+     * The password file authenticator is a plugin the lean install leaves out (the local Trino
+     * authenticates nobody): taken from the same tarball. The whole tarball is extracted, as the
+     * install does, because it stores plugin jars as hard links into other plugins.
+     */
+    private static void addPasswordAuthenticators(Path server, Path home)
+            throws IOException, InterruptedException
+    {
+        Path plugin = server.resolve("plugin/password-authenticators");
+        if (Files.isDirectory(plugin)) {
+            return;
+        }
+        Path tarball = Path.of(System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository"))
+                .resolve("io/trino/trino-server/" + LocalTrino.VERSION + "/trino-server-" + LocalTrino.VERSION + ".tar.gz");
+        Path staging = Files.createDirectories(home.resolve("staging"));
+        try {
+            run(home, "tar", "-xzf", tarball.toString(), "-C", staging.toString());
+            Path partial = server.resolve("plugin/password-authenticators.partial");
+            Directories.deleteTree(partial);
+            Files.move(staging.resolve("trino-server-" + LocalTrino.VERSION + "/plugin/password-authenticators"), partial);
+            Files.move(partial, plugin);
+        }
+        finally {
+            Directories.deleteTree(staging);
+        }
+    }
+
     /** The access every wirelake command gets from {@code --trino https://127.0.0.1:PORT} and the WIRELAKE_TRINO_* variables. */
     TrinoAccess.Remote access(String catalog)
     {
@@ -209,6 +237,11 @@ final class TrinoCluster
         int streak = 0;
         String last = "";
         while (System.nanoTime() < deadline) {
+            for (String node : List.of("coordinator", "worker")) {
+                if (!running(node)) {
+                    throw new IOException("the Trino " + node + " stopped while starting; see " + home.resolve(node).resolve("data/var/log/server.log"));
+                }
+            }
             try {
                 List<Long> workers = ids("hive", "SELECT count(*) FROM system.runtime.nodes WHERE coordinator = false AND state = 'active'");
                 ids("hive", "SELECT count(*) FROM tpch.tiny.nation");
@@ -241,6 +274,18 @@ final class TrinoCluster
         if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
             throw new IOException("Trino's launcher " + command + " for the " + node + " failed; see " + home.resolve("launcher.log"));
         }
+    }
+
+    private boolean running(String node)
+            throws IOException, InterruptedException
+    {
+        ProcessBuilder builder = new ProcessBuilder(server.resolve("bin/launcher").toString(), "status", "--etc-dir", home.resolve(node).resolve("etc").toString(),
+                "--data-dir", home.resolve(node).resolve("data").toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("launcher.log").toFile()));
+        builder.environment().put("JAVA_HOME", java.toString());
+        builder.environment().put("PATH", java.resolve("bin") + ":" + System.getenv("PATH"));
+        Process process = builder.start();
+        return process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0;
     }
 
     private void stop()
