@@ -131,8 +131,9 @@ class RemoteFlinkDissectionTest
         snapshots.writeStatus(SnapshotStatus.of(SNAPSHOT, SnapshotStatus.CREATED));
 
         List<Path> jars = JobJars.shipped(work.resolve("jars"));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                String.join(java.io.File.pathSeparator, StandaloneFlinkCluster.classPath().stream().map(Path::toString).toList()),
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(StandaloneFlinkCluster.JAVA_OPTIONS);
+        command.addAll(List.of("-cp", String.join(java.io.File.pathSeparator, StandaloneFlinkCluster.classPath().stream().map(Path::toString).toList()),
                 "org.apache.flink.client.cli.CliFrontend", "run"));
         for (Path dependency : jars.subList(1, jars.size())) {
             command.addAll(List.of("-C", dependency.toUri().toString()));

@@ -37,7 +37,7 @@ final class SharedFlinkCluster
                             Path.of("target", "flink-cluster-" + ProcessHandle.current().pid()))
                     .withPlugins(Optional.of(Path.of(plugins)))
                     .withConfiguration(configuration, environment)
-                    .withTaskManagerMemory("1024m"));
+                    .withTaskManagerMemory("1536m"));
             StandaloneFlinkCluster started = cluster;
             Runtime.getRuntime().addShutdownHook(new Thread(started::close, "flink-cluster-stop"));
         }

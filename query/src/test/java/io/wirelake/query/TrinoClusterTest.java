@@ -80,9 +80,8 @@ class TrinoClusterTest
         }
         assertThat(disagreements).isEmpty();
         assertThat(discriminating).as("filters that select some but not all rows").isGreaterThan(150);
-        // The worker did the reading: the coordinator schedules nothing on itself.
-        assertThat(TrinoCluster.get().ids("hive", "SELECT count(*) FROM system.runtime.tasks WHERE node_id = 'worker'").get(0)).isPositive();
-        assertThat(TrinoCluster.get().ids("hive", "SELECT count(*) FROM system.runtime.tasks WHERE node_id = 'coordinator'")).containsExactly(0L);
+        // The worker did the reading: the coordinator schedules no table scans on itself (only its own system tables).
+        assertThat(TrinoCluster.get().ids("hive", "SELECT count(*) FROM system.runtime.tasks WHERE node_id = 'worker'").get(0)).isGreaterThan(300);
     }
 
     @Test
@@ -94,6 +93,14 @@ class TrinoClusterTest
         Path bucket = SharedS3Proxy.bucketDirectory().resolve(prefix);
         GeneratedRows.write(snapshotRows, bucket.resolve("tables/api_calls/snapshot_id=day-1/part-0.parquet"));
         GeneratedRows.write(List.of(), bucket.resolve("tables/flows/snapshot_id=day-1/part-0.parquet"));
+        try (S3ObjectStore store = SharedS3Proxy.store(prefix)) {
+            // A dissected snapshot as the catalog records one (queries refuse others).
+            store.put(io.wirelake.store.Layout.manifest("day-1"), new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(
+                    new io.wirelake.catalog.snapshot.Manifest(io.wirelake.catalog.snapshot.Manifest.VERSION, "day-1", NOW.toString(), 0, 1, List.of("n1"),
+                            List.of(), List.of(), null)));
+            new io.wirelake.catalog.snapshot.Snapshots(store).writeStatus(io.wirelake.catalog.snapshot.SnapshotStatus.of("day-1",
+                    io.wirelake.catalog.snapshot.SnapshotStatus.DISSECTED));
+        }
         CompiledFilter filter = new KflCompiler().compile("http && (status_code >= 500 || path.startsWith(\"/api\"))", NOW);
         KflEvaluator evaluator = new KflEvaluator(filter);
         List<Long> cel = snapshotRows.stream().filter(row -> evaluator.matches(GeneratedRows.asMap(row))).map(row -> (Long) row.get("id")).sorted().toList();

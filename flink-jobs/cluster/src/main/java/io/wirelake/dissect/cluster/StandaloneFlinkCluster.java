@@ -43,6 +43,18 @@ public final class StandaloneFlinkCluster
     private static final String CLASS_PATH_LIST = "cluster-classpath.txt";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+    /**
+     * The module openings a Flink distribution's {@code config.yaml} gives every Flink JVM
+     * ({@code env.java.opts.all}) on Java 17: Flink reflects into these packages (its DataStream
+     * translators, Kryo, its network stack). A Flink client ({@code flink run}) needs them too.
+     */
+    public static final List<String> JAVA_OPTIONS = List.of("--add-exports=java.base/sun.net.util=ALL-UNNAMED",
+            "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED", "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-opens=java.base/java.text=ALL-UNNAMED", "--add-opens=java.base/java.time=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
 
     /**
      * @param directory the cluster's configuration, logs and temporary files
@@ -124,6 +136,9 @@ public final class StandaloneFlinkCluster
         configuration.put("taskmanager.memory.process.size", settings.taskManagerMemory());
         // The job sorts nothing (no keyBy): heap for the flow tables and Parquet writers, not managed memory.
         configuration.put("taskmanager.memory.managed.fraction", "0.1");
+        // A batch job's blocking exchanges take 512 network buffers per result partition and slot: more than the
+        // default 10 % of a small TaskManager holds.
+        configuration.put("taskmanager.memory.network.min", "256m");
         configuration.put("parallelism.default", String.valueOf(settings.taskManagers() * settings.slotsPerTaskManager()));
         configuration.put("io.tmp.dirs", temporary.toString());
         configuration.put("web.tmpdir", temporary.toString());
@@ -160,6 +175,7 @@ public final class StandaloneFlinkCluster
         Files.createDirectories(log.getParent());
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JAVA_OPTIONS);
         command.addAll(jvmOptions);
         command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
         command.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
