@@ -55,8 +55,9 @@ final class ScaleBenchCommand
             description = "Cluster slot counts; two slots per TaskManager above one slot, and one TaskManager with two slots as well (default: ${DEFAULT-VALUE}).")
     List<Integer> slots;
 
-    @Option(names = "--slices", defaultValue = "4", paramLabel = "N",
-            description = "Time slices per node, the same in every run (default: ${DEFAULT-VALUE}: with three nodes, 12 scan units).")
+    @Option(names = "--slices", defaultValue = "2", paramLabel = "N",
+            description = {"Time slices per node, the same in every run (default: ${DEFAULT-VALUE}: with three nodes, 6 scan units).",
+                    "A first run without slices (one task) shows what slicing costs: each slice re-reads 330 s before its start."})
     int slices;
 
     @Option(names = "--heap", defaultValue = "2g", paramLabel = "SIZE", description = "The MiniCluster command's -Xmx (default: ${DEFAULT-VALUE}).")
@@ -79,8 +80,9 @@ final class ScaleBenchCommand
         out.printf("%nbench scale: snapshot of %s in %d nodes, %d slices per node; Java %s; %d cores%n", Sizes.format(bytes), DemoCluster.NODES.size(), slices,
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
         List<Measure> measures = new ArrayList<>();
+        measures.add(miniCluster(work, store, 1, 1));
         for (int tasks : local) {
-            measures.add(miniCluster(work, store, tasks));
+            measures.add(miniCluster(work, store, tasks, slices));
         }
         for (int count : slots) {
             List<int[]> layouts = count == 1 ? List.of(new int[] {1, 1}) : count == 2 ? List.of(new int[] {1, 2}, new int[] {2, 1})
@@ -132,14 +134,15 @@ final class ScaleBenchCommand
         return store;
     }
 
-    private Measure miniCluster(Path work, Path store, int tasks)
+    private Measure miniCluster(Path work, Path store, int tasks, int slicesPerNode)
             throws Exception
     {
-        List<String> command = command(store, "-Xmx" + heap);
+        List<String> command = command(store, "-Xmx" + heap, slicesPerNode);
         command.addAll(List.of("--parallelism", String.valueOf(tasks)));
         Timed timed = timed(work, command);
-        System.err.printf(Locale.ROOT, "  MiniCluster, %d task(s): wall %.1f s, CPU %.1f s%n", tasks, timed.wall(), timed.cpu());
-        return new Measure("MiniCluster (in the command's JVM)", "1 JVM", tasks, timed.wall(), timed.cpu());
+        System.err.printf(Locale.ROOT, "  MiniCluster, %d task(s), %d slice(s) per node: wall %.1f s, CPU %.1f s%n", tasks, slicesPerNode, timed.wall(), timed.cpu());
+        return new Measure(slicesPerNode == 1 ? "MiniCluster, no slices (a unit per node)" : "MiniCluster (in the command's JVM)", "1 JVM", tasks,
+                timed.wall(), timed.cpu());
     }
 
     private Measure cluster(Path work, Path store, int taskManagers, int slotsPerTaskManager)
@@ -150,7 +153,7 @@ final class ScaleBenchCommand
         try (StandaloneFlinkCluster cluster = StandaloneFlinkCluster.start(StandaloneFlinkCluster.Settings.of(taskManagers, slotsPerTaskManager, clusterDirectory)
                 .withTaskManagerMemory(taskManagerMemory))) {
             double before = cluster.cpuSeconds();
-            List<String> command = command(store, "-Xmx512m");
+            List<String> command = command(store, "-Xmx512m", slices);
             command.addAll(List.of("--flink", cluster.restUrl()));
             Timed timed = timed(work, command);
             double clusterCpu = cluster.cpuSeconds() - before;
@@ -164,11 +167,11 @@ final class ScaleBenchCommand
         }
     }
 
-    private List<String> command(Path store, String heapOption)
+    private List<String> command(Path store, String heapOption, int slicesPerNode)
     {
         return new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), heapOption, "-XX:+UseParallelGC",
                 "-cp", System.getProperty("java.class.path"), Wirelake.class.getName(), "--store", store.toString(), "snapshot", "dissect", "scale",
-                "--slices", String.valueOf(slices)));
+                "--slices", String.valueOf(slicesPerNode)));
     }
 
     record Timed(double wall, double cpu) {}
