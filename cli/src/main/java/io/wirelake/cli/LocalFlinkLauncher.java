@@ -1,6 +1,5 @@
 package io.wirelake.cli;
 
-import io.wirelake.catalog.snapshot.DissectionLauncher;
 import io.wirelake.dissect.job.DissectionJob;
 import io.wirelake.dissect.job.FileSystems;
 import io.wirelake.dissect.scan.ScanReport;
