@@ -139,6 +139,12 @@ public final class LocalTrino
         return "jdbc:trino://127.0.0.1:" + port + "/hive";
     }
 
+    /** The installed server ({@code bin/launcher}, {@code lib/}, {@code plugin/}), which other nodes of a cluster can run too. */
+    public Path serverDirectory()
+    {
+        return home.resolve("server");
+    }
+
     public Path logFile()
     {
         return home.resolve("data/var/log/server.log");
@@ -248,7 +254,7 @@ public final class LocalTrino
     }
 
     /** A JDK new enough for Trino: the configured one, else the newest under /usr/lib/jvm. */
-    Path detectJava()
+    public Path detectJava()
             throws IOException
     {
         if (javaHome.isPresent()) {
@@ -297,7 +303,7 @@ public final class LocalTrino
      * fetches it through Maven; an installed distribution (no Maven) downloads it from Maven
      * Central over HTTPS, checks its SHA-256, and deletes it once extracted.
      */
-    void install()
+    public void install()
             throws IOException, InterruptedException
     {
         Path server = home.resolve("server");

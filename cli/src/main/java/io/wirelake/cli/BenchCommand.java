@@ -31,8 +31,9 @@ import java.util.regex.Pattern;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure dissection throughput against tshark's field extraction on the same generated capture.",
                 "bench kfl: KFL filter latency on Trino against row-by-row CEL evaluation.",
-                "bench reports: stats and drift reports on Trino over large snapshots."},
-        subcommands = {KflBenchCommand.class, ReportsBenchCommand.class})
+                "bench reports: stats and drift reports on Trino over large snapshots.",
+                "bench scale: dissection wall and CPU time against Flink slots, on a MiniCluster and a cluster of separate processes."},
+        subcommands = {KflBenchCommand.class, ReportsBenchCommand.class, ScaleBenchCommand.class})
 final class BenchCommand
         implements Callable<Integer>
 {

@@ -1,10 +1,10 @@
 package io.wirelake.cli;
 
 import io.wirelake.catalog.Directories;
-import io.wirelake.dissect.flow.FlowTracker;
 import io.wirelake.dissect.job.DissectionJob;
 import io.wirelake.dissect.job.ScanUnit;
 import io.wirelake.dissect.job.ScanUnits;
+import io.wirelake.store.dissection.DissectionSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -76,8 +76,10 @@ final class DissectCommand
             throw new IllegalArgumentException("--capture-source must be one of unspecified, af_packet, ebpf, ebpf_tls");
         }
         // An unknown protocol is refused here, before the output directory is touched.
-        FlowTracker.Settings settings = FlowTracker.Settings.defaults(node, 0).withBodyCap(bodyCap).withCaptureSource(captureSource).withProtocols(protocols);
-        List<ScanUnit> units = ScanUnits.discover(inputs, node);
+        io.wirelake.dissect.protocol.ProtocolRegistry.standard().only(protocols);
+        DissectionSpec spec = DissectionSpec.ofCaptures(ScanUnits.captures(inputs), output.toAbsolutePath().toUri().toString())
+                .withNode(node, captureSource, bodyCap).withParallelism(parallelism).withProtocols(protocols);
+        List<ScanUnit> units = ScanUnits.of(spec);
         if (units.isEmpty()) {
             throw new IllegalArgumentException("no capture files (pcap or pcapng) found in " + inputs);
         }
@@ -90,8 +92,7 @@ final class DissectCommand
         Path temporary = Files.createTempDirectory("wirelake-flink");
         DissectionJob.Result result;
         try {
-            result = DissectionJob.runLocally(units, new DissectionJob.Options(output.toAbsolutePath().toUri().toString(), parallelism, settings),
-                    temporary.toString(), bytes -> terminal.progress("dissecting", bytes, inputBytes));
+            result = DissectionJob.runLocally(spec, temporary.toString(), bytes -> terminal.progress("dissecting", bytes, inputBytes));
         }
         finally {
             terminal.done();

@@ -14,6 +14,7 @@ final class JobReportPrinter
 {
     private JobReportPrinter() {}
 
+    /** @param cpuSeconds the job's CPU time, or negative when it ran elsewhere (a Flink cluster) */
     static void print(PrintStream out, ScanReport report, long inputBytes, long wallMillis, double cpuSeconds)
     {
         print(out, report, inputBytes, wallMillis, cpuSeconds, List.of());
@@ -56,6 +57,11 @@ final class JobReportPrinter
         }
         double wallSeconds = Math.max(wallMillis / 1000.0, 0.001);
         double megabytes = inputBytes / 1e6;
+        if (cpuSeconds < 0) {
+            // The job ran on a cluster: its CPU time is the TaskManagers', not this process's.
+            out.printf(Locale.ROOT, "  throughput  %.1f s wall (submission to end), %.1f MB/s%n", wallSeconds, megabytes / wallSeconds);
+            return;
+        }
         out.printf(Locale.ROOT, "  throughput  %.1f s wall, %.1f MB/s; %.1f CPU-s, %.1f MB and %s packets per CPU-second (includes Flink start-up)%n",
                 wallSeconds, megabytes / wallSeconds, cpuSeconds, megabytes / Math.max(cpuSeconds, 0.001),
                 Sizes.count((long) (report.get("packets") / Math.max(cpuSeconds, 0.001))));

@@ -1,38 +1,33 @@
 package io.wirelake.cli;
 
-import io.wirelake.catalog.snapshot.DissectionLauncher;
-import io.wirelake.dissect.flow.FlowTracker;
 import io.wirelake.dissect.job.DissectionJob;
 import io.wirelake.dissect.job.FileSystems;
-import io.wirelake.dissect.job.ScanUnit;
-import io.wirelake.dissect.job.ScanUnits;
 import io.wirelake.dissect.scan.ScanReport;
 import io.wirelake.store.LocalObjectStore;
 import io.wirelake.store.ObjectStore;
 import io.wirelake.store.S3Settings;
+import io.wirelake.store.dissection.DissectionSpec;
 import org.apache.flink.configuration.Configuration;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * Runs a snapshot's dissection as the Flink job on a local MiniCluster, reading and writing the
- * store in place (a local directory; {@code s3://} through Flink's S3 file-system plugin when its
- * directory is present, else the catalog stages the snapshot through a local directory).
+ * Runs a dissection spec as the Flink job on a local MiniCluster in this JVM, reading and writing
+ * the store in place (a local directory; {@code s3://} through Flink's S3 file-system plugin when
+ * its directory is present, else the catalog stages the snapshot through a local directory).
  */
 final class LocalFlinkLauncher
-        implements DissectionLauncher
+        implements FlinkLauncher
 {
-    private final int parallelism;
+    private final DissectionSettings settings;
     private final Path temporaryDirectory;
     private final Configuration flink;
     private final LongConsumer progress;
-    private final List<String> protocols;
     private ScanReport report;
     private long wallMillis;
 
@@ -40,17 +35,13 @@ final class LocalFlinkLauncher
      * @param flinkSettings extra Flink settings, over those derived from the environment
      *        ({@code s3.endpoint}, {@code s3.path.style.access}, {@code s3.endpoint.region} from WIRELAKE_S3_*)
      * @param progress capture bytes read so far
-     * @param protocols the protocols to detect (empty: all)
      */
-    LocalFlinkLauncher(int parallelism, Path temporaryDirectory, Map<String, String> flinkSettings, LongConsumer progress, List<String> protocols)
+    LocalFlinkLauncher(DissectionSettings settings, Path temporaryDirectory, Map<String, String> flinkSettings, LongConsumer progress)
     {
-        this.parallelism = parallelism;
+        this.settings = requireNonNull(settings, "settings is null");
         this.temporaryDirectory = requireNonNull(temporaryDirectory, "temporaryDirectory is null");
         this.flink = flinkConfiguration(requireNonNull(flinkSettings, "flinkSettings is null"));
         this.progress = requireNonNull(progress, "progress is null");
-        this.protocols = List.copyOf(protocols);
-        // An unknown protocol is refused now, before a job starts.
-        FlowTracker.Settings.defaults("", 0).withProtocols(this.protocols);
     }
 
     @Override
@@ -60,29 +51,44 @@ final class LocalFlinkLauncher
     }
 
     @Override
-    public Report dissect(Job job)
+    public DissectionSpec shape(DissectionSpec spec)
+    {
+        return settings.apply(spec);
+    }
+
+    @Override
+    public Report dissect(DissectionSpec spec)
             throws Exception
     {
         FileSystems.initialize(flink);
-        List<ScanUnit> units = ScanUnits.discoverUris(job.captures(), "");
-        FlowTracker.Settings settings = FlowTracker.Settings.defaults("", 0).withProtocols(protocols);
-        DissectionJob.Result result = DissectionJob.runLocally(units, new DissectionJob.Options(job.output(), parallelism, settings,
-                new DissectionJob.SnapshotContext(job.metadata(), job.nodes(), job.fromMicros(), job.toMicros(), job.partition())),
-                temporaryDirectory.toString(), progress::accept, flink);
+        DissectionJob.Result result = DissectionJob.runLocally(spec, temporaryDirectory.toString(), progress::accept, flink);
         report = result.report();
         wallMillis = result.wallMillis();
-        return new Report(result.report().counters(), result.report().damageMessages(), protocols);
+        return new Report(result.report().counters(), result.report().damageMessages(), spec.protocols());
     }
 
-    /** The last job's full report (counters by name, damage), for the printed job report. */
-    ScanReport report()
+    @Override
+    public String description()
+    {
+        return "a local Flink MiniCluster";
+    }
+
+    @Override
+    public ScanReport report()
     {
         return report;
     }
 
-    long wallMillis()
+    @Override
+    public long wallMillis()
     {
         return wallMillis;
+    }
+
+    @Override
+    public boolean measuresCpuInProcess()
+    {
+        return true;
     }
 
     /** Flink's view of S3, from the same environment as the store's (credentials stay in the AWS chain). */

@@ -78,7 +78,7 @@ final class McpCommand
         @Override
         public DissectionLauncher launcher(List<String> protocols, LongConsumer bytesRead)
         {
-            return new LocalFlinkLauncher(0, work, Map.of(), bytesRead, protocols);
+            return new LocalFlinkLauncher(new DissectionSettings(0, 1, protocols), work, Map.of(), bytesRead);
         }
     }
 }

@@ -86,8 +86,8 @@ final class ScheduleCommand
         @Option(names = "--no-dissect", description = "Only freeze the windows.")
         boolean noDissect;
 
-        @Option(names = "--parallelism", paramLabel = "N", description = "Flink tasks of each dissection (default: one per core, at most one per node).")
-        int parallelism;
+        @CommandLine.Mixin
+        FlinkOptions flink;
 
         @Option(names = "--lock-lease", defaultValue = "6h", paramLabel = "DURATION",
                 description = "How long the schedule's lock holds if its holder dies (default: ${DEFAULT-VALUE}).")
@@ -177,7 +177,7 @@ final class ScheduleCommand
                 return;
             }
             if (!snapshots.status(run.name()).state().equals(SnapshotStatus.DISSECTED)) {
-                new SnapshotDissector(snapshots, queries).dissect(run.name(), parallelism, out);
+                new SnapshotDissector(snapshots, queries).dissect(run.name(), flink.settings(), flink.cluster(), out, java.util.Map.of());
             }
             if (diffWith.equals("none")) {
                 return;

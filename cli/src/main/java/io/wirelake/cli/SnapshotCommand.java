@@ -79,16 +79,12 @@ final class SnapshotCommand
         @Option(names = "--no-dissect", description = "Only freeze; dissect later with 'snapshot dissect'.")
         boolean noDissect;
 
-        @Option(names = "--parallelism", paramLabel = "N", description = "Flink tasks of the dissection (default: one per core, at most one per node).")
-        int parallelism;
+        @CommandLine.Mixin
+        FlinkOptions flink;
 
         @Option(names = "--class", paramLabel = "CLASS", description = "Apply a retention class of the store ('snapshot classes' lists them).")
         String retentionClass;
 
-        @Option(names = "--protocols", split = ",", paramLabel = "http,dns,...",
-                description = {"Detect only these protocols (Kubeshark's tap.enabledDissectors): http (with HTTP/2, gRPC, GraphQL), ws, dns, tls, redis,",
-                        "kafka, amqp, ldap, radius, diameter. Default: all. Flows of the others are still tracked, as TCP/UDP rows; the report says so."})
-        List<String> protocols;
 
         @Override
         int run(Snapshots snapshots)
@@ -109,11 +105,15 @@ final class SnapshotCommand
                     Sizes.format(manifest.bytes()), Times.format(manifest.fromMicros()), Times.format(manifest.toMicros()));
             EvidenceCommands.printState(System.out, evidence.state(manifest.id()));
             if (noDissect) {
-                System.out.printf("  not dissected (--no-dissect): run 'wirelake snapshot dissect %s' to query it%n", manifest.id());
+                // A Flink cluster can run it by itself from the store (DissectionJobMain --store URL --snapshot NAME).
+                new io.wirelake.catalog.snapshot.SnapshotDissection(snapshots, new SpecOnly(flink.settings()), Path.of(System.getProperty("java.io.tmpdir")))
+                        .writeSpec(manifest.id());
+                System.out.printf("  not dissected (--no-dissect): run 'wirelake snapshot dissect %s' to query it; its dissection spec is %s%n", manifest.id(),
+                        snapshots.store().uri(io.wirelake.store.Layout.dissectionSpec(manifest.id())));
                 return 0;
             }
-            ScanReport report = new SnapshotDissector(snapshots, Wirelake.queryService(spec)).dissect(manifest.id(), parallelism, System.out,
-                    protocols == null ? List.of() : protocols);
+            ScanReport report = new SnapshotDissector(snapshots, Wirelake.queryService(spec)).dissect(manifest.id(), flink.settings(), flink.cluster(),
+                    System.out, Map.of());
             return report.get("packets") == 0 ? 1 : 0;
         }
     }
@@ -308,27 +308,24 @@ final class SnapshotCommand
 
     @Command(name = "dissect", mixinStandardHelpOptions = true,
             description = {"Dissect a snapshot with the Flink job into tables/api_calls/snapshot_id=NAME/ and tables/flows/snapshot_id=NAME/,",
-                    "with Kubernetes context from its frozen metadata; registers the partitions in the local Trino when it is running."})
+                    "with Kubernetes context from its frozen metadata; registers the partitions in the local Trino when it is running.",
+                    "Runs on a local MiniCluster, or with --flink on a Flink cluster (submitted through its REST API)."})
     static final class Dissect
             extends StoreCommand
     {
         @Parameters(paramLabel = "NAME")
         String name;
 
-        @Option(names = "--parallelism", paramLabel = "N", description = "Flink tasks (default: one per core, at most one per node).")
-        int parallelism;
+        @CommandLine.Mixin
+        FlinkOptions flink;
 
-        @Option(names = "--protocols", split = ",", paramLabel = "http,dns,...",
-                description = {"Detect only these protocols (Kubeshark's tap.enabledDissectors): http (with HTTP/2, gRPC, GraphQL), ws, dns, tls, redis,",
-                        "kafka, amqp, ldap, radius, diameter. Default: all. Flows of the others are still tracked, as TCP/UDP rows; the report says so."})
-        List<String> protocols;
 
         @Override
         int run(Snapshots snapshots)
                 throws Exception
         {
-            ScanReport report = new SnapshotDissector(snapshots, Wirelake.queryService(spec)).dissect(name, parallelism, System.out,
-                    protocols == null ? List.of() : protocols);
+            ScanReport report = new SnapshotDissector(snapshots, Wirelake.queryService(spec)).dissect(name, flink.settings(), flink.cluster(), System.out,
+                    Map.of());
             return report.get("packets") == 0 ? 1 : 0;
         }
     }
@@ -402,6 +399,29 @@ final class SnapshotCommand
                         Sizes.format(verification.bytes()));
             }
             return 0;
+        }
+    }
+
+    /** Shapes a spec as the command line asked, for writing it; it launches nothing. */
+    private record SpecOnly(DissectionSettings settings)
+            implements io.wirelake.catalog.snapshot.DissectionLauncher
+    {
+        @Override
+        public boolean readsInPlace(ObjectStore store)
+        {
+            return true;
+        }
+
+        @Override
+        public io.wirelake.store.dissection.DissectionSpec shape(io.wirelake.store.dissection.DissectionSpec spec)
+        {
+            return settings.apply(spec);
+        }
+
+        @Override
+        public Report dissect(io.wirelake.store.dissection.DissectionSpec spec)
+        {
+            throw new UnsupportedOperationException("writes the spec only");
         }
     }
 }

@@ -12,16 +12,18 @@ import io.wirelake.query.TrinoAccess;
 import io.wirelake.store.Layout;
 
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * Dissects a snapshot on a local MiniCluster with progress on the terminal, prints the job
- * report, and registers the new partitions where queries will look (a local Trino that runs; a
+ * Dissects a snapshot on a local MiniCluster or a Flink cluster (through its REST API) with
+ * progress on the terminal, prints the job report, and registers the new partitions where queries will look (a local Trino that runs; a
  * remote Trino always).
  */
 final class SnapshotDissector
@@ -38,17 +40,13 @@ final class SnapshotDissector
     ScanReport dissect(String name, int parallelism, PrintStream out)
             throws Exception
     {
-        return dissect(name, parallelism, out, Map.of(), List.of());
+        return dissect(name, new DissectionSettings(parallelism, 1), Optional.empty(), out, Map.of());
     }
 
-    /** @param protocols the protocols to detect (empty: all) */
-    ScanReport dissect(String name, int parallelism, PrintStream out, List<String> protocols)
-            throws Exception
-    {
-        return dissect(name, parallelism, out, Map.of(), protocols);
-    }
-
-    ScanReport dissect(String name, int parallelism, PrintStream out, Map<String, String> flinkSettings, List<String> protocols)
+    /**
+     * @param flink a Flink cluster's REST API to submit the job to ({@link RemoteFlinkLauncher}); empty for the local MiniCluster
+     */
+    ScanReport dissect(String name, DissectionSettings settings, Optional<URI> flink, PrintStream out, Map<String, String> flinkSettings)
             throws Exception
     {
         Manifest manifest = snapshots.manifest(name);
@@ -56,11 +54,15 @@ final class SnapshotDissector
         long inputBytes = manifest.captures().stream().mapToLong(Manifest.Entry::size).sum();
         double cpuBefore = JobReportPrinter.processCpuSeconds();
         Path temporary = Files.createTempDirectory("wirelake-flink");
-        LocalFlinkLauncher launcher = new LocalFlinkLauncher(parallelism, temporary, flinkSettings,
-                bytes -> terminal.progress("dissecting " + name, bytes, inputBytes), protocols);
-        out.printf("wirelake snapshot dissect %s: %d segment(s) of %s, %s%n", name, manifest.captures().size(), String.join(", ", manifest.nodes()),
-                Sizes.format(inputBytes));
-        if (!(snapshots.store() instanceof io.wirelake.store.LocalObjectStore)) {
+        FlinkLauncher launcher = flink.isPresent()
+                ? new RemoteFlinkLauncher(flink.get(), settings, line -> {
+                    terminal.done();
+                    System.err.println("wirelake: " + line);
+                }, bytes -> terminal.progress("dissecting " + name, bytes, inputBytes))
+                : new LocalFlinkLauncher(settings, temporary, flinkSettings, bytes -> terminal.progress("dissecting " + name, bytes, inputBytes));
+        out.printf("wirelake snapshot dissect %s: %d segment(s) of %s, %s, on %s%n", name, manifest.captures().size(), String.join(", ", manifest.nodes()),
+                Sizes.format(inputBytes), launcher.description());
+        if (launcher instanceof LocalFlinkLauncher && !(snapshots.store() instanceof io.wirelake.store.LocalObjectStore)) {
             out.printf("  reading     %s%n", launcher.readsInPlace(snapshots.store())
                     ? "in place, through Flink's S3 file-system plugin in " + io.wirelake.dissect.job.FileSystems.pluginsDirectory().orElseThrow()
                     : "staged through a local directory (no Flink S3 plugin: set -Dwirelake.flink.plugins.dir or FLINK_PLUGINS_DIR)");
@@ -76,7 +78,8 @@ final class SnapshotDissector
         // The custody log of a sealed snapshot records each dissection.
         EvidenceCommands.evidence(snapshots.store()).record(name, io.wirelake.catalog.evidence.CustodyLog.Action.DISSECTED,
                 Map.of("packets", String.valueOf(report.get("packets"))));
-        JobReportPrinter.print(out, report, inputBytes, launcher.wallMillis(), JobReportPrinter.processCpuSeconds() - cpuBefore, protocols);
+        JobReportPrinter.print(out, report, inputBytes, launcher.wallMillis(), launcher.measuresCpuInProcess() ? JobReportPrinter.processCpuSeconds() - cpuBefore : -1,
+                settings.protocols());
         long duplicates = report.get("dedup.flows_kept_by_other_node");
         if (duplicates > 0) {
             out.printf("  de-duplicated %s flow copies captured on two nodes (kept once, by the client's node)%n", Sizes.count(duplicates));

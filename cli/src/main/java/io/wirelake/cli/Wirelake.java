@@ -19,6 +19,7 @@ import java.io.PrintWriter;
                 QueryCommand.class,
                 SqlCommand.class,
                 TrinoCommand.class,
+                CatalogCommand.class,
                 ImportCommand.class,
                 CollectorCommand.class,
                 BoundariesCommand.class,

@@ -6,6 +6,7 @@ import io.wirelake.columns.Table;
 import io.wirelake.kfl.SqlText;
 import io.wirelake.store.LocalObjectStore;
 import io.wirelake.store.ObjectStore;
+import io.wirelake.store.S3Settings;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -94,6 +95,38 @@ public final class LakeTables
                     + SqlText.string(base + table.sqlName()) + ", format = 'PARQUET', partitioned_by = ARRAY[" + SqlText.string(PARTITION_COLUMN) + "])");
         }
         return statements;
+    }
+
+    /**
+     * The properties of a Trino catalog over a store, as an operator installs them
+     * ({@code etc/catalog/<name>.properties} on every node): the Hive connector with a file
+     * metastore in the store ({@code metastore/}), Trino's native S3 (or local) file system, and
+     * the settings KFL's semantics need (microsecond timestamps, UTC Parquet times, the
+     * register-partition procedure, no writes to the lake's tables). The Helm chart's
+     * {@code trino.catalogs.wirelake} says the same (a test compares them).
+     */
+    public static List<String> catalogProperties(ObjectStore store, S3Settings s3)
+    {
+        List<String> properties = new ArrayList<>();
+        properties.add("connector.name=hive");
+        properties.add("hive.metastore=file");
+        if (store instanceof LocalObjectStore local) {
+            properties.add("hive.metastore.catalog.dir=local://" + local.root().toAbsolutePath().normalize().resolve("metastore"));
+            properties.add("fs.native-local.enabled=true");
+            properties.add("local.location=/");
+        }
+        else {
+            properties.add("hive.metastore.catalog.dir=" + store.uri("metastore"));
+            properties.add("fs.native-s3.enabled=true");
+            properties.add("s3.region=" + s3.region());
+            s3.endpoint().ifPresent(endpoint -> properties.add("s3.endpoint=" + endpoint));
+            properties.add("s3.path-style-access=" + s3.pathStyle());
+        }
+        properties.add("hive.timestamp-precision=MICROSECONDS");
+        properties.add("hive.parquet.time-zone=UTC");
+        properties.add("hive.non-managed-table-writes-enabled=false");
+        properties.add("hive.allow-register-partition-procedure=true");
+        return properties;
     }
 
     /** The column names a partitioned table of this wirelake has, in order (to find tables an older one made). */

@@ -44,7 +44,9 @@ public sealed interface TrinoAccess
         Optional<String> chosen = url.or(() -> Optional.ofNullable(environment.get("WIRELAKE_TRINO_URL"))).filter(value -> !value.isBlank());
         if (chosen.isPresent()) {
             return Remote.of(chosen.get(), environment.getOrDefault("WIRELAKE_TRINO_USER", "wirelake"),
-                    Optional.ofNullable(environment.get("WIRELAKE_TRINO_PASSWORD")), environment.getOrDefault("WIRELAKE_TRINO_CATALOG", "wirelake"));
+                    Optional.ofNullable(environment.get("WIRELAKE_TRINO_PASSWORD")), environment.getOrDefault("WIRELAKE_TRINO_CATALOG", "wirelake"))
+                    .withTrustStore(Optional.ofNullable(environment.get("WIRELAKE_TRINO_TRUSTSTORE")).filter(path -> !path.isBlank()),
+                            Optional.ofNullable(environment.get("WIRELAKE_TRINO_TRUSTSTORE_PASSWORD")));
         }
         return new Local(LocalTrino.fromEnvironment(), notices);
     }
@@ -91,7 +93,12 @@ public sealed interface TrinoAccess
     }
 
     /** A Trino the operator runs; the password travels only over HTTPS. */
-    record Remote(URI uri, String user, Optional<String> password, String catalog)
+    /**
+     * @param trustStore a trust store (PKCS12 or JKS) with the certificate of a Trino whose certificate
+     *        no public authority signed (WIRELAKE_TRINO_TRUSTSTORE, its password WIRELAKE_TRINO_TRUSTSTORE_PASSWORD);
+     *        empty for the JVM's own
+     */
+    record Remote(URI uri, String user, Optional<String> password, String catalog, Optional<String> trustStore, Optional<String> trustStorePassword)
             implements TrinoAccess
     {
         public Remote
@@ -100,18 +107,28 @@ public sealed interface TrinoAccess
             requireNonNull(user, "user is null");
             requireNonNull(password, "password is null");
             requireNonNull(catalog, "catalog is null");
+            requireNonNull(trustStore, "trustStore is null");
+            requireNonNull(trustStorePassword, "trustStorePassword is null");
+            if (trustStore.isPresent() && !"https".equals(uri.getScheme())) {
+                throw new IllegalArgumentException("a trust store is for an https:// Trino URL, not " + uri);
+            }
             if (password.isPresent() && !"https".equals(uri.getScheme())) {
                 throw new IllegalArgumentException("a Trino password is sent over HTTPS only: use an https:// URL for " + uri.getHost());
             }
         }
 
-        static Remote of(String url, String user, Optional<String> password, String catalog)
+        public static Remote of(String url, String user, Optional<String> password, String catalog)
         {
             URI uri = URI.create(url.strip());
             if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
                 throw new IllegalArgumentException("the Trino URL must be http[s]://host[:port], not " + url);
             }
-            return new Remote(uri, user, password, catalog);
+            return new Remote(uri, user, password, catalog, Optional.empty(), Optional.empty());
+        }
+
+        public Remote withTrustStore(Optional<String> path, Optional<String> storePassword)
+        {
+            return new Remote(uri, user, password, catalog, path, storePassword);
         }
 
         @Override
@@ -125,6 +142,8 @@ public sealed interface TrinoAccess
             properties.setProperty("timezone", "UTC");
             if (tls) {
                 properties.setProperty("SSL", "true");
+                trustStore.ifPresent(path -> properties.setProperty("SSLTrustStorePath", path));
+                trustStorePassword.ifPresent(secret -> properties.setProperty("SSLTrustStorePassword", secret));
             }
             password.ifPresent(secret -> properties.setProperty("password", secret));
             return DriverManager.getConnection("jdbc:trino://" + uri.getHost() + ":" + port + "/" + catalog, properties);

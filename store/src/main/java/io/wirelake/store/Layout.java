@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
  * raw/&lt;node&gt;/&lt;yyyy&gt;/&lt;mm&gt;/&lt;dd&gt;/&lt;hh&gt;/&lt;start-micros&gt;-&lt;seq&gt;.pcap    capture segments
  * meta/&lt;node&gt;/&lt;yyyy&gt;/&lt;mm&gt;/&lt;dd&gt;/&lt;hh&gt;/&lt;start-micros&gt;-&lt;seq&gt;.jsonl  Kubernetes events
  * snapshots/&lt;id&gt;/manifest.json, status.json, raw/..., meta/...
+ * snapshots/&lt;id&gt;/dissection-spec.json           what its last dissection was asked to do (the job reads it)
  * snapshots/&lt;id&gt;/manifest.sig, manifest.tsr, custody.jsonl, retention.json     its seal, custody and retention
  * tables/&lt;table&gt;/snapshot_id=&lt;id&gt;/*.parquet
  * sessions/&lt;node&gt;/&lt;start-micros&gt;.json        how a capture was made (collector version, interface, filter)
@@ -34,7 +35,7 @@ public final class Layout
 
     /** A snapshot's files that are not frozen objects: its manifest, status, seal, custody log and retention record. */
     public static final java.util.List<String> SNAPSHOT_CONTROL_FILES = java.util.List.of("manifest.json", "status.json", "manifest.sig", "manifest.tsr",
-            "custody.jsonl", "retention.json");
+            "custody.jsonl", "retention.json", "dissection-spec.json");
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
     private static final Pattern SEGMENT = Pattern.compile("(?:snapshots/([^/]+)/)?(raw|meta)/([^/]+)/(\\d{4})/(\\d{2})/(\\d{2})/(\\d{2})/(\\d+)-(\\d+)\\.(pcap|pcapng|jsonl)");
@@ -114,6 +115,15 @@ public final class Layout
     public static String status(String id)
     {
         return snapshotPrefix(id) + "status.json";
+    }
+
+    /**
+     * The dissection spec the last launch wrote ({@code DissectionSpec} as JSON): what
+     * {@code DissectionJobMain --store URL --snapshot ID} on a Flink cluster dissects.
+     */
+    public static String dissectionSpec(String id)
+    {
+        return snapshotPrefix(id) + "dissection-spec.json";
     }
 
     /** The Ed25519 signature of the manifest's bytes (64 raw bytes). */

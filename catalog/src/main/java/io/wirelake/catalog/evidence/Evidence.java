@@ -229,7 +229,10 @@ public final class Evidence
 
     // ---- retention
 
-    /** The keys a snapshot's retention locks: its frozen objects, its manifest and its seal. */
+    /**
+     * The keys a snapshot's retention locks: its frozen objects, its manifest and its seal; not the
+     * files that change (status, custody log, retention record, the last launch's dissection spec).
+     */
     private List<String> lockedKeys(String id)
             throws IOException
     {
@@ -237,7 +240,7 @@ public final class Evidence
         String prefix = Layout.snapshotPrefix(id);
         for (ObjectInfo object : store.list(prefix)) {
             String name = object.key().substring(prefix.length());
-            if (!name.equals("status.json") && !name.equals("custody.jsonl") && !name.equals("retention.json")) {
+            if (!name.equals("status.json") && !name.equals("custody.jsonl") && !name.equals("retention.json") && !name.equals("dissection-spec.json")) {
                 keys.add(object.key());
             }
         }

@@ -1,25 +1,28 @@
 package io.wirelake.catalog.snapshot;
 
+import io.wirelake.store.dissection.DissectionSpec;
+
 import java.util.List;
 import java.util.Map;
 
 /**
- * The narrow boundary through which the catalog runs a dissection: capture and metadata URIs in,
- * Parquet tables ({@code api_calls/}, {@code flows/}) under an output URI out. The catalog does
- * not know the parsers; the CLI plugs in the Flink job (a local MiniCluster or a cluster).
+ * The narrow boundary through which the catalog runs a dissection: a {@link DissectionSpec}
+ * (capture and metadata URIs, window, output) in, Parquet tables ({@code api_calls/},
+ * {@code flows/}) under the spec's output out. The catalog does not know the parsers; the CLI
+ * plugs in the Flink job (a local MiniCluster, or a Flink cluster through its REST API).
  */
 public interface DissectionLauncher
 {
-    /**
-     * @param output where the tables go: {@code <output>/<table>/}, or with a partition
-     *        {@code <output>/<table>/snapshot_id=<partition>/} (the lake's layout, written in place)
-     */
-    record Job(List<String> captures, List<String> metadata, List<String> nodes, long fromMicros, long toMicros, String output, String partition) {}
-
     /** Whether the job reads and writes this store's URIs itself (else the catalog stages through a local directory). */
     default boolean readsInPlace(io.wirelake.store.ObjectStore store)
     {
         return store instanceof io.wirelake.store.LocalObjectStore;
+    }
+
+    /** How the launcher would have the spec shaped (parallelism, slicing, body cap) before the catalog fills in the snapshot. */
+    default DissectionSpec shape(DissectionSpec spec)
+    {
+        return spec;
     }
 
     /**
@@ -40,6 +43,6 @@ public interface DissectionLauncher
         }
     }
 
-    Report dissect(Job job)
+    Report dissect(DissectionSpec spec)
             throws Exception;
 }

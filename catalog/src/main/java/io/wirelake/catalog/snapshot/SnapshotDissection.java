@@ -2,10 +2,11 @@ package io.wirelake.catalog.snapshot;
 
 import io.wirelake.catalog.Directories;
 import io.wirelake.store.Layout;
-import io.wirelake.store.LocalObjectStore;
 import io.wirelake.store.ObjectInfo;
 import io.wirelake.store.ObjectStore;
+import io.wirelake.store.dissection.DissectionSpec;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +26,10 @@ import static java.util.Objects.requireNonNull;
  * plugin) reads the frozen objects and writes the partitions directly. Otherwise the snapshot is
  * staged through a local directory (its objects are immutable, so the copy is exact) and the
  * Parquet uploaded.
+ *
+ * <p>Each run writes the spec it launched to {@code snapshots/<id>/dissection-spec.json}: a Flink
+ * cluster can run the same dissection by itself from there ({@code DissectionJobMain --store URL
+ * --snapshot ID}), writing the status as this class does.
  */
 public final class SnapshotDissection
 {
@@ -39,6 +44,54 @@ public final class SnapshotDissection
         this.workDirectory = requireNonNull(workDirectory, "workDirectory is null");
     }
 
+    /**
+     * The spec of the snapshot's dissection, reading and writing the store in place: its frozen
+     * captures (with their packet times, for time slicing), metadata, nodes and window, its
+     * partition of the store's tables, and its status file (which {@code DissectionJobMain}
+     * writes when it runs on a cluster by itself).
+     */
+    public DissectionSpec spec(String id)
+            throws IOException
+    {
+        return spec(snapshots.manifest(id), key -> snapshots.store().uri(key), snapshots.store().uri(Layout.TABLES.substring(0, Layout.TABLES.length() - 1)));
+    }
+
+    private DissectionSpec spec(Manifest manifest, java.util.function.Function<String, String> uris, String output)
+    {
+        String prefix = Layout.snapshotPrefix(manifest.id());
+        List<DissectionSpec.Capture> captures = new ArrayList<>();
+        List<String> metadata = new ArrayList<>();
+        for (Manifest.Entry entry : manifest.objects()) {
+            String uri = uris.apply(prefix + entry.key());
+            if (entry.isCapture()) {
+                String node = Layout.parse(entry.key()).map(Layout.Segment::node).orElse("");
+                boolean timesKnown = entry.packets() > 0 && entry.lastPacketMicros() >= entry.firstPacketMicros();
+                captures.add(new DissectionSpec.Capture(uri, node, entry.size(), timesKnown ? entry.firstPacketMicros() : -1,
+                        timesKnown ? entry.lastPacketMicros() : -1));
+            }
+            else {
+                metadata.add(uri);
+            }
+        }
+        DissectionSpec plain = DissectionSpec.ofCaptures(captures, output);
+        DissectionSpec shaped = launcher.shape(plain);
+        return new DissectionSpec(DissectionSpec.VERSION, manifest.id(), captures, metadata, manifest.nodes(), manifest.fromMicros(), manifest.toMicros(),
+                output, manifest.id(), shaped.defaultNode(), shaped.captureSource(), shaped.bodyCap(), shaped.parallelism(), shaped.slicing(),
+                shaped.protocols(), shaped.redaction(), snapshots.store().uri(Layout.status(manifest.id())));
+    }
+
+    /**
+     * Writes the snapshot's dissection spec to {@code snapshots/<id>/dissection-spec.json}, where
+     * {@code DissectionJobMain --store URL --snapshot ID} finds it (a cluster reading the store in place).
+     */
+    public DissectionSpec writeSpec(String id)
+            throws IOException
+    {
+        DissectionSpec spec = spec(id);
+        snapshots.store().put(Layout.dissectionSpec(id), spec.toJson());
+        return spec;
+    }
+
     public DissectionLauncher.Report run(String id, Consumer<String> progress)
             throws Exception
     {
@@ -48,24 +101,6 @@ public final class SnapshotDissection
         Path work = Files.createDirectories(workDirectory).resolve("dissect-" + id + "-" + System.nanoTime());
         boolean inPlace = launcher.readsInPlace(store);
         try {
-            String prefix = Layout.snapshotPrefix(id);
-            List<String> captures = new ArrayList<>();
-            List<String> metadata = new ArrayList<>();
-            for (Manifest.Entry entry : manifest.objects()) {
-                String uri;
-                if (inPlace) {
-                    uri = store.uri(prefix + entry.key());
-                }
-                else {
-                    Path staged = work.resolve("staging").resolve(prefix + entry.key());
-                    store.download(prefix + entry.key(), staged);
-                    uri = staged.toUri().toString();
-                }
-                (entry.isCapture() ? captures : metadata).add(uri);
-            }
-            if (!inPlace) {
-                progress.accept("staged " + manifest.objects().size() + " objects from " + store.location());
-            }
             // A new dissection replaces the partitions.
             for (String table : List.of("api_calls", "flows")) {
                 for (ObjectInfo old : store.list(Layout.tablePartition(table, id))) {
@@ -74,13 +109,17 @@ public final class SnapshotDissection
             }
             DissectionLauncher.Report report;
             if (inPlace) {
-                report = launcher.dissect(new DissectionLauncher.Job(captures, metadata, manifest.nodes(), manifest.fromMicros(), manifest.toMicros(),
-                        store.uri(Layout.TABLES.substring(0, Layout.TABLES.length() - 1)), id));
+                report = launcher.dissect(writeSpec(id));
             }
             else {
+                String prefix = Layout.snapshotPrefix(id);
+                for (Manifest.Entry entry : manifest.objects()) {
+                    store.download(prefix + entry.key(), work.resolve("staging").resolve(prefix + entry.key()));
+                }
+                progress.accept("staged " + manifest.objects().size() + " objects from " + store.location());
                 Path output = work.resolve("tables");
-                report = launcher.dissect(new DissectionLauncher.Job(captures, metadata, manifest.nodes(), manifest.fromMicros(), manifest.toMicros(),
-                        output.toUri().toString(), id));
+                report = launcher.dissect(spec(manifest, key -> work.resolve("staging").resolve(key).toUri().toString(), output.toUri().toString())
+                        .withStatus(""));
                 for (String table : List.of("api_calls", "flows")) {
                     Path directory = output.resolve(table).resolve("snapshot_id=" + id);
                     if (!Files.isDirectory(directory)) {

@@ -48,6 +48,8 @@ final class Flow
 
     /** Another node's capture holds the copy of this flow that is kept (cross-node de-duplication). */
     boolean duplicate;
+    /** Started before this scan's time slice: an earlier slice makes its rows; tracked here only to know when it ends. */
+    boolean foreign;
     /** From the flow's first TCP segment; null for other transports and for duplicates. */
     TcpConnection tcp;
     ProtocolBinding protocols;

@@ -27,6 +27,8 @@ import static java.util.Objects.requireNonNull;
 public final class FlowTracker
 {
     private static final long SWEEP_INTERVAL_MICROS = 10_000_000L;
+    /** How far past its end a slice reads at least, for packets slightly out of time order. */
+    private static final long SLICE_SETTLE_MICROS = SWEEP_INTERVAL_MICROS;
 
     /** Where rows go. */
     public interface RowSink
@@ -100,16 +102,35 @@ public final class FlowTracker
     }
 
     private final ScanScope scope;
+    /**
+     * Where the flows of a slice's lookback are dissected: the scan's rows builder (the names DNS
+     * answers give addresses) and the state dissectors share across flows (Kafka topic ids), but
+     * rows and counters of its own, which are dropped.
+     */
+    private final ScanScope lookbackScope;
     private final FlowTable table = new FlowTable();
     private Enrichment enrichment = Enrichment.none();
     private long nextFlowId;
-    private long lastSweep;
+    private long lastSweep = Long.MIN_VALUE;
     private long lastTimestamp;
+    private long sliceStart = Long.MIN_VALUE;
+    private long sliceEnd = Long.MAX_VALUE;
+    /** This slice's flows not yet ended. */
+    private long ownOpen;
 
     public FlowTracker(ProtocolRegistry registry, Settings settings, RowSink sink, ScanReport report)
     {
         this.scope = ScanScope.of(requireNonNull(registry, "registry is null"), requireNonNull(settings, "settings is null"),
                 requireNonNull(sink, "sink is null"), requireNonNull(report, "report is null"));
+        ScanReport dropped = new ScanReport();
+        this.lookbackScope = new ScanScope(settings, dropped, new RowSink()
+        {
+            @Override
+            public void apiCall(GenericData.Record row) {}
+
+            @Override
+            public void flow(GenericData.Record row) {}
+        }, registry, new DissectorGuard(dropped), scope.rows(), scope.scanStates());
     }
 
     /** Kubernetes context and cross-node de-duplication for this scan (none by default). */
@@ -119,12 +140,49 @@ public final class FlowTracker
         scope.rows().enrich(enrichment);
     }
 
+    /**
+     * Makes this scan one time slice of a node's captures: its rows are those of the flows that
+     * start in [start, end). Packets before {@code start} (the lookback the scanner reads) open
+     * flows that are only tracked, so the slice knows when they end and skips their later
+     * packets; packets after {@code end} only continue the slice's own flows. The table's sweeps
+     * fall on fixed multiples of capture time, so every slice ends flows where an unsliced scan does.
+     */
+    public void slice(long start, long end)
+    {
+        this.sliceStart = start;
+        this.sliceEnd = end;
+    }
+
+    /** Whether the packet time is in the slice's own time (everything when unsliced). */
+    public boolean owns(long timestampMicros)
+    {
+        return timestampMicros >= sliceStart && timestampMicros < sliceEnd;
+    }
+
+    /** Whether a sliced scan can stop: past its end (and a margin for packets out of order) with none of its flows open. */
+    public boolean sliceDone(long timestampMicros)
+    {
+        return sliceEnd != Long.MAX_VALUE && timestampMicros - SLICE_SETTLE_MICROS >= sliceEnd && ownOpen == 0;
+    }
+
+    /** The slice read as far past its end as it may: its flows still open end here, each with a named anomaly. */
+    public void cutOpenFlows()
+    {
+        table.removeIf(flow -> {
+            if (!flow.foreign && !flow.duplicate) {
+                scope.anomaly(flow, "slice_overlap_exceeded");
+            }
+            return false;
+        });
+    }
+
     /** One decoded packet ({@link io.wirelake.packets.decode.DecodeStatus#DECODED} or OTHER_TRANSPORT). */
     public void packet(DecodedPacket packet)
     {
         long now = packet.timestampMicros;
         lastTimestamp = Math.max(lastTimestamp, now);
-        if (now - lastSweep > SWEEP_INTERVAL_MICROS) {
+        // Sweeps at the first packet of each interval of capture time, wherever the scan began.
+        if (Math.floorDiv(now, SWEEP_INTERVAL_MICROS) > Math.floorDiv(lastSweep, SWEEP_INTERVAL_MICROS)) {
             sweep(now);
         }
         int hash = FlowTable.hash(packet.transport, packet.sourceHigh, packet.sourceLow, packet.sourcePort,
@@ -139,17 +197,34 @@ public final class FlowTracker
             flow = null;
         }
         if (flow == null) {
-            flow = open(packet, hash, groupId);
+            if (now >= sliceEnd) {
+                // A flow of a later slice.
+                return;
+            }
+            flow = open(packet, hash, groupId, now < sliceStart);
         }
         boolean fromClient = flow.direction(packet.transport, packet.sourceHigh, packet.sourceLow, packet.sourcePort,
                 packet.destinationHigh, packet.destinationLow, packet.destinationPort) > 0;
         flow.lastSeen = Math.max(flow.lastSeen, now);
+        if (flow.foreign && now >= sliceStart) {
+            // An earlier slice's flow: only what decides where it ends (its TCP handshake, FIN and RST;
+            // a duplicate's copy is never tracked, as in its owner's scan).
+            if (flow.transport == Transport.TCP && !flow.duplicate) {
+                if (flow.tcp == null) {
+                    flow.tcp = new TcpConnection(flow.protocols.consumer(true), flow.protocols.consumer(false));
+                }
+                flow.tcp.track(packet, fromClient);
+            }
+            return;
+        }
         if (flow.duplicate) {
-            scope.report().increment("dedup.packets_kept_by_other_node");
+            if (!flow.foreign) {
+                scope.report().increment("dedup.packets_kept_by_other_node");
+            }
             return;
         }
         count(flow, packet, fromClient);
-        if (packet.anomaly != null) {
+        if (packet.anomaly != null && !flow.foreign) {
             scope.anomaly(flow, packet.anomaly);
         }
         switch (flow.transport) {
@@ -217,7 +292,7 @@ public final class FlowTracker
         return flow.tcp != null && flow.tcp.replacedBy(packet, scope.settings().closeDelayMicros());
     }
 
-    private Flow open(DecodedPacket packet, int hash, long groupId)
+    private Flow open(DecodedPacket packet, int hash, long groupId, boolean foreign)
     {
         Transport transport = Transport.of(packet.transport);
         boolean sourceIsClient;
@@ -239,12 +314,18 @@ public final class FlowTracker
                         packet.destinationHigh, packet.destinationLow, packet.destinationPort, hash, id, group, packet.timestampMicros, midstream)
                 : new Flow(packet.transport, packet.ipVersion, packet.destinationHigh, packet.destinationLow, packet.destinationPort,
                         packet.sourceHigh, packet.sourceLow, packet.sourcePort, hash, id, group, packet.timestampMicros, midstream);
-        flow.protocols = new ProtocolBinding(scope, flow);
-        if (!enrichment.keeps(flow.clientAddress(), flow.serverAddress(), packet.timestampMicros)) {
-            flow.duplicate = true;
+        // A flow of the lookback is dissected too (what the scan learns across flows is then known), into nothing.
+        flow.protocols = new ProtocolBinding(foreign ? lookbackScope : scope, flow);
+        table.add(flow);
+        flow.duplicate = !enrichment.keeps(flow.clientAddress(), flow.serverAddress(), packet.timestampMicros);
+        if (foreign) {
+            flow.foreign = true;
+            return flow;
+        }
+        ownOpen++;
+        if (flow.duplicate) {
             scope.report().increment("dedup.flows_kept_by_other_node");
         }
-        table.add(flow);
         scope.report().increment("flows." + transport.displayName());
         return flow;
     }
@@ -296,6 +377,10 @@ public final class FlowTracker
 
     private void finish(Flow flow, long timestampMicros)
     {
+        if (flow.foreign) {
+            return;
+        }
+        ownOpen--;
         if (flow.duplicate) {
             return;
         }

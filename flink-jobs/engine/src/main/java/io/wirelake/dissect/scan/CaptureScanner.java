@@ -59,6 +59,11 @@ public final class CaptureScanner
     private final AtomicLong progressBytes;
     private long windowStart = Long.MIN_VALUE;
     private long windowEnd = Long.MAX_VALUE;
+    private long readStart = Long.MIN_VALUE;
+    private long readEnd = Long.MAX_VALUE;
+    /** A sliced scan has done its part: the rest of its captures are not read. */
+    private boolean stopped;
+    private boolean cut;
 
     public CaptureScanner(ProtocolRegistry registry, FlowTracker.Settings settings, FlowTracker.RowSink sink, ScanReport report, AtomicLong progressBytes)
     {
@@ -75,6 +80,22 @@ public final class CaptureScanner
         return this;
     }
 
+    /**
+     * Makes this scan one time slice of a node's captures (see {@link FlowTracker#slice}): packets
+     * from {@code lookback} before {@code start} are read to know the flows already open, and
+     * after {@code end} reading goes on while the slice's own flows are open, at most
+     * {@code overlap} past it. Counters count the slice's own packets only, so the slices of a
+     * node add up to the node.
+     */
+    public CaptureScanner slice(long start, long end, long lookback, long overlap)
+    {
+        tracker.slice(start, end);
+        this.readStart = start == Long.MIN_VALUE ? Long.MIN_VALUE : start - lookback;
+        long last = end + overlap;
+        this.readEnd = end == Long.MAX_VALUE || last < end ? Long.MAX_VALUE : last;
+        return this;
+    }
+
     public CaptureScanner enrich(Enrichment enrichment)
     {
         tracker.enrich(enrichment);
@@ -83,6 +104,9 @@ public final class CaptureScanner
 
     public void scan(CaptureSource capture)
     {
+        if (stopped) {
+            return;
+        }
         report.increment("files");
         long reportedPosition = 0;
         try (CaptureReader reader = CaptureReaders.open(capture.open())) {
@@ -90,20 +114,33 @@ public final class CaptureScanner
             long bytes = 0;
             while (reader.next()) {
                 long timestamp = reader.timestampMicros();
-                if (timestamp < windowStart || timestamp > windowEnd) {
-                    report.increment("skipped.outside_window");
+                if (timestamp < readStart) {
                     continue;
                 }
-                packets++;
-                bytes += reader.capturedLength();
+                if (timestamp > readEnd || tracker.sliceDone(timestamp)) {
+                    stopped = true;
+                    cut = timestamp > readEnd;
+                    break;
+                }
+                boolean own = tracker.owns(timestamp);
+                if (timestamp < windowStart || timestamp > windowEnd) {
+                    if (own) {
+                        report.increment("skipped.outside_window");
+                    }
+                    continue;
+                }
+                if (own) {
+                    packets++;
+                    bytes += reader.capturedLength();
+                }
                 DecodeStatus status = decoder.decode(reader.linkType(), reader.buffer(), reader.offset(), reader.capturedLength(),
                         reader.timestampMicros(), packet);
                 switch (status) {
                     case DECODED, OTHER_TRANSPORT -> tracker.packet(packet);
-                    case FRAGMENT_HELD -> report.increment("ip.fragments_held");
-                    case NOT_IP -> report.increment("skipped.not_ip");
-                    case UNSUPPORTED_LINK -> report.increment("skipped.link_type." + LinkType.name(reader.linkType()));
-                    case MALFORMED -> report.increment("anomaly." + packet.anomaly);
+                    case FRAGMENT_HELD -> count(own, "ip.fragments_held");
+                    case NOT_IP -> count(own, "skipped.not_ip");
+                    case UNSUPPORTED_LINK -> count(own, "skipped.link_type." + LinkType.name(reader.linkType()));
+                    case MALFORMED -> count(own, "anomaly." + packet.anomaly);
                 }
                 if ((packets & 0x3FF) == 0) {
                     long position = reader.position();
@@ -128,9 +165,19 @@ public final class CaptureScanner
         }
     }
 
+    private void count(boolean own, String counter)
+    {
+        if (own) {
+            report.increment(counter);
+        }
+    }
+
     /** Ends the unit: flows still open are closed and emitted. */
     public void finish()
     {
+        if (cut) {
+            tracker.cutOpenFlows();
+        }
         tracker.finish();
         report.add("ip.fragments_reassembled", decoder.fragments().reassembled());
         report.add("ip.fragments_incomplete", decoder.fragments().incomplete());

@@ -2,8 +2,8 @@ package io.wirelake.dissect.job;
 
 import io.wirelake.columns.Table;
 import io.wirelake.columns.TableSchema;
-import io.wirelake.dissect.flow.FlowTracker;
 import io.wirelake.dissect.scan.ScanReport;
+import io.wirelake.store.dissection.DissectionSpec;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
@@ -39,46 +39,6 @@ import static java.util.Objects.requireNonNull;
  */
 public final class DissectionJob
 {
-    /**
-     * @param output a directory URI ({@code file:///...} or {@code s3://...}) that gets api_calls/ and flows/
-     * @param parallelism tasks; 0 means one per core, capped by the number of units
-     */
-    public record Options(String output, int parallelism, FlowTracker.Settings settings, SnapshotContext snapshot)
-    {
-        public Options
-        {
-            requireNonNull(output, "output is null");
-            requireNonNull(settings, "settings is null");
-            requireNonNull(snapshot, "snapshot is null");
-        }
-
-        public Options(String output, int parallelism, FlowTracker.Settings settings)
-        {
-            this(output, parallelism, settings, SnapshotContext.NONE);
-        }
-    }
-
-    /**
-     * What a snapshot adds to a dissection: its Kubernetes metadata segments (URIs), the nodes
-     * whose captures it holds (for cross-node de-duplication), and its time window.
-     */
-    public record SnapshotContext(List<String> metadata, List<String> nodes, long windowStart, long windowEnd, String partition)
-            implements java.io.Serializable
-    {
-        public static final SnapshotContext NONE = new SnapshotContext(List.of(), List.of(), Long.MIN_VALUE, Long.MAX_VALUE, "");
-
-        /**
-         * @param partition when not empty, tables are written to {@code <output>/<table>/snapshot_id=<partition>/}
-         *        (the lake's layout) instead of {@code <output>/<table>/}
-         */
-        public SnapshotContext
-        {
-            metadata = List.copyOf(metadata);
-            nodes = List.copyOf(nodes);
-            requireNonNull(partition, "partition is null");
-        }
-    }
-
     /** What the job did, summed over its tasks. */
     public record Result(ScanReport report, long wallMillis)
     {
@@ -88,6 +48,9 @@ public final class DissectionJob
         }
     }
 
+    /** The accumulator with the capture bytes the tasks have read so far (a remote launcher's progress). */
+    public static final String PROGRESS_ACCUMULATOR = "progress.bytes";
+
     private DissectionJob() {}
 
     /**
@@ -95,20 +58,27 @@ public final class DissectionJob
      * job needs: BATCH mode, no generic types (no silent Kryo), object reuse (rows go to chained
      * writers without copies).
      */
-    public static void define(StreamExecutionEnvironment environment, List<ScanUnit> units, Options options, String progressToken, int parallelism)
+    public static void define(StreamExecutionEnvironment environment, DissectionSpec spec, List<ScanUnit> units, String progressToken, int parallelism)
     {
         environment.configure(pipelineSettings());
+        ScanFunction.registry(spec.protocols());
         OutputTag<GenericRecord> flowsTag = new OutputTag<>("flows", new GenericRecordAvroTypeInfo(TableSchema.of(Table.FLOWS).avroSchema()));
         SingleOutputStreamOperator<GenericRecord> calls = environment
                 .fromData(TypeInformation.of(ScanUnit.class), units.toArray(ScanUnit[]::new))
                 .name("scan units")
                 .rebalance()
-                .process(new ScanFunction(flowsTag, options.settings(), options.snapshot(), progressToken))
+                .process(new ScanFunction(flowsTag, spec, progressToken))
                 .returns(new GenericRecordAvroTypeInfo(TableSchema.of(Table.API_CALLS).avroSchema()))
                 .name("scan and dissect")
                 .setParallelism(parallelism);
-        calls.sinkTo(sink(options.output(), Table.API_CALLS, options.snapshot().partition())).name("api_calls parquet").setParallelism(parallelism);
-        calls.getSideOutput(flowsTag).sinkTo(sink(options.output(), Table.FLOWS, options.snapshot().partition())).name("flows parquet").setParallelism(parallelism);
+        calls.sinkTo(sink(spec.output(), Table.API_CALLS, spec.partition())).name("api_calls parquet").setParallelism(parallelism);
+        calls.getSideOutput(flowsTag).sinkTo(sink(spec.output(), Table.FLOWS, spec.partition())).name("flows parquet").setParallelism(parallelism);
+    }
+
+    /** The tasks of a run: the spec's parallelism, else {@code available} (cores, or the cluster's default), at most one per unit. */
+    public static int tasks(DissectionSpec spec, List<ScanUnit> units, int available)
+    {
+        return Math.max(1, Math.min(spec.parallelism() > 0 ? spec.parallelism() : available, units.size()));
     }
 
     private static FileSink<GenericRecord> sink(String output, Table table, String partition)
@@ -123,10 +93,10 @@ public final class DissectionJob
     }
 
     /** Runs on a local MiniCluster; {@code onProgress} is called about once a second with the bytes scanned so far. */
-    public static Result runLocally(List<ScanUnit> units, Options options, String temporaryDirectory, Consumer<Long> onProgress)
+    public static Result runLocally(DissectionSpec spec, String temporaryDirectory, Consumer<Long> onProgress)
             throws Exception
     {
-        return runLocally(units, options, temporaryDirectory, onProgress, new Configuration());
+        return runLocally(spec, temporaryDirectory, onProgress, new Configuration());
     }
 
     /**
@@ -134,14 +104,14 @@ public final class DissectionJob
      * {@code s3.path.style.access} for {@code s3://} inputs and outputs, read through the S3 file
      * system plugin; see {@link FileSystems}).
      */
-    public static Result runLocally(List<ScanUnit> units, Options options, String temporaryDirectory, Consumer<Long> onProgress, Configuration extra)
+    public static Result runLocally(DissectionSpec spec, String temporaryDirectory, Consumer<Long> onProgress, Configuration extra)
             throws Exception
     {
+        List<ScanUnit> units = ScanUnits.of(spec);
         if (units.isEmpty()) {
             throw new IllegalArgumentException("no capture files to dissect");
         }
-        int cores = Runtime.getRuntime().availableProcessors();
-        int parallelism = Math.max(1, Math.min(options.parallelism() > 0 ? options.parallelism() : cores, units.size()));
+        int parallelism = tasks(spec, units, Runtime.getRuntime().availableProcessors());
         Configuration configuration = pipelineSettings();
         configuration.addAll(extra);
         FileSystems.initialize(configuration);
@@ -152,7 +122,7 @@ public final class DissectionJob
         }
         StreamExecutionEnvironment environment = StreamExecutionEnvironment.createLocalEnvironment(parallelism, configuration);
         String token = UUID.randomUUID().toString();
-        define(environment, units, options, token, parallelism);
+        define(environment, spec, units, token, parallelism);
         long start = System.nanoTime();
         try {
             JobClient client = environment.executeAsync("wirelake dissect");
@@ -163,7 +133,7 @@ public final class DissectionJob
                 }
                 catch (java.util.concurrent.TimeoutException e) {
                     if (onProgress != null) {
-                        onProgress.accept(Progress.bytes(token).get());
+                        onProgress.accept(Progress.bytes(token));
                     }
                 }
             }
@@ -184,15 +154,16 @@ public final class DissectionJob
         return configuration;
     }
 
-    static ScanReport report(Map<String, Object> accumulators)
+    /** The job report from the job's accumulators (counters, damage), as the tasks published them. */
+    public static ScanReport report(Map<String, Object> accumulators)
     {
         ScanReport report = new ScanReport();
         accumulators.forEach((name, value) -> {
             if (name.startsWith("counter.")) {
                 report.add(name.substring("counter.".length()), ((Number) value).longValue());
             }
-            else if (name.equals(ScanFunction.DAMAGE_ACCUMULATOR)) {
-                for (Object message : (List<?>) value) {
+            else if (name.equals(ScanFunction.DAMAGE_ACCUMULATOR) && value instanceof List<?> messages) {
+                for (Object message : messages) {
                     report.damageMessage(message.toString());
                 }
             }

@@ -1,27 +1,35 @@
 package io.wirelake.dissect.job;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Bytes scanned so far, per job, for a progress display. Tasks of a local MiniCluster share the
- * launcher's JVM and update it directly; on a remote cluster it stays at zero and the launcher
- * shows elapsed time only.
+ * Bytes scanned so far, per job, for a local progress display: the tasks of a local MiniCluster
+ * share the launcher's JVM and register their counters here. A remote launcher reads the same
+ * counters as the job's {@value DissectionJob#PROGRESS_ACCUMULATOR} accumulator instead.
  */
 public final class Progress
 {
-    private static final Map<String, AtomicLong> BYTES = new ConcurrentHashMap<>();
+    private static final Map<String, List<AtomicLong>> COUNTERS = new ConcurrentHashMap<>();
 
     private Progress() {}
 
-    public static AtomicLong bytes(String token)
+    static void register(String token, AtomicLong counter)
     {
-        return BYTES.computeIfAbsent(token, key -> new AtomicLong());
+        COUNTERS.computeIfAbsent(token, key -> new CopyOnWriteArrayList<>()).add(counter);
+    }
+
+    /** Bytes the job's tasks in this JVM have read. */
+    public static long bytes(String token)
+    {
+        return COUNTERS.getOrDefault(token, List.of()).stream().mapToLong(AtomicLong::get).sum();
     }
 
     public static void forget(String token)
     {
-        BYTES.remove(token);
+        COUNTERS.remove(token);
     }
 }

@@ -5,6 +5,7 @@ import io.wirelake.dissect.flow.FlowTracker;
 import io.wirelake.dissect.protocol.ProtocolRegistry;
 import io.wirelake.dissect.scan.CaptureScanner;
 import io.wirelake.dissect.scan.ScanReport;
+import io.wirelake.store.dissection.DissectionSpec;
 import io.wirelake.store.meta.WorkloadEvent;
 import io.wirelake.store.meta.WorkloadEvents;
 import io.wirelake.store.meta.Workloads;
@@ -37,21 +38,34 @@ final class ScanFunction
     /** Row ids are unit index times this plus a sequence: unique without coordination. */
     static final long IDS_PER_UNIT = 1L << 40;
 
+    /** Bytes of capture read so far, summed over the tasks: a remote launcher's progress (sent with the TaskManagers' heartbeats). */
+    static final String PROGRESS_ACCUMULATOR = DissectionJob.PROGRESS_ACCUMULATOR;
+
     private final OutputTag<GenericRecord> flows;
     private final FlowTracker.Settings settings;
     private final String progressToken;
-    private final DissectionJob.SnapshotContext snapshot;
+    private final DissectionSpec spec;
     private transient Workloads workloads;
     private transient Map<String, LongCounter> counters;
     private transient ListAccumulator<String> damage;
+    private transient ProgressAccumulator progress;
     private transient ProtocolRegistry registry;
 
-    ScanFunction(OutputTag<GenericRecord> flows, FlowTracker.Settings settings, DissectionJob.SnapshotContext snapshot, String progressToken)
+    ScanFunction(OutputTag<GenericRecord> flows, DissectionSpec spec, String progressToken)
     {
-        this.snapshot = requireNonNull(snapshot, "snapshot is null");
+        this.spec = requireNonNull(spec, "spec is null");
         this.flows = requireNonNull(flows, "flows is null");
-        this.settings = requireNonNull(settings, "settings is null");
+        this.settings = FlowTracker.Settings.defaults(spec.defaultNode(), 0).withBodyCap(spec.bodyCap()).withCaptureSource(spec.captureSource());
         this.progressToken = requireNonNull(progressToken, "progressToken is null");
+    }
+
+    /**
+     * The standard protocols, or those the spec names (Kubeshark's tap.enabledDissectors names:
+     * http, dns, tls, ...); an unknown name is refused.
+     */
+    static ProtocolRegistry registry(List<String> protocols)
+    {
+        return ProtocolRegistry.standard().only(protocols);
     }
 
     @Override
@@ -60,8 +74,10 @@ final class ScanFunction
         counters = new HashMap<>();
         damage = new ListAccumulator<>();
         getRuntimeContext().addAccumulator(DAMAGE_ACCUMULATOR, damage);
-        // Only the protocols the dissection was limited to (Kubeshark's tap.enabledDissectors); all by default.
-        registry = ProtocolRegistry.standard().only(settings.protocols());
+        progress = new ProgressAccumulator();
+        getRuntimeContext().addAccumulator(PROGRESS_ACCUMULATOR, progress);
+        Progress.register(progressToken, progress.counter());
+        registry = registry(spec.protocols());
         workloads = loadMetadata();
     }
 
@@ -69,7 +85,7 @@ final class ScanFunction
     private Workloads loadMetadata()
     {
         List<WorkloadEvent> events = new ArrayList<>();
-        for (String location : snapshot.metadata()) {
+        for (String location : spec.metadata()) {
             Path path = new Path(location);
             try (InputStream input = path.getFileSystem().open(path)) {
                 events.addAll(WorkloadEvents.read(input, bad -> damage.add(location + ": " + bad)));
@@ -100,9 +116,12 @@ final class ScanFunction
             {
                 context.output(flows, row);
             }
-        }, report, Progress.bytes(progressToken));
-        scanner.window(snapshot.windowStart(), snapshot.windowEnd());
-        scanner.enrich(new Enrichment(workloads, new java.util.HashSet<>(snapshot.nodes()), unit.node));
+        }, report, progress.counter());
+        scanner.window(spec.windowStart(), spec.windowEnd());
+        if (unit.sliced()) {
+            scanner.slice(unit.sliceStart, unit.sliceEnd, spec.slicing().lookbackMicros(), spec.slicing().overlapMicros());
+        }
+        scanner.enrich(new Enrichment(workloads, new java.util.HashSet<>(spec.nodes()), unit.node));
         for (String location : unit.paths) {
             scanner.scan(new CaptureScanner.CaptureSource()
             {

@@ -1,6 +1,7 @@
 package io.wirelake.dissect.job;
 
 import io.wirelake.packets.capture.CaptureReaders;
+import io.wirelake.store.dissection.DissectionSpec;
 import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
@@ -17,23 +18,29 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Turns the inputs of a dissection into scan units. Segments in the object-store layout
+ * Turns the captures of a dissection into scan units. Segments in the object-store layout
  * ({@code raw/<node>/yyyy/mm/dd/hh/<start-micros>-<seq>.pcap}) are grouped per node and ordered by
  * start time, so a node's flows stay whole across segments; any other capture file is a unit of
- * its own. Files are recognised by their first bytes, not their names. Inputs are URIs read
- * through Flink's file systems ({@code file:}, {@code s3:} with the S3 plugin), the same way the
- * tasks read them.
+ * its own. With time slicing, a node's segments become several units, one per slice, each with
+ * the segments its slice reads (see {@link DissectionSpec.Slicing}). Files found by
+ * {@link #discoverUris} are recognised by their first bytes, not their names, and read through
+ * Flink's file systems ({@code file:}, {@code s3:} with the S3 plugin), as the tasks read them.
  */
 public final class ScanUnits
 {
     private static final Pattern SEGMENT = Pattern.compile(".*/raw/([^/]+)/\\d{4}/\\d{2}/\\d{2}/\\d{2}/(\\d+)-(\\d+)\\.pcap(ng)?$");
 
-    private record Capture(String uri, long bytes) {}
-
     private ScanUnits() {}
 
-    /** Local files and directories. */
+    /** Local files and directories as units (plain dissection, no slicing). */
     public static List<ScanUnit> discover(List<java.nio.file.Path> inputs, String defaultNode)
+            throws IOException
+    {
+        return of(DissectionSpec.ofCaptures(captures(inputs), "file:///unused").withNode(defaultNode, "unspecified", DissectionSpec.DEFAULT_BODY_CAP));
+    }
+
+    /** The capture files in local files and directories. */
+    public static List<DissectionSpec.Capture> captures(List<java.nio.file.Path> inputs)
             throws IOException
     {
         List<String> uris = new ArrayList<>();
@@ -43,14 +50,14 @@ public final class ScanUnits
             }
             uris.add(input.toAbsolutePath().normalize().toUri().toString());
         }
-        return discoverUris(uris, defaultNode);
+        return discoverUris(uris);
     }
 
-    /** Files and directories as URIs. */
-    public static List<ScanUnit> discoverUris(List<String> inputs, String defaultNode)
+    /** The capture files in files and directories given as URIs; a node's segments carry its name. */
+    public static List<DissectionSpec.Capture> discoverUris(List<String> inputs)
             throws IOException
     {
-        List<Capture> files = new ArrayList<>();
+        List<DissectionSpec.Capture> files = new ArrayList<>();
         for (String input : inputs) {
             Path path = new Path(input);
             FileSystem fileSystem = path.getFileSystem();
@@ -63,30 +70,77 @@ public final class ScanUnits
             }
             collect(fileSystem, status, files);
         }
-        Map<String, List<Capture>> segmentsByNode = new LinkedHashMap<>();
-        List<Capture> singles = new ArrayList<>();
-        for (Capture file : files) {
-            Matcher segment = SEGMENT.matcher(file.uri());
-            if (segment.matches()) {
-                segmentsByNode.computeIfAbsent(segment.group(1), node -> new ArrayList<>()).add(file);
+        return files;
+    }
+
+    /** The units of a spec: a node's segments together (or in time slices), any other file alone. */
+    public static List<ScanUnit> of(DissectionSpec spec)
+    {
+        Map<String, List<DissectionSpec.Capture>> segmentsByNode = new LinkedHashMap<>();
+        List<DissectionSpec.Capture> singles = new ArrayList<>();
+        for (DissectionSpec.Capture capture : spec.captures()) {
+            if (capture.node().isEmpty()) {
+                singles.add(capture);
             }
             else {
-                singles.add(file);
+                segmentsByNode.computeIfAbsent(capture.node(), node -> new ArrayList<>()).add(capture);
             }
         }
         List<ScanUnit> units = new ArrayList<>();
-        for (Map.Entry<String, List<Capture>> node : segmentsByNode.entrySet()) {
-            List<Capture> segments = new ArrayList<>(node.getValue());
-            segments.sort(Comparator.comparingLong((Capture capture) -> segmentNumber(capture, 2)).thenComparingLong(capture -> segmentNumber(capture, 3)));
-            units.add(unit(units.size(), node.getKey(), segments));
+        for (Map.Entry<String, List<DissectionSpec.Capture>> node : segmentsByNode.entrySet()) {
+            List<DissectionSpec.Capture> segments = new ArrayList<>(node.getValue());
+            segments.sort(Comparator.comparingLong((DissectionSpec.Capture capture) -> segmentNumber(capture, 2))
+                    .thenComparingLong(capture -> segmentNumber(capture, 3)));
+            slices(units, node.getKey(), segments, spec);
         }
-        for (Capture single : singles) {
-            units.add(unit(units.size(), defaultNode, List.of(single)));
+        for (DissectionSpec.Capture single : singles) {
+            units.add(unit(units.size(), spec.defaultNode(), List.of(single), Long.MIN_VALUE, Long.MAX_VALUE));
         }
         return units;
     }
 
-    private static void collect(FileSystem fileSystem, FileStatus status, List<Capture> files)
+    /**
+     * A node's units: one, or with slicing and every segment's packet times known, one per slice
+     * of the node's time (within the window), each with the segments its slice reads: from the
+     * lookback before it to the overlap after it. The first slice owns everything before it and
+     * the last everything after, so every flow has an owner.
+     */
+    private static void slices(List<ScanUnit> units, String node, List<DissectionSpec.Capture> segments, DissectionSpec spec)
+    {
+        DissectionSpec.Slicing slicing = spec.slicing();
+        boolean timesKnown = segments.stream().allMatch(DissectionSpec.Capture::timesKnown);
+        if (slicing.slicesPerNode() == 1 || !timesKnown) {
+            units.add(unit(units.size(), node, segments, Long.MIN_VALUE, Long.MAX_VALUE));
+            return;
+        }
+        long first = Math.max(spec.windowStart(), segments.stream().mapToLong(DissectionSpec.Capture::firstPacketMicros).min().orElseThrow());
+        long last = Math.min(spec.windowEnd(), segments.stream().mapToLong(DissectionSpec.Capture::lastPacketMicros).max().orElseThrow());
+        long length = Math.max(1, Math.floorDiv(last - first + slicing.slicesPerNode(), slicing.slicesPerNode()));
+        for (int slice = 0; slice < slicing.slicesPerNode(); slice++) {
+            long start = slice == 0 ? Long.MIN_VALUE : first + slice * length;
+            long end = slice == slicing.slicesPerNode() - 1 ? Long.MAX_VALUE : first + (slice + 1) * length;
+            if (start != Long.MIN_VALUE && start > last) {
+                break;
+            }
+            long readFrom = start == Long.MIN_VALUE ? Long.MIN_VALUE : start - slicing.lookbackMicros();
+            long readTo = end == Long.MAX_VALUE ? Long.MAX_VALUE : saturatedAdd(end, slicing.overlapMicros());
+            List<DissectionSpec.Capture> read = segments.stream()
+                    .filter(capture -> capture.lastPacketMicros() >= readFrom && capture.firstPacketMicros() <= readTo)
+                    .toList();
+            if (read.isEmpty()) {
+                continue;
+            }
+            units.add(unit(units.size(), node, read, start, end));
+        }
+    }
+
+    private static long saturatedAdd(long value, long add)
+    {
+        long sum = value + add;
+        return sum < value ? Long.MAX_VALUE : sum;
+    }
+
+    private static void collect(FileSystem fileSystem, FileStatus status, List<DissectionSpec.Capture> files)
             throws IOException
     {
         if (status.isDir()) {
@@ -97,7 +151,9 @@ public final class ScanUnits
             }
         }
         else if (isCapture(fileSystem, status.getPath())) {
-            files.add(new Capture(status.getPath().toUri().toString(), status.getLen()));
+            String uri = status.getPath().toUri().toString();
+            Matcher segment = SEGMENT.matcher(uri);
+            files.add(new DissectionSpec.Capture(uri, segment.matches() ? segment.group(1) : "", status.getLen(), -1, -1));
         }
     }
 
@@ -111,14 +167,15 @@ public final class ScanUnits
         }
     }
 
-    private static ScanUnit unit(int index, String node, List<Capture> files)
+    private static ScanUnit unit(int index, String node, List<DissectionSpec.Capture> files, long sliceStart, long sliceEnd)
     {
-        return new ScanUnit(index, node, files.stream().map(Capture::uri).toArray(String[]::new), files.stream().mapToLong(Capture::bytes).sum());
+        return new ScanUnit(index, node, files.stream().map(DissectionSpec.Capture::uri).toArray(String[]::new),
+                files.stream().mapToLong(DissectionSpec.Capture::bytes).sum(), sliceStart, sliceEnd);
     }
 
-    private static long segmentNumber(Capture capture, int group)
+    private static long segmentNumber(DissectionSpec.Capture capture, int group)
     {
         Matcher matcher = SEGMENT.matcher(capture.uri());
-        return matcher.matches() ? Long.parseLong(matcher.group(group)) : 0;
+        return matcher.matches() ? Long.parseLong(matcher.group(group)) : capture.firstPacketMicros();
     }
 }

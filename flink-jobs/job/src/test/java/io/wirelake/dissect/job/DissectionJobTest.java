@@ -1,6 +1,6 @@
 package io.wirelake.dissect.job;
 
-import io.wirelake.dissect.flow.FlowTracker;
+import io.wirelake.store.dissection.DissectionSpec;
 import io.wirelake.dissect.testing.Dissection;
 import io.wirelake.dissect.testing.ParquetFiles;
 import io.wirelake.packets.testing.Corpus;
@@ -31,8 +31,8 @@ class DissectionJobTest
                 Corpus.capture("suricata-verify/bug-1450-04/tls_DER-incomplete-header.pcap").path());
         List<ScanUnit> units = ScanUnits.discover(captures, "node-a");
         assertThat(units).hasSize(5);
-        DissectionJob.Result result = DissectionJob.runLocally(units,
-                new DissectionJob.Options(output.toUri().toString(), 2, FlowTracker.Settings.defaults("", 0)),
+        DissectionJob.Result result = DissectionJob.runLocally(DissectionSpec.ofCaptures(ScanUnits.captures(captures), output.toUri().toString())
+                        .withNode("node-a", "unspecified", DissectionSpec.DEFAULT_BODY_CAP).withParallelism(2),
                 output.resolve("tmp").toString(), null);
 
         List<GenericRecord> calls = ParquetFiles.read(output.resolve("api_calls"));
@@ -117,7 +117,7 @@ class DissectionJobTest
             assertThat(unit.paths).hasSize(3);
         });
         Path output = directory.resolve("out");
-        DissectionJob.runLocally(units, new DissectionJob.Options(output.toUri().toString(), 1, FlowTracker.Settings.defaults("", 0)),
+        DissectionJob.runLocally(DissectionSpec.ofCaptures(ScanUnits.captures(List.of(directory)), output.toUri().toString()).withParallelism(1),
                 directory.resolve("tmp").toString(), null);
         List<GenericRecord> flows = ParquetFiles.read(output.resolve("flows"));
         List<GenericRecord> calls = ParquetFiles.read(output.resolve("api_calls"));

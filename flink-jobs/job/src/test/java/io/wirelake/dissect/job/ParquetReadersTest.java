@@ -2,7 +2,7 @@ package io.wirelake.dissect.job;
 
 import io.wirelake.demo.DemoTrafficGenerator;
 import io.wirelake.demo.GeneratorOptions;
-import io.wirelake.dissect.flow.FlowTracker;
+import io.wirelake.store.dissection.DissectionSpec;
 import io.wirelake.dissect.testing.Dissection;
 import io.wirelake.dissect.testing.DuckDb;
 import io.wirelake.packets.testing.Corpus;
@@ -29,8 +29,8 @@ class ParquetReadersTest
         captures.add(Corpus.capture("zeek/http/pipelined-requests.pcap").path());
         captures.add(Corpus.capture("arkime/v6-http.pcap").path());
         Path output = directory.resolve("tables");
-        DissectionJob.runLocally(ScanUnits.discover(captures, "node-a"), new DissectionJob.Options(output.toUri().toString(), 2,
-                FlowTracker.Settings.defaults("", 0)), directory.resolve("tmp").toString(), null);
+        DissectionJob.runLocally(DissectionSpec.ofCaptures(ScanUnits.captures(captures), output.toUri().toString())
+                .withNode("node-a", "unspecified", DissectionSpec.DEFAULT_BODY_CAP).withParallelism(2), directory.resolve("tmp").toString(), null);
         Dissection expected = Dissection.of(captures.toArray(Path[]::new));
 
         String calls = "read_parquet('" + output.resolve("api_calls") + "/*.parquet')";

@@ -1,0 +1,161 @@
+package io.wirelake.query;
+
+import io.wirelake.columns.Table;
+import io.wirelake.kfl.CompiledFilter;
+import io.wirelake.kfl.KflCompiler;
+import io.wirelake.kfl.KflEvaluator;
+import io.wirelake.store.S3ObjectStore;
+import io.wirelake.store.testing.SharedS3Proxy;
+import org.apache.avro.generic.GenericData;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Trino with a worker ({@link TrinoCluster}: a coordinator that schedules nothing on itself and a
+ * worker, HTTPS and a password file) gives the answers of the single node ({@link SharedTrino})
+ * and of CEL: the KFL differential's filters, and snapshot queries through {@code --trino URL}'s
+ * access (user, password, trust store from the WIRELAKE_TRINO_* variables).
+ */
+class TrinoClusterTest
+{
+    private static final Instant NOW = Instant.parse("2026-03-14T22:30:00Z");
+
+    static List<GenericData.Record> rows;
+    static String table;
+
+    @BeforeAll
+    static void load()
+            throws Exception
+    {
+        rows = GeneratedRows.generate(400, 11);
+        Path data = Path.of("target", "differential-cluster").toAbsolutePath();
+        GeneratedRows.write(rows, data.resolve("api_calls/rows.parquet"));
+        GeneratedRows.write(List.of(), data.resolve("flows/empty.parquet"));
+        for (String statement : new LakeTables("hive").createForDirectory(data)) {
+            TrinoCluster.get().execute("hive", statement);
+            SharedTrino.execute(statement);
+        }
+        table = new LakeTables("hive").qualified(LakeTables.schemaForDirectory(data), Table.API_CALLS);
+    }
+
+    @Test
+    void kflFiltersSelectWhatTheSingleNodeAndCelSelect()
+            throws Exception
+    {
+        Set<String> filters = new LinkedHashSet<>(KflTrinoDifferentialTest.EDGE_CASES);
+        FilterGenerator generator = new FilterGenerator(2027);
+        while (filters.size() < KflTrinoDifferentialTest.EDGE_CASES.size() + 300) {
+            filters.add(generator.next());
+        }
+        KflCompiler compiler = new KflCompiler();
+        List<String> disagreements = new ArrayList<>();
+        int discriminating = 0;
+        for (String kfl : filters) {
+            CompiledFilter filter = compiler.compile(kfl, Optional.of(Table.API_CALLS), NOW);
+            KflEvaluator evaluator = new KflEvaluator(filter);
+            List<Long> cel = rows.stream().filter(row -> evaluator.matches(GeneratedRows.asMap(row))).map(row -> (Long) row.get("id")).toList();
+            if (!cel.isEmpty() && cel.size() < rows.size()) {
+                discriminating++;
+            }
+            String sql = "SELECT id FROM " + table + " WHERE " + filter.predicate() + " ORDER BY id";
+            List<Long> cluster = answer(() -> TrinoCluster.get().ids("hive", sql));
+            List<Long> single = answer(() -> SharedTrino.ids(sql));
+            if (!cluster.equals(single) || !cluster.equals(cel)) {
+                disagreements.add(kfl + "\n    cluster " + cluster.size() + " rows, single node " + single.size() + ", CEL " + cel.size());
+            }
+        }
+        assertThat(disagreements).isEmpty();
+        assertThat(discriminating).as("filters that select some but not all rows").isGreaterThan(150);
+        // The worker did the reading: the coordinator schedules no table scans on itself (only its own system tables).
+        assertThat(TrinoCluster.get().ids("hive", "SELECT count(*) FROM system.runtime.tasks WHERE node_id = 'worker'").get(0)).isGreaterThan(300);
+    }
+
+    @Test
+    void snapshotQueriesThroughTheTrinoUrlOverHttpsWithAPassword()
+            throws Exception
+    {
+        String prefix = "trino-cluster-" + UUID.randomUUID();
+        List<GenericData.Record> snapshotRows = GeneratedRows.generate(120, 23);
+        Path bucket = SharedS3Proxy.bucketDirectory().resolve(prefix);
+        GeneratedRows.write(snapshotRows, bucket.resolve("tables/api_calls/snapshot_id=day-1/part-0.parquet"));
+        GeneratedRows.write(List.of(), bucket.resolve("tables/flows/snapshot_id=day-1/part-0.parquet"));
+        try (S3ObjectStore store = SharedS3Proxy.store(prefix)) {
+            // A dissected snapshot as the catalog records one (queries refuse others).
+            store.put(io.wirelake.store.Layout.manifest("day-1"), new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(
+                    new io.wirelake.catalog.snapshot.Manifest(io.wirelake.catalog.snapshot.Manifest.VERSION, "day-1", NOW.toString(), 0, 1, List.of("n1"),
+                            List.of(), List.of(), null)));
+            new io.wirelake.catalog.snapshot.Snapshots(store).writeStatus(io.wirelake.catalog.snapshot.SnapshotStatus.of("day-1",
+                    io.wirelake.catalog.snapshot.SnapshotStatus.DISSECTED));
+        }
+        CompiledFilter filter = new KflCompiler().compile("http && (status_code >= 500 || path.startsWith(\"/api\"))", NOW);
+        KflEvaluator evaluator = new KflEvaluator(filter);
+        List<Long> cel = snapshotRows.stream().filter(row -> evaluator.matches(GeneratedRows.asMap(row))).map(row -> (Long) row.get("id")).sorted().toList();
+
+        // What every command gets from WIRELAKE_TRINO_URL, _USER, _PASSWORD and _TRUSTSTORE (or --trino URL).
+        TrinoAccess access = TrinoAccess.fromEnvironment(TrinoCluster.get().environment(), Optional.empty(), notice -> {});
+        assertThat(access).isInstanceOf(TrinoAccess.Remote.class);
+        assertThat(access.toString()).doesNotContain(TrinoCluster.get().environment().get("WIRELAKE_TRINO_PASSWORD"));
+        List<Long> cluster;
+        List<Long> single;
+        try (S3ObjectStore store = SharedS3Proxy.store(prefix)) {
+            cluster = snapshotIds(new QueryService(access), store, filter);
+            single = snapshotIds(new QueryService(new TrinoAccess.Local(SharedTrino.get(), notice -> {})), store, filter);
+        }
+        assertThat(cluster).isEqualTo(single).isEqualTo(cel).isNotEmpty();
+
+        Map<String, String> wrongPassword = new java.util.HashMap<>(TrinoCluster.get().environment());
+        wrongPassword.put("WIRELAKE_TRINO_PASSWORD", "not-the-password");
+        assertThatThrownBy(() -> TrinoAccess.fromEnvironment(wrongPassword, Optional.empty(), notice -> {}).connect().createStatement().execute("SELECT 1"))
+                .isInstanceOf(SQLException.class)
+                .satisfies(error -> assertThat(error.getMessage().toLowerCase(java.util.Locale.ROOT)).containsAnyOf("credentials", "unauthorized", "authentication"));
+        Map<String, String> noTrustStore = new java.util.HashMap<>(TrinoCluster.get().environment());
+        noTrustStore.remove("WIRELAKE_TRINO_TRUSTSTORE");
+        assertThatThrownBy(() -> TrinoAccess.fromEnvironment(noTrustStore, Optional.empty(), notice -> {}).connect().createStatement().execute("SELECT 1"))
+                .isInstanceOf(SQLException.class);
+    }
+
+    private static List<Long> snapshotIds(QueryService queries, S3ObjectStore store, CompiledFilter filter)
+            throws Exception
+    {
+        try (LakeSession session = queries.open(TableSource.snapshot(store, "day-1"))) {
+            List<Long> ids = new ArrayList<>();
+            for (List<Object> row : session.rows("SELECT id FROM " + session.table(Table.API_CALLS) + " WHERE " + session.scope() + " AND ("
+                    + filter.predicate() + ") ORDER BY id")) {
+                ids.add(((Number) row.get(0)).longValue());
+            }
+            return ids;
+        }
+    }
+
+    private interface Query
+    {
+        List<Long> run()
+                throws Exception;
+    }
+
+    /** The ids a query selects, or none when Trino refuses it (CEL's error means no match, and both engines must agree). */
+    private static List<Long> answer(Query query)
+            throws Exception
+    {
+        try {
+            return query.run();
+        }
+        catch (SQLException e) {
+            return List.of(-1L);
+        }
+    }
+}
