@@ -122,11 +122,23 @@ public final class Columns
     public static final Column GQL_OPERATION_TYPE = add("gql_operation_type", STRING, CALLS, "GraphQL operation type: query, mutation or subscription");
     public static final Column GQL_OPERATION_NAME = add("gql_operation_name", STRING, CALLS, "GraphQL operation name (operationName, else the executed operation's own name; \"\" when anonymous)");
 
+    // ---- HTTP/2 ----
+    static { section = "HTTP/2"; }
+    public static final Column HTTP2_STREAM_ID = add("http2_stream_id", INT, CALLS, "HTTP/2 stream identifier of the request/response (0 for HTTP/1)");
+    public static final Column HTTP2_CLIENT_RESET = add("http2_client_reset", STRING, CALLS,
+            "Error code name of the client's RST_STREAM on the stream (CANCEL, REFUSED_STREAM, ...; RFC 9113 section 7), \"\" when it sent none");
+    public static final Column HTTP2_SERVER_RESET = add("http2_server_reset", STRING, CALLS,
+            "Error code name of the server's RST_STREAM on the stream, \"\" when it sent none");
+
     // ---- gRPC ----
     static { section = "gRPC"; }
     public static final Column GRPC_SERVICE = add("grpc_service", STRING, CALLS, "gRPC service from the path (/package.Service/Method)");
     public static final Column GRPC_METHOD = add("grpc_method", STRING, CALLS, "gRPC method from the path");
-    public static final Column GRPC_STATUS = add("grpc_status", INT, CALLS, "grpc-status of the call (trailers, or headers of a trailers-only response); 0 is OK and also the default");
+    public static final Column GRPC_STATUS = add("grpc_status", INT, CALLS,
+            "grpc-status of the call (trailers, or headers of a trailers-only response); 0 is OK and also the default. A call reset without one has the"
+                    + " status its client saw (anomaly grpc.status_from_rst_stream): the client's CANCEL after its grpc-timeout is 4 (DEADLINE_EXCEEDED),"
+                    + " else 1 (CANCELLED); a server's reset as gRPC's PROTOCOL-HTTP2 maps it (REFUSED_STREAM 14, ENHANCE_YOUR_CALM 8,"
+                    + " INADEQUATE_SECURITY 7, CANCEL 1, others 13)");
     public static final Column GRPC_MESSAGE = add("grpc_message", STRING, CALLS, "grpc-message of the call, percent-decoded");
     public static final Column GRPC_REQUEST_MESSAGES = add("grpc_request_messages", INT, CALLS, "Length-prefixed messages the client sent");
     public static final Column GRPC_RESPONSE_MESSAGES = add("grpc_response_messages", INT, CALLS, "Length-prefixed messages the server sent");
