@@ -159,15 +159,33 @@ public final class Columns
 
     // ---- TLS ----
     static { section = "TLS"; }
-    public static final Column TLS_SUMMARY = ref("tls_summary", STRING, CALLS, "TLS handshake summary (ClientHello, ServerHello)");
+    public static final Column TLS_SUMMARY = ref("tls_summary", STRING, CALLS, "TLS handshake summary: the hellos and certificate seen, and how the handshake ended (with its alert)");
     public static final Column TLS_INFO = ref("tls_info", STRING, CALLS, "TLS connection details: version, cipher, SNI, ALPN, fingerprints");
     public static final Column TLS_REQUEST_SIZE = ref("tls_request_size", INT, CALLS, "TLS client handshake size in bytes");
     public static final Column TLS_RESPONSE_SIZE = ref("tls_response_size", INT, CALLS, "TLS server handshake size in bytes");
     public static final Column TLS_TOTAL_SIZE = ref("tls_total_size", INT, CALLS, "tls_request_size + tls_response_size");
-    public static final Column TLS_VERSION = add("tls_version", STRING, CALLS, "Negotiated version (TLSv1.3, TLSv1.2, ...; the client's offer when no ServerHello was seen)");
+    public static final Column TLS_VERSION = add("tls_version", STRING, CALLS, "Version the server chose in its ServerHello (TLSv1.3, TLSv1.2, ...); \"\" when no ServerHello was seen (a refused handshake)");
+    public static final Column TLS_CLIENT_VERSION = add("tls_client_version", STRING, CALLS, "Highest version the client offered (supported_versions, else the ClientHello's version)");
     public static final Column TLS_CIPHER = add("tls_cipher", STRING, CALLS, "Cipher suite the server chose (IANA name)");
     public static final Column TLS_SNI = add("tls_sni", STRING, CALLS, "Server name the client asked for (SNI)");
     public static final Column TLS_ALPN = add("tls_alpn", STRING_LIST, CALLS, "Application protocols the client offered (ALPN), in order");
+    public static final Column TLS_SERVER_ALPN = add("tls_server_alpn", STRING, CALLS,
+            "Application protocol the server selected (ALPN in the ServerHello: TLS 1.2 and older; TLS 1.3 encrypts it)");
+    public static final Column TLS_HANDSHAKE = add("tls_handshake", STRING, CALLS,
+            "How the handshake ended: established (both sides finished it), failed (a fatal alert, tls_alert_* say whose and which) or incomplete (the capture shows neither)");
+    public static final Column TLS_ALERT_SENDER = add("tls_alert_sender", STRING, CALLS, "Who sent the handshake's alert: client or server (the fatal one, else the first warning); \"\" without one");
+    public static final Column TLS_ALERT_LEVEL = add("tls_alert_level", STRING, CALLS, "The alert's level: warning or fatal; \"\" when it was encrypted");
+    public static final Column TLS_ALERT_DESCRIPTION = add("tls_alert_description", STRING, CALLS,
+            "The alert's description by its RFC 8446 name (unrecognized_name, protocol_version, handshake_failure, unknown_ca, bad_certificate, ...); \"encrypted\" for an alert sent encrypted");
+    public static final Column TLS_CERTIFICATE_SUBJECT = add("tls_certificate_subject", STRING, CALLS,
+            "Subject of the server's certificate (RFC 4514); TLS 1.2 and older, where the certificate is in clear");
+    public static final Column TLS_CERTIFICATE_ISSUER = add("tls_certificate_issuer", STRING, CALLS, "Issuer of the server's certificate (RFC 4514); TLS 1.2 and older");
+    public static final Column TLS_CERTIFICATE_SANS = add("tls_certificate_sans", STRING_LIST, CALLS,
+            "The server certificate's subject alternative names: DNS names, IP addresses, URIs, e-mail addresses; TLS 1.2 and older");
+    public static final Column TLS_CERTIFICATE_NOT_BEFORE = add("tls_certificate_not_before", TIMESTAMP, CALLS, "Start of the server certificate's validity; TLS 1.2 and older (the epoch when unknown)");
+    public static final Column TLS_CERTIFICATE_NOT_AFTER = add("tls_certificate_not_after", TIMESTAMP, CALLS, "End of the server certificate's validity; TLS 1.2 and older (the epoch when unknown)");
+    public static final Column TLS_CERTIFICATE_KEY_TYPE = add("tls_certificate_key_type", STRING, CALLS,
+            "The server certificate's public key: RSA 2048, EC secp256r1, Ed25519, ...; TLS 1.2 and older");
     public static final Column TLS_JA3 = add("tls_ja3", STRING, CALLS, "JA3 fingerprint of the ClientHello");
     public static final Column TLS_JA3S = add("tls_ja3s", STRING, CALLS, "JA3S fingerprint of the ServerHello");
     public static final Column TLS_JA4 = add("tls_ja4", STRING, CALLS, "JA4 fingerprint of the ClientHello");

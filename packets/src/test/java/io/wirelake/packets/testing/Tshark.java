@@ -49,6 +49,29 @@ public final class Tshark
         return rows(result.output());
     }
 
+    /**
+     * tshark's whole dissection as PDML (its XML tree of every field, with each field's value
+     * ({@code show}) and display text ({@code showname}): names of enumerated values as
+     * Wireshark spells them), for comparisons that need the tree's structure.
+     */
+    public static org.w3c.dom.Document pdml(Path capture, List<String> options)
+            throws IOException, InterruptedException
+    {
+        List<String> command = new ArrayList<>(List.of("tshark", "-n", "-r", capture.toString(), "-T", "pdml"));
+        command.addAll(options);
+        String xml = run(command);
+        try {
+            javax.xml.parsers.DocumentBuilderFactory factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", false);
+            factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+            factory.setExpandEntityReferences(false);
+            return factory.newDocumentBuilder().parse(new org.xml.sax.InputSource(new java.io.StringReader(xml)));
+        }
+        catch (javax.xml.parsers.ParserConfigurationException | org.xml.sax.SAXException e) {
+            throw new IOException("tshark's PDML does not parse", e);
+        }
+    }
+
     private static List<String> command(Path capture, List<String> options, String... fields)
     {
         List<String> command = new ArrayList<>(List.of("tshark", "-n", "-r", capture.toString(), "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a"));
