@@ -19,6 +19,7 @@ import io.wirelake.dissect.testing.LoopbackCapture;
 import io.wirelake.packets.testing.Tshark;
 import org.apache.avro.generic.GenericData;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,6 +53,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * call that succeeds. Each call must be exactly one row, with its request, whatever order its
  * end arrives in; compared stream by stream with tshark's HTTP/2 dissection of the same file.
  */
+@Tag("root")
 class GrpcFailuresTest
 {
     private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>()

@@ -14,6 +14,7 @@ import io.wirelake.dissect.testing.LoopbackCapture;
 import io.wirelake.packets.testing.Tshark;
 import org.apache.avro.generic.GenericData;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * our own): unary calls that succeed and fail, and a server-streaming call the client cancels.
  * Recorded with tcpdump and compared with tshark's HTTP/2 and gRPC dissection of the same file.
  */
+@Tag("root")
 class GrpcJavaTest
 {
     @TempDir

@@ -4,6 +4,7 @@ import io.wirelake.dissect.testing.Dissection;
 import io.wirelake.dissect.testing.LoopbackCapture;
 import io.wirelake.packets.testing.Tshark;
 import org.apache.avro.generic.GenericData;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Recorded with tcpdump; tshark's LDAP dissection of the same file gives the operations and
  * result codes each client exchanged.
  */
+@Tag("root")
 class SlapdLdapUtilsTest
 {
     @TempDir

@@ -7,6 +7,7 @@ import io.wirelake.packets.testing.Tshark;
 import org.apache.avro.generic.GenericData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
@@ -45,6 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * certificate files (subject, issuer, validity, key), and with what the client itself reported
  * (its exit status: established or not).
  */
+@Tag("root")
 class TlsHandshakesTest
 {
     /** One connection: which server, how the client is run, and whether the client reported success. */
