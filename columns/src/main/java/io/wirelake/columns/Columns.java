@@ -211,9 +211,26 @@ public final class Columns
 
     // ---- ICMP ----
     static { section = "ICMP"; }
-    public static final Column ICMP_TYPE = ref("icmp_type", STRING, CALLS, "ICMP type and code");
+    public static final Column ICMP_TYPE = ref("icmp_type", STRING, CALLS,
+            "ICMP message type by name (echo-request, destination-unreachable, time-exceeded, packet-too-big, neighbor-solicitation, ...; type-N when unnamed);"
+                    + " an echo exchange's row has its request's type (echo-reply when only the reply was seen)");
     public static final Column ICMP_VERSION = ref("icmp_version", INT, CALLS, "ICMP version: 4 or 6");
-    public static final Column ICMP_LENGTH = ref("icmp_length", INT, CALLS, "ICMP message length");
+    public static final Column ICMP_LENGTH = ref("icmp_length", INT, CALLS, "ICMP message length (the request's, for an echo exchange)");
+    public static final Column ICMP_TYPE_NUMBER = add("icmp_type_number", INT, CALLS, "ICMP type number (RFC 792, RFC 4443)");
+    public static final Column ICMP_CODE = add("icmp_code", INT, CALLS, "ICMP code number");
+    public static final Column ICMP_CODE_NAME = add("icmp_code_name", STRING, CALLS,
+            "ICMP code by name for the error types (port-unreachable, fragmentation-needed, ttl-exceeded-in-transit, hop-limit-exceeded-in-transit, ...); \"\" for types without named codes");
+    public static final Column ICMP_ECHO_ID = add("icmp_echo_id", INT, CALLS, "Echo identifier of an echo exchange");
+    public static final Column ICMP_ECHO_SEQUENCE = add("icmp_echo_sequence", INT, CALLS, "Echo sequence number of an echo exchange");
+    public static final Column ICMP_REQUEST = add("icmp_request", BOOL, CALLS, "The row has the echo request");
+    public static final Column ICMP_RESPONSE = add("icmp_response", BOOL, CALLS, "The row has the echo reply (false for a request that was not answered in the capture)");
+    public static final Column ICMP_MTU = add("icmp_mtu", INT, CALLS, "The MTU a packet-too-big (ICMPv6) or fragmentation-needed (ICMP) message announces; 0 otherwise");
+    public static final Column ICMP_QUOTED_PROTOCOL = add("icmp_quoted_protocol", STRING, CALLS,
+            "Transport of the datagram an ICMP error quotes: TCP, UDP, SCTP, ICMP, or its protocol number; \"\" for messages that quote none");
+    public static final Column ICMP_QUOTED_SRC_IP = add("icmp_quoted_src_ip", STRING, CALLS, "Source address of the quoted datagram (the host whose packet failed)");
+    public static final Column ICMP_QUOTED_DST_IP = add("icmp_quoted_dst_ip", STRING, CALLS, "Destination address of the quoted datagram");
+    public static final Column ICMP_QUOTED_SRC_PORT = add("icmp_quoted_src_port", INT, CALLS, "Source port of the quoted datagram (TCP, UDP, SCTP)");
+    public static final Column ICMP_QUOTED_DST_PORT = add("icmp_quoted_dst_port", INT, CALLS, "Destination port of the quoted datagram (TCP, UDP, SCTP)");
 
     // ---- WebSocket ----
     static { section = "WebSocket"; }
@@ -322,6 +339,8 @@ public final class Columns
     public static final Column FLOW_END = add("flow_end", TIMESTAMP, FLOWS, "Time of the flow's last packet (UTC)");
     public static final Column FLOW_LOCAL_PAYLOAD_BYTES = add("flow_local_payload_bytes", INT, FLOWS, "Transport payload bytes sent by the initiator, each byte counted once");
     public static final Column FLOW_REMOTE_PAYLOAD_BYTES = add("flow_remote_payload_bytes", INT, FLOWS, "Transport payload bytes sent by the responder, each byte counted once");
+    public static final Column ICMP_ERRORS = add("icmp_errors", INT, FLOWS, "ICMP and ICMPv6 error messages in the capture that quote this flow's packets (a UDP probe's port-unreachable, a time-exceeded)");
+    public static final Column ICMP_ERROR_TYPES = add("icmp_error_types", STRING_LIST, FLOWS, "Those errors' type and code names, each once (destination-unreachable:port-unreachable, ...)");
 
     // ---- TCP insights ----
     static { section = "TCP insights"; }

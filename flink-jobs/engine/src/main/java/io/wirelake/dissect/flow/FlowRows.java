@@ -127,6 +127,10 @@ final class FlowRows
         if (connection != null) {
             tcpColumns(rows, flow, connection, clientDelivered, serverDelivered);
         }
+        rows.set(Columns.ICMP_ERRORS, flow.icmpErrors);
+        if (!flow.icmpErrorTypes().isEmpty()) {
+            rows.set(Columns.ICMP_ERROR_TYPES, new ArrayList<>(flow.icmpErrorTypes()));
+        }
         if (!flow.anomalies().isEmpty()) {
             rows.set(Columns.ANOMALIES, new ArrayList<>(flow.anomalies()));
         }

@@ -91,6 +91,7 @@ public final class FlowTracker
 
     private final ScanScope scope;
     private final FlowTable table = new FlowTable();
+    private final IcmpMessages icmp;
     private Enrichment enrichment = Enrichment.none();
     private long nextFlowId;
     private long lastSweep;
@@ -100,6 +101,9 @@ public final class FlowTracker
     {
         this.scope = ScanScope.of(requireNonNull(registry, "registry is null"), requireNonNull(settings, "settings is null"),
                 requireNonNull(sink, "sink is null"), requireNonNull(report, "report is null"));
+        this.icmp = new IcmpMessages(scope.rows(), (transport, sourceHigh, sourceLow, sourcePort, destinationHigh, destinationLow, destinationPort) ->
+                table.find(FlowTable.hash(transport, sourceHigh, sourceLow, sourcePort, destinationHigh, destinationLow, destinationPort), transport,
+                        sourceHigh, sourceLow, sourcePort, destinationHigh, destinationLow, destinationPort));
     }
 
     /** Kubernetes context and cross-node de-duplication for this scan (none by default). */
@@ -152,13 +156,7 @@ public final class FlowTracker
                 }
                 flow.protocols.datagram(fromClient, packet);
             }
-            case ICMP, ICMPV6 -> {
-                if (flow.first.icmpType < 0) {
-                    flow.first.icmpType = packet.icmpType;
-                    flow.first.icmpCode = packet.icmpCode;
-                    flow.first.icmpLength = packet.wirePayloadLength;
-                }
-            }
+            case ICMP, ICMPV6 -> icmp.message(flow, packet);
             case SCTP -> {
                 if (flow.first.sctpChunkType < 0 && packet.payloadLength >= 4) {
                     flow.first.sctpChunkType = packet.sctpFirstChunkType;
@@ -293,6 +291,7 @@ public final class FlowTracker
             flow.tcp.finish(timestampMicros);
         }
         flow.protocols.end(timestampMicros);
+        IcmpMessages.end(flow);
         // A flow no dissector claimed, or one whose dissector could make nothing of it (lost
         // bytes, malformed input), still gets a row: no traffic is invisible.
         if (flow.protocols.protocols().isEmpty() || flow.callIndex == 0) {
