@@ -276,13 +276,16 @@ public final class Columns
 
     // ---- LDAP ----
     static { section = "LDAP"; }
-    public static final Column LDAP_TYPE = ref("ldap_type", STRING, CALLS, "LDAP operation type (request preferred)");
+    public static final Column LDAP_TYPE = ref("ldap_type", STRING, CALLS,
+            "LDAP operation, bare (request preferred): bind, unbind, search, modify, add, delete, modify DN, compare, abandon, extended");
     public static final Column LDAP_SUMMARY = ref("ldap_summary", STRING, CALLS, "Operation summary");
     public static final Column LDAP_REQUEST = ref("ldap_request", BOOL, CALLS, "The row has the LDAP request");
     public static final Column LDAP_RESPONSE = ref("ldap_response", BOOL, CALLS, "The row has the LDAP response");
     public static final Column LDAP_REQUEST_LENGTH = ref("ldap_request_length", INT, CALLS, "Request length (0 if absent)");
     public static final Column LDAP_RESPONSE_LENGTH = ref("ldap_response_length", INT, CALLS, "Response length (0 if absent)");
     public static final Column LDAP_TOTAL_SIZE = ref("ldap_total_size", INT, CALLS, "ldap_request_length + ldap_response_length");
+    public static final Column LDAP_BIND_MECHANISM = add("ldap_bind_mechanism", STRING, CALLS,
+            "A bind's authentication: simple, or the SASL mechanism's name (GSSAPI, GSS-SPNEGO, EXTERNAL, DIGEST-MD5, ...); \"\" for other operations");
     public static final Column LDAP_MESSAGE_ID = add("ldap_message_id", INT, CALLS, "LDAP messageID pairing the request with its responses");
     public static final Column LDAP_DN = add("ldap_dn", STRING, CALLS, "The DN the operation is about: the bind name, the search base, the entry added, modified, deleted or compared");
     public static final Column LDAP_RESULT = add("ldap_result", STRING, CALLS, "LDAP result code name (RFC 4511: success, noSuchObject, invalidCredentials, ...); \"\" without a result");
