@@ -349,9 +349,21 @@ public final class Columns
     static { section = "TCP insights"; }
     public static final Column TCP_HANDSHAKE_RTT = add("tcp_handshake_rtt", INT, FLOWS, "SYN to SYN-ACK to ACK round-trip time in microseconds (0 without a full handshake)");
     public static final Column TCP_MIDSTREAM = add("tcp_midstream", BOOL, FLOWS, "The connection was captured without its opening handshake");
-    public static final Column TCP_RETRANSMISSIONS = add("tcp_retransmissions", INT, FLOWS, "Segments that repeat data already seen, both directions (counted, not duplicated)");
-    public static final Column TCP_OUT_OF_ORDER = add("tcp_out_of_order", INT, FLOWS, "Segments that arrived ahead of a gap later filled");
-    public static final Column TCP_MISSING_BYTES = add("tcp_missing_bytes", INT, FLOWS, "Bytes never seen in the capture (gaps in the sequence space)");
+    public static final Column TCP_RETRANSMISSIONS = add("tcp_retransmissions", INT, FLOWS,
+            "Retransmissions as Wireshark's tcp.analysis.retransmission counts them, both directions: data (or SYN, FIN) below the highest sequence number"
+                    + " that is not out of order (fast and spurious retransmissions included)");
+    public static final Column TCP_OUT_OF_ORDER = add("tcp_out_of_order", INT, FLOWS,
+            "Segments below the highest sequence number that came within one handshake round trip (3 ms without a handshake) of it and do not end where it did"
+                    + " (Wireshark's tcp.analysis.out_of_order)");
+    public static final Column TCP_SPURIOUS_RETRANSMISSIONS = add("tcp_spurious_retransmissions", INT, FLOWS,
+            "Retransmissions of data the peer had already acknowledged (tcp.analysis.spurious_retransmission)");
+    public static final Column TCP_LOST_SEGMENTS = add("tcp_lost_segments", INT, FLOWS,
+            "Segments that start beyond the highest sequence number seen: the data before them was not captured (tcp.analysis.lost_segment)");
+    public static final Column TCP_ACKED_UNSEEN = add("tcp_acked_unseen", INT, FLOWS,
+            "ACKs for data the capture never saw the other side send (tcp.analysis.ack_lost_segment)");
+    public static final Column TCP_WINDOW_UPDATES = add("tcp_window_updates", INT, FLOWS,
+            "Segments without data that only change the advertised window (tcp.analysis.window_update)");
+    public static final Column TCP_MISSING_BYTES = add("tcp_missing_bytes", INT, FLOWS, "Bytes never seen in the capture (gaps in the sequence space the reassembly could not fill)");
     public static final Column TCP_RST_COUNT = add("tcp_rst_count", INT, FLOWS, "Segments with RST");
     public static final Column TCP_FIN_COUNT = add("tcp_fin_count", INT, FLOWS, "Segments with FIN");
     public static final Column TCP_SYN_ACK_TIME = add("tcp_syn_ack_time", INT, FLOWS, "SYN to SYN-ACK in microseconds: the responder's share of the handshake (0 without both)");
@@ -360,7 +372,8 @@ public final class Columns
     public static final Column TCP_RTT_AVG = add("tcp_rtt_avg", INT, FLOWS, "Mean ACK round-trip time in microseconds (0 without samples)");
     public static final Column TCP_RTT_MAX = add("tcp_rtt_max", INT, FLOWS, "Largest ACK round-trip time sample in microseconds");
     public static final Column TCP_RTT_JITTER = add("tcp_rtt_jitter", INT, FLOWS, "Mean absolute difference between consecutive RTT samples in microseconds");
-    public static final Column TCP_FAST_RETRANSMISSIONS = add("tcp_fast_retransmissions", INT, FLOWS, "Retransmissions of the segment two or more duplicate ACKs asked for, within 20 ms of the last");
+    public static final Column TCP_FAST_RETRANSMISSIONS = add("tcp_fast_retransmissions", INT, FLOWS,
+            "Retransmissions of the segment two or more duplicate ACKs asked for, within 20 ms of the last (tcp.analysis.fast_retransmission)");
     public static final Column TCP_DUP_ACKS = add("tcp_dup_acks", INT, FLOWS, "Duplicate ACKs (same ACK, same window, no data), both directions");
     public static final Column TCP_ZERO_WINDOWS = add("tcp_zero_windows", INT, FLOWS, "Segments advertising a zero receive window");
     public static final Column TCP_WINDOW_FULL = add("tcp_window_full", INT, FLOWS, "Segments that filled the peer's advertised receive window");

@@ -131,6 +131,14 @@ public final class LoopbackCapture
         }
     }
 
+    public static int freeUdpPort()
+            throws IOException
+    {
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
     /** Runs a command to completion and returns its standard output; fails on a non-zero exit. */
     public static String run(List<String> command)
             throws IOException, InterruptedException
