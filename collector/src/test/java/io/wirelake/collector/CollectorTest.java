@@ -3,6 +3,7 @@ package io.wirelake.collector;
 import io.wirelake.store.LocalObjectStore;
 import io.wirelake.store.ObjectStore;
 import io.wirelake.store.testing.SharedS3Proxy;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * datagrams in, rotated segments in S3 (S3Proxy) or a directory out, with the store going down
  * for a while and with a small FIFO budget.
  */
+@Tag("root")
 class CollectorTest
 {
     @TempDir

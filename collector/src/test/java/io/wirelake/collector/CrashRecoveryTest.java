@@ -1,6 +1,7 @@
 package io.wirelake.collector;
 
 import io.wirelake.store.LocalObjectStore;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import java.util.stream.IntStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** SIGKILL in the middle of a segment: the next start recovers the partial segment and uploads it. */
+@Tag("root")
 class CrashRecoveryTest
 {
     @TempDir

@@ -122,11 +122,23 @@ public final class Columns
     public static final Column GQL_OPERATION_TYPE = add("gql_operation_type", STRING, CALLS, "GraphQL operation type: query, mutation or subscription");
     public static final Column GQL_OPERATION_NAME = add("gql_operation_name", STRING, CALLS, "GraphQL operation name (operationName, else the executed operation's own name; \"\" when anonymous)");
 
+    // ---- HTTP/2 ----
+    static { section = "HTTP/2"; }
+    public static final Column HTTP2_STREAM_ID = add("http2_stream_id", INT, CALLS, "HTTP/2 stream identifier of the request/response (0 for HTTP/1)");
+    public static final Column HTTP2_CLIENT_RESET = add("http2_client_reset", STRING, CALLS,
+            "Error code name of the client's RST_STREAM on the stream (CANCEL, REFUSED_STREAM, ...; RFC 9113 section 7), \"\" when it sent none");
+    public static final Column HTTP2_SERVER_RESET = add("http2_server_reset", STRING, CALLS,
+            "Error code name of the server's RST_STREAM on the stream, \"\" when it sent none");
+
     // ---- gRPC ----
     static { section = "gRPC"; }
     public static final Column GRPC_SERVICE = add("grpc_service", STRING, CALLS, "gRPC service from the path (/package.Service/Method)");
     public static final Column GRPC_METHOD = add("grpc_method", STRING, CALLS, "gRPC method from the path");
-    public static final Column GRPC_STATUS = add("grpc_status", INT, CALLS, "grpc-status of the call (trailers, or headers of a trailers-only response); 0 is OK and also the default");
+    public static final Column GRPC_STATUS = add("grpc_status", INT, CALLS,
+            "grpc-status of the call (trailers, or headers of a trailers-only response); 0 is OK and also the default. A call reset without one has the"
+                    + " status its client saw (anomaly grpc.status_from_rst_stream): the client's CANCEL after its grpc-timeout is 4 (DEADLINE_EXCEEDED),"
+                    + " else 1 (CANCELLED); a server's reset as gRPC's PROTOCOL-HTTP2 maps it (REFUSED_STREAM 14, ENHANCE_YOUR_CALM 8,"
+                    + " INADEQUATE_SECURITY 7, CANCEL 1, others 13)");
     public static final Column GRPC_MESSAGE = add("grpc_message", STRING, CALLS, "grpc-message of the call, percent-decoded");
     public static final Column GRPC_REQUEST_MESSAGES = add("grpc_request_messages", INT, CALLS, "Length-prefixed messages the client sent");
     public static final Column GRPC_RESPONSE_MESSAGES = add("grpc_response_messages", INT, CALLS, "Length-prefixed messages the server sent");
@@ -147,15 +159,33 @@ public final class Columns
 
     // ---- TLS ----
     static { section = "TLS"; }
-    public static final Column TLS_SUMMARY = ref("tls_summary", STRING, CALLS, "TLS handshake summary (ClientHello, ServerHello)");
+    public static final Column TLS_SUMMARY = ref("tls_summary", STRING, CALLS, "TLS handshake summary: the hellos and certificate seen, and how the handshake ended (with its alert)");
     public static final Column TLS_INFO = ref("tls_info", STRING, CALLS, "TLS connection details: version, cipher, SNI, ALPN, fingerprints");
     public static final Column TLS_REQUEST_SIZE = ref("tls_request_size", INT, CALLS, "TLS client handshake size in bytes");
     public static final Column TLS_RESPONSE_SIZE = ref("tls_response_size", INT, CALLS, "TLS server handshake size in bytes");
     public static final Column TLS_TOTAL_SIZE = ref("tls_total_size", INT, CALLS, "tls_request_size + tls_response_size");
-    public static final Column TLS_VERSION = add("tls_version", STRING, CALLS, "Negotiated version (TLSv1.3, TLSv1.2, ...; the client's offer when no ServerHello was seen)");
+    public static final Column TLS_VERSION = add("tls_version", STRING, CALLS, "Version the server chose in its ServerHello (TLSv1.3, TLSv1.2, ...); \"\" when no ServerHello was seen (a refused handshake)");
+    public static final Column TLS_CLIENT_VERSION = add("tls_client_version", STRING, CALLS, "Highest version the client offered (supported_versions, else the ClientHello's version)");
     public static final Column TLS_CIPHER = add("tls_cipher", STRING, CALLS, "Cipher suite the server chose (IANA name)");
     public static final Column TLS_SNI = add("tls_sni", STRING, CALLS, "Server name the client asked for (SNI)");
     public static final Column TLS_ALPN = add("tls_alpn", STRING_LIST, CALLS, "Application protocols the client offered (ALPN), in order");
+    public static final Column TLS_SERVER_ALPN = add("tls_server_alpn", STRING, CALLS,
+            "Application protocol the server selected (ALPN in the ServerHello: TLS 1.2 and older; TLS 1.3 encrypts it)");
+    public static final Column TLS_HANDSHAKE = add("tls_handshake", STRING, CALLS,
+            "How the handshake ended: established (both sides finished it), failed (a fatal alert, tls_alert_* say whose and which) or incomplete (the capture shows neither)");
+    public static final Column TLS_ALERT_SENDER = add("tls_alert_sender", STRING, CALLS, "Who sent the handshake's alert: client or server (the fatal one, else the first warning); \"\" without one");
+    public static final Column TLS_ALERT_LEVEL = add("tls_alert_level", STRING, CALLS, "The alert's level: warning or fatal; \"\" when it was encrypted");
+    public static final Column TLS_ALERT_DESCRIPTION = add("tls_alert_description", STRING, CALLS,
+            "The alert's description by its RFC 8446 name (unrecognized_name, protocol_version, handshake_failure, unknown_ca, bad_certificate, ...); \"encrypted\" for an alert sent encrypted");
+    public static final Column TLS_CERTIFICATE_SUBJECT = add("tls_certificate_subject", STRING, CALLS,
+            "Subject of the server's certificate (RFC 4514); TLS 1.2 and older, where the certificate is in clear");
+    public static final Column TLS_CERTIFICATE_ISSUER = add("tls_certificate_issuer", STRING, CALLS, "Issuer of the server's certificate (RFC 4514); TLS 1.2 and older");
+    public static final Column TLS_CERTIFICATE_SANS = add("tls_certificate_sans", STRING_LIST, CALLS,
+            "The server certificate's subject alternative names: DNS names, IP addresses, URIs, e-mail addresses; TLS 1.2 and older");
+    public static final Column TLS_CERTIFICATE_NOT_BEFORE = add("tls_certificate_not_before", TIMESTAMP, CALLS, "Start of the server certificate's validity; TLS 1.2 and older (the epoch when unknown)");
+    public static final Column TLS_CERTIFICATE_NOT_AFTER = add("tls_certificate_not_after", TIMESTAMP, CALLS, "End of the server certificate's validity; TLS 1.2 and older (the epoch when unknown)");
+    public static final Column TLS_CERTIFICATE_KEY_TYPE = add("tls_certificate_key_type", STRING, CALLS,
+            "The server certificate's public key: RSA 2048, EC secp256r1, Ed25519, ...; TLS 1.2 and older");
     public static final Column TLS_JA3 = add("tls_ja3", STRING, CALLS, "JA3 fingerprint of the ClientHello");
     public static final Column TLS_JA3S = add("tls_ja3s", STRING, CALLS, "JA3S fingerprint of the ServerHello");
     public static final Column TLS_JA4 = add("tls_ja4", STRING, CALLS, "JA4 fingerprint of the ClientHello");
@@ -181,9 +211,26 @@ public final class Columns
 
     // ---- ICMP ----
     static { section = "ICMP"; }
-    public static final Column ICMP_TYPE = ref("icmp_type", STRING, CALLS, "ICMP type and code");
+    public static final Column ICMP_TYPE = ref("icmp_type", STRING, CALLS,
+            "ICMP message type by name (echo-request, destination-unreachable, time-exceeded, packet-too-big, neighbor-solicitation, ...; type-N when unnamed);"
+                    + " an echo exchange's row has its request's type (echo-reply when only the reply was seen)");
     public static final Column ICMP_VERSION = ref("icmp_version", INT, CALLS, "ICMP version: 4 or 6");
-    public static final Column ICMP_LENGTH = ref("icmp_length", INT, CALLS, "ICMP message length");
+    public static final Column ICMP_LENGTH = ref("icmp_length", INT, CALLS, "ICMP message length (the request's, for an echo exchange)");
+    public static final Column ICMP_TYPE_NUMBER = add("icmp_type_number", INT, CALLS, "ICMP type number (RFC 792, RFC 4443)");
+    public static final Column ICMP_CODE = add("icmp_code", INT, CALLS, "ICMP code number");
+    public static final Column ICMP_CODE_NAME = add("icmp_code_name", STRING, CALLS,
+            "ICMP code by name for the error types (port-unreachable, fragmentation-needed, ttl-exceeded-in-transit, hop-limit-exceeded-in-transit, ...); \"\" for types without named codes");
+    public static final Column ICMP_ECHO_ID = add("icmp_echo_id", INT, CALLS, "Echo identifier of an echo exchange");
+    public static final Column ICMP_ECHO_SEQUENCE = add("icmp_echo_sequence", INT, CALLS, "Echo sequence number of an echo exchange");
+    public static final Column ICMP_REQUEST = add("icmp_request", BOOL, CALLS, "The row has the echo request");
+    public static final Column ICMP_RESPONSE = add("icmp_response", BOOL, CALLS, "The row has the echo reply (false for a request that was not answered in the capture)");
+    public static final Column ICMP_MTU = add("icmp_mtu", INT, CALLS, "The MTU a packet-too-big (ICMPv6) or fragmentation-needed (ICMP) message announces; 0 otherwise");
+    public static final Column ICMP_QUOTED_PROTOCOL = add("icmp_quoted_protocol", STRING, CALLS,
+            "Transport of the datagram an ICMP error quotes: TCP, UDP, SCTP, ICMP, or its protocol number; \"\" for messages that quote none");
+    public static final Column ICMP_QUOTED_SRC_IP = add("icmp_quoted_src_ip", STRING, CALLS, "Source address of the quoted datagram (the host whose packet failed)");
+    public static final Column ICMP_QUOTED_DST_IP = add("icmp_quoted_dst_ip", STRING, CALLS, "Destination address of the quoted datagram");
+    public static final Column ICMP_QUOTED_SRC_PORT = add("icmp_quoted_src_port", INT, CALLS, "Source port of the quoted datagram (TCP, UDP, SCTP)");
+    public static final Column ICMP_QUOTED_DST_PORT = add("icmp_quoted_dst_port", INT, CALLS, "Destination port of the quoted datagram (TCP, UDP, SCTP)");
 
     // ---- WebSocket ----
     static { section = "WebSocket"; }
@@ -229,13 +276,16 @@ public final class Columns
 
     // ---- LDAP ----
     static { section = "LDAP"; }
-    public static final Column LDAP_TYPE = ref("ldap_type", STRING, CALLS, "LDAP operation type (request preferred)");
+    public static final Column LDAP_TYPE = ref("ldap_type", STRING, CALLS,
+            "LDAP operation, bare (request preferred): bind, unbind, search, modify, add, delete, modify DN, compare, abandon, extended");
     public static final Column LDAP_SUMMARY = ref("ldap_summary", STRING, CALLS, "Operation summary");
     public static final Column LDAP_REQUEST = ref("ldap_request", BOOL, CALLS, "The row has the LDAP request");
     public static final Column LDAP_RESPONSE = ref("ldap_response", BOOL, CALLS, "The row has the LDAP response");
     public static final Column LDAP_REQUEST_LENGTH = ref("ldap_request_length", INT, CALLS, "Request length (0 if absent)");
     public static final Column LDAP_RESPONSE_LENGTH = ref("ldap_response_length", INT, CALLS, "Response length (0 if absent)");
     public static final Column LDAP_TOTAL_SIZE = ref("ldap_total_size", INT, CALLS, "ldap_request_length + ldap_response_length");
+    public static final Column LDAP_BIND_MECHANISM = add("ldap_bind_mechanism", STRING, CALLS,
+            "A bind's authentication: simple, or the SASL mechanism's name (GSSAPI, GSS-SPNEGO, EXTERNAL, DIGEST-MD5, ...); \"\" for other operations");
     public static final Column LDAP_MESSAGE_ID = add("ldap_message_id", INT, CALLS, "LDAP messageID pairing the request with its responses");
     public static final Column LDAP_DN = add("ldap_dn", STRING, CALLS, "The DN the operation is about: the bind name, the search base, the entry added, modified, deleted or compared");
     public static final Column LDAP_RESULT = add("ldap_result", STRING, CALLS, "LDAP result code name (RFC 4511: success, noSuchObject, invalidCredentials, ...); \"\" without a result");
@@ -292,14 +342,28 @@ public final class Columns
     public static final Column FLOW_END = add("flow_end", TIMESTAMP, FLOWS, "Time of the flow's last packet (UTC)");
     public static final Column FLOW_LOCAL_PAYLOAD_BYTES = add("flow_local_payload_bytes", INT, FLOWS, "Transport payload bytes sent by the initiator, each byte counted once");
     public static final Column FLOW_REMOTE_PAYLOAD_BYTES = add("flow_remote_payload_bytes", INT, FLOWS, "Transport payload bytes sent by the responder, each byte counted once");
+    public static final Column ICMP_ERRORS = add("icmp_errors", INT, FLOWS, "ICMP and ICMPv6 error messages in the capture that quote this flow's packets (a UDP probe's port-unreachable, a time-exceeded)");
+    public static final Column ICMP_ERROR_TYPES = add("icmp_error_types", STRING_LIST, FLOWS, "Those errors' type and code names, each once (destination-unreachable:port-unreachable, ...)");
 
     // ---- TCP insights ----
     static { section = "TCP insights"; }
     public static final Column TCP_HANDSHAKE_RTT = add("tcp_handshake_rtt", INT, FLOWS, "SYN to SYN-ACK to ACK round-trip time in microseconds (0 without a full handshake)");
     public static final Column TCP_MIDSTREAM = add("tcp_midstream", BOOL, FLOWS, "The connection was captured without its opening handshake");
-    public static final Column TCP_RETRANSMISSIONS = add("tcp_retransmissions", INT, FLOWS, "Segments that repeat data already seen, both directions (counted, not duplicated)");
-    public static final Column TCP_OUT_OF_ORDER = add("tcp_out_of_order", INT, FLOWS, "Segments that arrived ahead of a gap later filled");
-    public static final Column TCP_MISSING_BYTES = add("tcp_missing_bytes", INT, FLOWS, "Bytes never seen in the capture (gaps in the sequence space)");
+    public static final Column TCP_RETRANSMISSIONS = add("tcp_retransmissions", INT, FLOWS,
+            "Retransmissions as Wireshark's tcp.analysis.retransmission counts them, both directions: data (or SYN, FIN) below the highest sequence number"
+                    + " that is not out of order (fast and spurious retransmissions included)");
+    public static final Column TCP_OUT_OF_ORDER = add("tcp_out_of_order", INT, FLOWS,
+            "Segments below the highest sequence number that came within one handshake round trip (3 ms without a handshake) of it and do not end where it did"
+                    + " (Wireshark's tcp.analysis.out_of_order)");
+    public static final Column TCP_SPURIOUS_RETRANSMISSIONS = add("tcp_spurious_retransmissions", INT, FLOWS,
+            "Retransmissions of data the peer had already acknowledged (tcp.analysis.spurious_retransmission)");
+    public static final Column TCP_LOST_SEGMENTS = add("tcp_lost_segments", INT, FLOWS,
+            "Segments that start beyond the highest sequence number seen: the data before them was not captured (tcp.analysis.lost_segment)");
+    public static final Column TCP_ACKED_UNSEEN = add("tcp_acked_unseen", INT, FLOWS,
+            "ACKs for data the capture never saw the other side send (tcp.analysis.ack_lost_segment)");
+    public static final Column TCP_WINDOW_UPDATES = add("tcp_window_updates", INT, FLOWS,
+            "Segments without data that only change the advertised window (tcp.analysis.window_update)");
+    public static final Column TCP_MISSING_BYTES = add("tcp_missing_bytes", INT, FLOWS, "Bytes never seen in the capture (gaps in the sequence space the reassembly could not fill)");
     public static final Column TCP_RST_COUNT = add("tcp_rst_count", INT, FLOWS, "Segments with RST");
     public static final Column TCP_FIN_COUNT = add("tcp_fin_count", INT, FLOWS, "Segments with FIN");
     public static final Column TCP_SYN_ACK_TIME = add("tcp_syn_ack_time", INT, FLOWS, "SYN to SYN-ACK in microseconds: the responder's share of the handshake (0 without both)");
@@ -308,7 +372,8 @@ public final class Columns
     public static final Column TCP_RTT_AVG = add("tcp_rtt_avg", INT, FLOWS, "Mean ACK round-trip time in microseconds (0 without samples)");
     public static final Column TCP_RTT_MAX = add("tcp_rtt_max", INT, FLOWS, "Largest ACK round-trip time sample in microseconds");
     public static final Column TCP_RTT_JITTER = add("tcp_rtt_jitter", INT, FLOWS, "Mean absolute difference between consecutive RTT samples in microseconds");
-    public static final Column TCP_FAST_RETRANSMISSIONS = add("tcp_fast_retransmissions", INT, FLOWS, "Retransmissions of the segment two or more duplicate ACKs asked for, within 20 ms of the last");
+    public static final Column TCP_FAST_RETRANSMISSIONS = add("tcp_fast_retransmissions", INT, FLOWS,
+            "Retransmissions of the segment two or more duplicate ACKs asked for, within 20 ms of the last (tcp.analysis.fast_retransmission)");
     public static final Column TCP_DUP_ACKS = add("tcp_dup_acks", INT, FLOWS, "Duplicate ACKs (same ACK, same window, no data), both directions");
     public static final Column TCP_ZERO_WINDOWS = add("tcp_zero_windows", INT, FLOWS, "Segments advertising a zero receive window");
     public static final Column TCP_WINDOW_FULL = add("tcp_window_full", INT, FLOWS, "Segments that filled the peer's advertised receive window");

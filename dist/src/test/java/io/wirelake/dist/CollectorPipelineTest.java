@@ -2,6 +2,7 @@ package io.wirelake.dist;
 
 import com.sun.net.httpserver.HttpServer;
 import io.wirelake.store.testing.SharedS3Proxy;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.OutputStream;
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * job reading the frozen segments and writing the partition on S3 through its S3 file-system plugin)
  * and {@code query --snapshot} on Trino: exactly the requests made come back.
  */
+@Tag("root")
 class CollectorPipelineTest
 {
     @Test

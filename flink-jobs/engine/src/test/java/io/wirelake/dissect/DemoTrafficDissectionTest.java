@@ -78,7 +78,7 @@ class DemoTrafficDissectionTest
         assertThat(dissection.calls("AMQP").stream().filter(row -> row.get("amqp_method").equals("basic.publish")).count())
                 .isEqualTo(summary.otherCalls().getOrDefault("AMQP publishes", 0L));
         assertThat(dissection.calls("Kafka")).allSatisfy(row -> assertThat(row.get("kafka_api_key_name")).isEqualTo("METADATA"));
-        assertThat(dissection.calls("LDAP")).extracting(row -> row.get("ldap_type").toString()).containsOnly("bind simple", "search", "unbind");
+        assertThat(dissection.calls("LDAP")).extracting(row -> row.get("ldap_type").toString()).containsOnly("bind", "search", "unbind");
     }
 
     @Test

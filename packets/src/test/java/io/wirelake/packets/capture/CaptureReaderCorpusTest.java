@@ -28,7 +28,7 @@ class CaptureReaderCorpusTest
     void readsAsManyPacketsAsCapinfosAndTheSameTimestampsAsTshark(Corpus.Capture capture)
             throws IOException, InterruptedException
     {
-        List<String[]> reference = Tshark.fields(capture.path(), List.of(), "frame.time_epoch", "frame.len", "frame.cap_len");
+        List<String[]> reference = Tshark.fields(capture, List.of(), "frame.time_epoch", "frame.len", "frame.cap_len");
         int count = 0;
         try (CaptureReader reader = CaptureReaders.open(capture.path())) {
             while (reader.next()) {

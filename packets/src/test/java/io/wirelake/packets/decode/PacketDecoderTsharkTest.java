@@ -28,7 +28,7 @@ class PacketDecoderTsharkTest
     void decodesTheSameAddressesAndPortsAsTshark(Corpus.Capture capture)
             throws IOException, InterruptedException
     {
-        List<String[]> reference = Tshark.fields(capture.path(), List.of("-o", "ip.defragment:TRUE", "-o", "ipv6.defragment:TRUE"),
+        List<String[]> reference = Tshark.fields(capture, List.of("-o", "ip.defragment:TRUE", "-o", "ipv6.defragment:TRUE"),
                 "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "tcp.srcport", "tcp.dstport", "udp.srcport", "udp.dstport", "ip.proto", "ipv6.nxt",
                 "_ws.col.Protocol");
         PacketDecoder decoder = new PacketDecoder();

@@ -22,6 +22,12 @@ public final class Corpus
         {
             return name;
         }
+
+        /** The manifest says the file's tail is corrupt: readers (tshark too) stop there with an error. */
+        public boolean damagedTail()
+        {
+            return notes.contains("corrupt tail");
+        }
     }
 
     private Corpus() {}

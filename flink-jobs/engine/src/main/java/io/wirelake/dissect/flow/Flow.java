@@ -57,17 +57,19 @@ final class Flow
     /** The {@code index} of the flow's next api_calls row. */
     long callIndex;
 
-    /** What the row of unclaimed traffic reports: the first payload, UDP header, ICMP message, SCTP chunk. */
+    /** What the row of unclaimed traffic reports: the first payload, UDP header, SCTP chunk. */
     final FirstMessage first = new FirstMessage();
+    /** An ICMP flow's echo requests waiting for replies (null until the first echo). */
+    IcmpMessages.Echoes echoes;
+    /** ICMP errors that quote this flow's packets, and their names. */
+    long icmpErrors;
+    private List<String> icmpErrorTypes;
 
     static final class FirstMessage
     {
         byte[] payload;
         int udpLength = -1;
         int udpChecksum;
-        int icmpType = -1;
-        int icmpCode;
-        int icmpLength;
         int sctpChunkType = -1;
         int sctpChunkLength;
         int sctpChecksum;
@@ -140,6 +142,24 @@ final class Flow
         if (!anomalies.contains(name) && anomalies.size() < MAX_ANOMALIES) {
             anomalies.add(name);
         }
+    }
+
+    /** An ICMP error quoted one of this flow's packets. */
+    void icmpError(String name, int maxNames)
+    {
+        icmpErrors++;
+        if (icmpErrorTypes == null) {
+            icmpErrorTypes = new ArrayList<>(1);
+        }
+        if (!icmpErrorTypes.contains(name) && icmpErrorTypes.size() < maxNames) {
+            icmpErrorTypes.add(name);
+        }
+    }
+
+    /** The names of the ICMP errors that quoted this flow's packets, in the order they first came; empty when none. */
+    List<String> icmpErrorTypes()
+    {
+        return icmpErrorTypes == null ? List.of() : icmpErrorTypes;
     }
 
     /** The flow's anomalies in the order they first happened; empty when none. */

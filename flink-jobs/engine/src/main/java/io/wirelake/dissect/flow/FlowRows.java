@@ -127,6 +127,10 @@ final class FlowRows
         if (connection != null) {
             tcpColumns(rows, flow, connection, clientDelivered, serverDelivered);
         }
+        rows.set(Columns.ICMP_ERRORS, flow.icmpErrors);
+        if (!flow.icmpErrorTypes().isEmpty()) {
+            rows.set(Columns.ICMP_ERROR_TYPES, new ArrayList<>(flow.icmpErrorTypes()));
+        }
         if (!flow.anomalies().isEmpty()) {
             rows.set(Columns.ANOMALIES, new ArrayList<>(flow.anomalies()));
         }
@@ -137,13 +141,18 @@ final class FlowRows
     private void tcpColumns(Rows rows, Flow flow, TcpConnection connection, long clientDelivered, long serverDelivered)
     {
         rows.set(Columns.TCP_HANDSHAKE_RTT, connection.handshakeRtt());
-        rows.set(Columns.TCP_RETRANSMISSIONS, connection.retransmissions());
-        rows.set(Columns.TCP_OUT_OF_ORDER, connection.outOfOrder());
+        TcpInsights insights = connection.insights;
+        long retransmissions = insights.client.retransmissions + insights.server.retransmissions;
+        rows.set(Columns.TCP_RETRANSMISSIONS, retransmissions);
+        rows.set(Columns.TCP_OUT_OF_ORDER, insights.client.outOfOrder + insights.server.outOfOrder);
+        rows.set(Columns.TCP_SPURIOUS_RETRANSMISSIONS, insights.client.spuriousRetransmissions + insights.server.spuriousRetransmissions);
+        rows.set(Columns.TCP_LOST_SEGMENTS, insights.client.lostSegments + insights.server.lostSegments);
+        rows.set(Columns.TCP_ACKED_UNSEEN, insights.client.ackedUnseen + insights.server.ackedUnseen);
+        rows.set(Columns.TCP_WINDOW_UPDATES, insights.client.windowUpdates + insights.server.windowUpdates);
         rows.set(Columns.TCP_MISSING_BYTES, connection.missingBytes());
-        report.add("tcp.retransmissions", connection.retransmissions());
+        report.add("tcp.retransmissions", retransmissions);
         rows.set(Columns.TCP_RST_COUNT, connection.resetCount());
         rows.set(Columns.TCP_FIN_COUNT, connection.finCount());
-        TcpInsights insights = connection.insights;
         rows.set(Columns.TCP_SYN_ACK_TIME, connection.synAckTime());
         rows.set(Columns.TCP_RTT_SAMPLES, insights.rttSamples);
         rows.set(Columns.TCP_RTT_MIN, insights.rttSamples == 0 ? 0L : insights.rttMin);

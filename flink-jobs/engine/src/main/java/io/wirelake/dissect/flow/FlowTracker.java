@@ -109,6 +109,7 @@ public final class FlowTracker
      */
     private final ScanScope lookbackScope;
     private final FlowTable table = new FlowTable();
+    private final IcmpMessages icmp;
     private Enrichment enrichment = Enrichment.none();
     private long nextFlowId;
     private long lastSweep = Long.MIN_VALUE;
@@ -131,6 +132,9 @@ public final class FlowTracker
             @Override
             public void flow(GenericData.Record row) {}
         }, registry, new DissectorGuard(dropped), scope.rows(), scope.scanStates());
+        this.icmp = new IcmpMessages(scope.rows(), (transport, sourceHigh, sourceLow, sourcePort, destinationHigh, destinationLow, destinationPort) ->
+                table.find(FlowTable.hash(transport, sourceHigh, sourceLow, sourcePort, destinationHigh, destinationLow, destinationPort), transport,
+                        sourceHigh, sourceLow, sourcePort, destinationHigh, destinationLow, destinationPort));
     }
 
     /** Kubernetes context and cross-node de-duplication for this scan (none by default). */
@@ -237,13 +241,7 @@ public final class FlowTracker
                 }
                 flow.protocols.datagram(fromClient, packet);
             }
-            case ICMP, ICMPV6 -> {
-                if (flow.first.icmpType < 0) {
-                    flow.first.icmpType = packet.icmpType;
-                    flow.first.icmpCode = packet.icmpCode;
-                    flow.first.icmpLength = packet.wirePayloadLength;
-                }
-            }
+            case ICMP, ICMPV6 -> icmp.message(flow, packet);
             case SCTP -> {
                 if (flow.first.sctpChunkType < 0 && packet.payloadLength >= 4) {
                     flow.first.sctpChunkType = packet.sctpFirstChunkType;
@@ -388,6 +386,7 @@ public final class FlowTracker
             flow.tcp.finish(timestampMicros);
         }
         flow.protocols.end(timestampMicros);
+        IcmpMessages.end(flow);
         // A flow no dissector claimed, or one whose dissector could make nothing of it (lost
         // bytes, malformed input), still gets a row: no traffic is invisible.
         if (flow.protocols.protocols().isEmpty() || flow.callIndex == 0) {

@@ -7,8 +7,10 @@ import io.wirelake.dissect.protocol.StreamDissector;
 import io.wirelake.dissect.protocol.Transport;
 import io.wirelake.packets.decode.DecodedPacket;
 
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -25,6 +27,8 @@ final class ProtocolBinding
 {
     /** Segments (or datagrams) after which a flow whose start was not recognised stops being probed. */
     static final int MAX_DETECTION_ATTEMPTS = 16;
+    /** SCTP streams of one association dissected by their content; messages on streams beyond them are not read. */
+    static final int MAX_SCTP_STREAMS = 256;
 
     private final ScanScope scope;
     private final Flow flow;
@@ -41,6 +45,8 @@ final class ProtocolBinding
     /** The protocol of an SCTP association's messages, and its dissector, fed whole messages. */
     private ProtocolDetector sctpProtocol;
     private StreamDissector sctpMessages;
+    /** Without a protocol by payload identifier: each SCTP stream a byte stream of its own, detected by content (HTTP over SCTP). */
+    private Map<Integer, TunnelStream> sctpStreams;
 
     ProtocolBinding(ScanScope scope, Flow flow)
     {
@@ -165,7 +171,7 @@ final class ProtocolBinding
                 @Override
                 public void message(boolean client, int streamId, long payloadProtocol, byte[] data, long timestampMicros)
                 {
-                    sctpMessage(client, payloadProtocol, data, timestampMicros);
+                    sctpMessage(client, streamId, payloadProtocol, data, timestampMicros);
                 }
 
                 @Override
@@ -180,10 +186,19 @@ final class ProtocolBinding
         }
     }
 
-    /** The association is bound to the protocol of its first message that has one; other protocols' messages are not read. */
-    private void sctpMessage(boolean fromClient, long payloadProtocol, byte[] data, long timestampMicros)
+    /**
+     * The association is bound to the protocol of its first message that has one by its payload
+     * protocol identifier; other protocols' messages are not read. A message no protocol claims so
+     * (identifier 0, or one nobody declares, as HTTP over SCTP sends) goes to its SCTP stream's
+     * byte stream, whose protocol its content says: one stream per SCTP stream (RFC 9260 section 1.5.2).
+     */
+    private void sctpMessage(boolean fromClient, int streamId, long payloadProtocol, byte[] data, long timestampMicros)
     {
         ProtocolDetector detector = scope.registry().forSctpMessage(payloadProtocol, flow.serverPort, flow.clientPort).orElse(null);
+        if (detector == null && sctpProtocol == null) {
+            sctpStream(streamId).ifPresent(stream -> stream.data(fromClient, data, 0, data.length, timestampMicros));
+            return;
+        }
         if (detector == null || (sctpProtocol != null && detector != sctpProtocol)) {
             return;
         }
@@ -196,6 +211,23 @@ final class ProtocolBinding
             protocols.add(detector.name());
         }
         sctpMessages.data(fromClient, data, 0, data.length, timestampMicros);
+    }
+
+    private Optional<TunnelStream> sctpStream(int streamId)
+    {
+        if (sctpStreams == null) {
+            sctpStreams = new HashMap<>();
+        }
+        TunnelStream stream = sctpStreams.get(streamId);
+        if (stream == null) {
+            if (sctpStreams.size() >= MAX_SCTP_STREAMS) {
+                context.anomaly("sctp.too_many_streams");
+                return Optional.empty();
+            }
+            stream = new TunnelStream(scope.registry(), scope.guard(), context, protocols::add, flow.serverPort, flow.clientPort);
+            sctpStreams.put(streamId, stream);
+        }
+        return Optional.of(stream);
     }
 
     /**
@@ -249,6 +281,9 @@ final class ProtocolBinding
         }
         if (sctpMessages != null) {
             sctpMessages.end(timestampMicros);
+        }
+        if (sctpStreams != null) {
+            sctpStreams.values().forEach(stream -> stream.end(timestampMicros));
         }
         start = null;
     }

@@ -44,22 +44,13 @@ final class TcpConnection
         TcpStream stream = fromClient ? client : server;
         insights.packet(packet, fromClient);
         if ((flags & SYN) != 0) {
-            if (fromClient && (flags & ACK) == 0) {
-                if (synTime < 0) {
-                    synTime = now;
-                    synSequence = packet.sequence;
-                }
-                else {
-                    stream.retransmissions++;
-                }
+            // a repeated SYN or SYN-ACK is a retransmission, which the insights count
+            if (fromClient && (flags & ACK) == 0 && synTime < 0) {
+                synTime = now;
+                synSequence = packet.sequence;
             }
-            else if (!fromClient && (flags & ACK) != 0) {
-                if (synAckTime < 0) {
-                    synAckTime = now;
-                }
-                else {
-                    stream.retransmissions++;
-                }
+            else if (!fromClient && (flags & ACK) != 0 && synAckTime < 0) {
+                synAckTime = now;
             }
             stream.synchronize(packet.sequence);
         }
@@ -164,16 +155,6 @@ final class TcpConnection
     long resetCount()
     {
         return resetCount;
-    }
-
-    long retransmissions()
-    {
-        return client.retransmissions + server.retransmissions;
-    }
-
-    long outOfOrder()
-    {
-        return client.outOfOrder + server.outOfOrder;
     }
 
     long missingBytes()

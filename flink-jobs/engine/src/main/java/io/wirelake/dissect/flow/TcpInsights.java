@@ -8,12 +8,20 @@ import static io.wirelake.packets.decode.DecodedPacket.RST;
 import static io.wirelake.packets.decode.DecodedPacket.SYN;
 
 /**
- * Per-connection TCP analysis with Wireshark's definitions ({@code tcp.analysis.*}), so the numbers
- * can be checked against tshark: RTT samples (an ACK that acknowledges exactly the end of a
- * segment, timed from that segment's first transmission), duplicate ACKs, zero-window and
- * window-full segments, keep-alives, fast retransmissions; plus the window scale, the average
- * advertised receive window, the connection-completeness bitmask, time to first byte and goodput.
- * Retransmissions, out-of-order segments and missing bytes are counted by the reassembly ({@link TcpStream}).
+ * Per-connection TCP analysis with Wireshark's definitions ({@code tcp.analysis.*}, the rules of
+ * its packet-tcp.c, {@code tcp_analyze_sequence_number}), so the numbers can be checked against
+ * tshark: a segment that does not advance the sequence is a fast retransmission (two or more
+ * duplicate ACKs asked for it, the last within 20 ms), out of order (it came within one
+ * handshake round trip, 3 ms without a handshake, of the highest sequence number and does not end
+ * where that did), a spurious retransmission (the peer had acknowledged all of it), or else a
+ * retransmission; every one but out-of-order is a retransmission, as tshark's filter counts them.
+ * Also: lost segments (a sequence number beyond the highest seen: "previous segment not
+ * captured"), ACKed unseen segments, duplicate ACKs, window updates, zero-window and window-full
+ * segments, keep-alives; RTT samples (an ACK that acknowledges exactly the end of a segment, timed
+ * from that segment's first transmission); the window scale, the average advertised receive
+ * window, the connection-completeness bitmask, time to first byte and goodput. Counted per
+ * direction and summed for the row. The reassembly ({@link TcpStream}) decides what bytes the
+ * dissectors get, and the bytes never seen.
  */
 final class TcpInsights
 {
@@ -30,27 +38,43 @@ final class TcpInsights
     private static final int INITIAL_UNACKED = 8;
     /** A retransmission after two or more duplicate ACKs, within this long of the peer's last ACK, is a fast retransmission. */
     static final long FAST_RETRANSMISSION_MICROS = 20_000;
+    /** Out of order, without a handshake to time: within this long of the highest sequence number. */
+    static final long DEFAULT_OUT_OF_ORDER_MICROS = 3_000;
 
+    /** One direction's state, as Wireshark keeps it per flow (0 stands for "not seen yet" where Wireshark's does). */
     static final class Side
     {
         boolean seen;
+        /** The highest sequence number plus length seen (Wireshark's nextseq), when it was, and whether it is set. */
         long nextSeq;
+        long nextSeqTime;
+        long maxSeqToBeAcked;
         long lastAck;
+        long lastAckTime;
         boolean ackSeen;
-        int window = -1;
+        int window;
         /** Window-scale shift from this side's SYN option; -1 when its SYN had none or was not seen. */
         int scaleOption = -1;
         boolean synSeen;
         long windowSum;
         long windowSamples;
-        long duplicateAcks;
+        /** Duplicate ACKs in a row for the same ACK number (Wireshark's dupacknum). */
         long duplicateAckRun;
-        long lastAckTime;
-        long zeroWindows;
-        long windowFull;
-        long keepAlives;
-        long fastRetransmissions;
+        /** The last segment was a keep-alive, or a zero-window probe (Wireshark's lastsegmentflags). */
         boolean lastWasKeepAlive;
+        boolean lastWasZeroWindowProbe;
+        long duplicateAcks;
+        long zeroWindows;
+        long zeroWindowProbes;
+        long windowFull;
+        long windowUpdates;
+        long keepAlives;
+        long lostSegments;
+        long ackedUnseen;
+        long retransmissions;
+        long fastRetransmissions;
+        long spuriousRetransmissions;
+        long outOfOrder;
         long firstDataTime = -1;
         long lastDataTime = -1;
         // unacknowledged segments: end sequence and first transmission time, in arrival order,
@@ -71,6 +95,9 @@ final class TcpInsights
     long jitterSamples;
     private long lastRtt = -1;
     int completeness;
+    /** The most recent SYN, and the first round trip measured from it (Wireshark's ts_mru_syn and ts_first_rtt). */
+    private long lastSynTime = -1;
+    private long firstRtt = -1;
 
     void packet(DecodedPacket packet, boolean fromClient)
     {
@@ -79,6 +106,8 @@ final class TcpInsights
         int flags = packet.tcpFlags;
         long now = packet.timestampMicros;
         long seq = packet.sequence;
+        long ack = packet.acknowledgement;
+        int window = packet.window;
         int length = packet.wirePayloadLength;
         boolean control = (flags & (SYN | FIN | RST)) != 0;
 
@@ -93,37 +122,107 @@ final class TcpInsights
         if ((flags & SYN) != 0) {
             forward.synSeen = true;
             forward.scaleOption = packet.windowScale >= 0 ? packet.windowScale : -1;
+            if ((flags & ACK) == 0) {
+                lastSynTime = now;
+            }
         }
-        boolean retransmission = false;
-        if (forward.seen) {
-            if (packet.window == 0 && !control) {
+        else if ((flags & ACK) != 0 && lastSynTime >= 0 && firstRtt < 0) {
+            firstRtt = now - lastSynTime;
+        }
+
+        boolean keepAlive = false;
+        boolean zeroWindowProbe = false;
+        analysis:
+        {
+            // ZERO WINDOW PROBE: the next byte, alone, into a zero window
+            if (length == 1 && seq == forward.nextSeq && reverse.window == 0) {
+                zeroWindowProbe = true;
+                forward.zeroWindowProbes++;
+                break analysis;
+            }
+            if (window == 0 && !control) {
                 forward.zeroWindows++;
             }
-            boolean keepAlive = length <= 1 && !control && seq == ((forward.nextSeq - 1) & 0xFFFFFFFFL);
-            if (keepAlive) {
+            // LOST PACKET: beyond the highest sequence number seen, so something before it was not captured
+            if (forward.nextSeq != 0 && after(seq, forward.nextSeq) && (flags & RST) == 0) {
+                forward.lostSegments++;
+            }
+            // KEEP ALIVE: nothing or one byte, one before the next sequence number
+            if (length <= 1 && seq == ((forward.nextSeq - 1) & 0xFFFFFFFFL) && !control) {
+                keepAlive = true;
                 forward.keepAlives++;
             }
-            if (length > 0 && !control && reverse.ackSeen && reverse.window >= 0
+            // WINDOW UPDATE: no data, same sequence and ACK numbers, a new window
+            if (length == 0 && window != 0 && window != forward.window && seq == forward.nextSeq && ack == forward.lastAck && !control) {
+                forward.windowUpdates++;
+            }
+            // WINDOW FULL: data up to the edge of the window the peer advertised (its scale known)
+            if (length > 0 && !control && reverse.ackSeen && scaleKnown()
                     && ((seq + length) & 0xFFFFFFFFL) == ((reverse.lastAck + ((long) reverse.window << scale(reverse))) & 0xFFFFFFFFL)) {
                 forward.windowFull++;
             }
-            boolean keepAliveAck = length == 0 && packet.window == forward.window && seq == forward.nextSeq && packet.acknowledgement == forward.lastAck
-                    && !control && reverse.lastWasKeepAlive;
-            if (length == 0 && packet.window != 0 && packet.window == forward.window && seq == forward.nextSeq
-                    && packet.acknowledgement == forward.lastAck && !control && !keepAliveAck && (flags & ACK) != 0) {
+            boolean repeats = length == 0 && window == forward.window && seq == forward.nextSeq && ack == forward.lastAck && !control;
+            // KEEP ALIVE ACK and ZERO WINDOW PROBE ACK: the answers, not duplicate ACKs
+            if (repeats && window != 0 && reverse.lastWasKeepAlive) {
+                break analysis;
+            }
+            if (repeats && window == 0 && reverse.lastWasZeroWindowProbe) {
+                break analysis;
+            }
+            // DUPLICATE ACK: the same window, sequence and ACK numbers again, no data
+            if (repeats && window != 0) {
+                forward.duplicateAckRun = forward.duplicateAckRun == -1 ? 1 : forward.duplicateAckRun + 1;
                 forward.duplicateAcks++;
-                forward.duplicateAckRun++;
             }
-            else if (packet.acknowledgement != forward.lastAck) {
-                forward.duplicateAckRun = 0;
+        }
+        if (ack != forward.lastAck) {
+            forward.duplicateAckRun = 0;
+        }
+        // ACKED UNSEEN: this side acknowledges beyond what the capture saw the other send. Said once per missing stretch:
+        // when the other side sent more since, its contiguous end moves there; when it did not (it is stalled, or only
+        // ACKs), a run of such ACKs counts once (its duplicate-ACK run is set to -1 until it moves), as tshark 4.0 does.
+        if (reverse.maxSeqToBeAcked != 0 && after(ack, reverse.maxSeqToBeAcked) && (flags & ACK) != 0) {
+            if (before(reverse.maxSeqToBeAcked, reverse.nextSeq)) {
+                reverse.maxSeqToBeAcked = reverse.nextSeq;
+                forward.ackedUnseen++;
             }
-            if ((length > 0 || (flags & (SYN | FIN)) != 0) && !keepAlive && before(seq, forward.nextSeq)) {
-                retransmission = true;
-                if (reverse.duplicateAckRun >= 2 && reverse.lastAck == seq && now - reverse.lastAckTime < FAST_RETRANSMISSION_MICROS) {
-                    forward.fastRetransmissions++;
+            else {
+                if (reverse.duplicateAckRun == 0) {
+                    forward.ackedUnseen++;
                 }
+                reverse.duplicateAckRun = -1;
             }
-            forward.lastWasKeepAlive = keepAlive;
+        }
+        boolean retransmitted = false;
+        // RETRANSMISSION, FAST RETRANSMISSION, OUT OF ORDER, SPURIOUS: data (or SYN or FIN) that does not advance the sequence,
+        // or that the peer had acknowledged already
+        if ((length > 0 || (flags & (SYN | FIN)) != 0) && !keepAlive) {
+            boolean notAdvanced = forward.nextSeq != 0 && before(seq, forward.nextSeq);
+            // more than a byte starting one before the next sequence number (after a zero-window probe) is new data
+            if (length > 1 && ((forward.nextSeq - 1) & 0xFFFFFFFFL) == seq) {
+                notAdvanced = false;
+            }
+            long outOfOrderThreshold = firstRtt > 0 ? firstRtt : DEFAULT_OUT_OF_ORDER_MICROS;
+            // (times since are unsigned in Wireshark: in a capture whose clock went back, "forever")
+            // SYN and FIN take a sequence number each
+            long end = (seq + length + ((flags & (SYN | FIN)) != 0 ? 1 : 0)) & 0xFFFFFFFFL;
+            if (length > 0 && reverse.lastAck != 0 && !after((seq + length) & 0xFFFFFFFFL, reverse.lastAck)) {
+                forward.spuriousRetransmissions++;
+                forward.retransmissions++;
+                retransmitted = true;
+            }
+            else if (notAdvanced && reverse.duplicateAckRun >= 2 && reverse.lastAck == seq && within(now - reverse.lastAckTime, FAST_RETRANSMISSION_MICROS)) {
+                forward.fastRetransmissions++;
+                forward.retransmissions++;
+                retransmitted = true;
+            }
+            else if (notAdvanced && within(now - forward.nextSeqTime, outOfOrderThreshold) && forward.nextSeq != end) {
+                forward.outOfOrder++;
+            }
+            else if (notAdvanced) {
+                forward.retransmissions++;
+                retransmitted = true;
+            }
         }
         // The segment's end, remembered for an ACK to time (retransmissions too: the ACK is timed
         // from the first transmission with that end, as Wireshark does).
@@ -131,28 +230,44 @@ final class TcpInsights
         if (length > 0 || (flags & (SYN | FIN)) != 0) {
             remember(forward, end, now);
         }
-        // The highest end seen, empty segments included (a gap before one moves it on too).
-        if (!forward.seen || after(end, forward.nextSeq)) {
+        // The highest end seen (a zero-window probe does not move it)
+        if ((after(end, forward.nextSeq) || forward.nextSeq == 0) && !zeroWindowProbe) {
             forward.nextSeq = end;
+            forward.nextSeqTime = now;
         }
-        if (length > 0 && !retransmission) {
+        // The highest end of the contiguous data seen, for ACKED UNSEEN
+        if ((seq == forward.maxSeqToBeAcked || forward.maxSeqToBeAcked == 0) && !zeroWindowProbe) {
+            forward.maxSeqToBeAcked = forward.nextSeq;
+        }
+        if (length > 0 && !retransmitted) {
             if (forward.firstDataTime < 0) {
                 forward.firstDataTime = now;
             }
             forward.lastDataTime = now;
         }
+        // Wireshark reads the acknowledgment field of every segment, ACK flag or not (a SYN's is usually 0, and
+        // can drop the peer's segments waiting for their ACK: then no RTT sample, as tshark shows none)
+        acknowledge(reverse, ack, now);
         if ((flags & ACK) != 0) {
-            acknowledge(reverse, packet.acknowledgement, now);
-            forward.lastAck = packet.acknowledgement;
-            forward.lastAckTime = now;
             forward.ackSeen = true;
         }
+        // Wireshark remembers the ACK field and window of every segment, ACK flag or not
+        forward.window = window;
+        forward.lastAck = ack;
+        forward.lastAckTime = now;
+        forward.lastWasKeepAlive = keepAlive;
+        forward.lastWasZeroWindowProbe = zeroWindowProbe;
         if ((flags & SYN) == 0) {
-            forward.windowSum += (long) packet.window << scale(forward);
+            forward.windowSum += (long) window << scale(forward);
             forward.windowSamples++;
         }
-        forward.window = packet.window;
         forward.seen = true;
+    }
+
+    /** Whether the window scale is known: both SYNs were seen (Wireshark's win_scale is not -1). */
+    private boolean scaleKnown()
+    {
+        return client.synSeen && server.synSeen;
     }
 
     /** The shift that applies to a side's windows: both SYNs carried the option, else none. */
@@ -234,6 +349,11 @@ final class TcpInsights
             }
             lastRtt = sample;
         }
+    }
+
+    private static boolean within(long elapsed, long limit)
+    {
+        return elapsed >= 0 && elapsed < limit;
     }
 
     private static boolean before(long a, long b)

@@ -50,45 +50,6 @@ final class TransportProtocols
         return (value >= 'a' && value <= 'z') || (value >= 'A' && value <= 'Z');
     }
 
-    /** ICMP (RFC 792) and ICMPv6 (RFC 4443, 4861) type names, with the code when it is not 0. */
-    static String icmpTypeName(int ipVersion, int type, int code)
-    {
-        String name = ipVersion == 6
-                ? switch (type) {
-                    case 1 -> "destination-unreachable";
-                    case 2 -> "packet-too-big";
-                    case 3 -> "time-exceeded";
-                    case 4 -> "parameter-problem";
-                    case 128 -> "echo-request";
-                    case 129 -> "echo-reply";
-                    case 130 -> "multicast-listener-query";
-                    case 131 -> "multicast-listener-report";
-                    case 132 -> "multicast-listener-done";
-                    case 143 -> "multicast-listener-report-v2";
-                    case 133 -> "router-solicitation";
-                    case 134 -> "router-advertisement";
-                    case 135 -> "neighbor-solicitation";
-                    case 136 -> "neighbor-advertisement";
-                    case 137 -> "redirect";
-                    default -> "type-" + type;
-                }
-                : switch (type) {
-                    case 0 -> "echo-reply";
-                    case 3 -> "destination-unreachable";
-                    case 4 -> "source-quench";
-                    case 5 -> "redirect";
-                    case 8 -> "echo-request";
-                    case 9 -> "router-advertisement";
-                    case 10 -> "router-solicitation";
-                    case 11 -> "time-exceeded";
-                    case 12 -> "parameter-problem";
-                    case 13 -> "timestamp";
-                    case 14 -> "timestamp-reply";
-                    default -> "type-" + type;
-                };
-        return code == 0 ? name : name + ":" + code;
-    }
-
     /** SCTP chunk type names (RFC 9260 section 3.2). */
     static String sctpChunkName(int type)
     {

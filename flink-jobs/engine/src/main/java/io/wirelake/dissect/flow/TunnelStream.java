@@ -10,10 +10,11 @@ import java.util.function.Consumer;
 
 /**
  * A byte stream carried inside a connection (the messages of a WebSocket, each direction's
- * payloads in order), dissected as a connection of its own: content detection on the first bytes
- * of each side, with no port hints (the carrier's ports say nothing about what it carries), then
- * the detected protocol's dissector, whose rows are made on the carrying connection. A stream no
- * detector recognises within {@link StreamStart#MAX_DETECTION_BYTES} per side is left alone.
+ * payloads in order; one stream of an SCTP association), dissected as a connection of its own:
+ * content detection on the first bytes of each side, then the detected protocol's dissector,
+ * whose rows are made on the carrying connection. A WebSocket's ports say nothing about what it
+ * carries (no port hints); an SCTP association's ports do. A stream no detector recognises
+ * within {@link StreamStart#MAX_DETECTION_BYTES} per side is left alone.
  */
 final class TunnelStream
         implements StreamDissector
@@ -22,16 +23,26 @@ final class TunnelStream
     private final DissectorGuard guard;
     private final DissectionContext context;
     private final Consumer<String> onProtocol;
+    private final int serverPort;
+    private final int clientPort;
     /** The first bytes while they are being detected; null once bound or given up. */
     private StreamStart start = new StreamStart();
     private StreamDissector dissector;
 
     TunnelStream(ProtocolRegistry registry, DissectorGuard guard, DissectionContext context, Consumer<String> onProtocol)
     {
+        this(registry, guard, context, onProtocol, 0, 0);
+    }
+
+    /** A stream whose carrier's ports are hints of what it is (0: none). */
+    TunnelStream(ProtocolRegistry registry, DissectorGuard guard, DissectionContext context, Consumer<String> onProtocol, int serverPort, int clientPort)
+    {
         this.registry = registry;
         this.guard = guard;
         this.context = context;
         this.onProtocol = onProtocol;
+        this.serverPort = serverPort;
+        this.clientPort = clientPort;
     }
 
     @Override
@@ -44,7 +55,7 @@ final class TunnelStream
         if (start == null || length == 0) {
             return;
         }
-        switch (start.offer(registry.candidates(Transport.TCP, 0, 0), guard, context, fromClient, data, offset, length, timestampMicros, 0)) {
+        switch (start.offer(registry.candidates(Transport.TCP, serverPort, clientPort), guard, context, fromClient, data, offset, length, timestampMicros, serverPort)) {
             case MATCHED -> {
                 ProtocolDetector detector = start.matched();
                 dissector = guard.stream(detector.name(), context, detector.newStreamDissector(context));

@@ -9,7 +9,7 @@ import java.util.Arrays;
 /**
  * No traffic is invisible: a flow no dissector claimed, or whose dissector made no row of it,
  * still gets one api_calls row with its transport's fields (the client's first payload, the
- * first UDP datagram, ICMP message or SCTP chunk). TCP connections that carried nothing and were
+ * first UDP datagram or SCTP chunk; ICMP messages are rows each, see {@link IcmpMessages}). TCP connections that carried nothing and were
  * not reset (scans, half-open attempts) are in flows only.
  */
 final class UnclaimedRows
@@ -67,14 +67,7 @@ final class UnclaimedRows
                 context.emit(rows.record());
             }
             case ICMP, ICMPV6 -> {
-                if (first.icmpType < 0) {
-                    return;
-                }
-                Rows rows = flowRows.apiCall(context.newCall(TransportProtocols.ICMP, flow.firstSeen));
-                rows.set(Columns.ICMP_TYPE, TransportProtocols.icmpTypeName(flow.ipVersion, first.icmpType, first.icmpCode));
-                rows.set(Columns.ICMP_VERSION, (long) flow.ipVersion);
-                rows.set(Columns.ICMP_LENGTH, (long) first.icmpLength);
-                context.emit(rows.record());
+                // every ICMP message is a row of its own (IcmpMessages)
             }
             case SCTP -> {
                 Rows rows = flowRows.apiCall(context.newCall(TransportProtocols.SCTP, flow.firstSeen));

@@ -7,6 +7,7 @@ import io.wirelake.dissect.protocol.http1.Http1Detector;
 import io.wirelake.dissect.protocol.http2.Http2Detector;
 import io.wirelake.dissect.protocol.amqp.AmqpDetector;
 import io.wirelake.dissect.protocol.kafka.KafkaDetector;
+import io.wirelake.dissect.protocol.ldap.CldapDetector;
 import io.wirelake.dissect.protocol.ldap.LdapDetector;
 import io.wirelake.dissect.protocol.websocket.WebSocketDetector;
 import io.wirelake.dissect.protocol.radius.RadiusDetector;
@@ -96,7 +97,7 @@ public final class ProtocolRegistry
 
     public static ProtocolRegistry standard()
     {
-        return new ProtocolRegistry(List.of(new Http1Detector(), new Http2Detector(), new WebSocketDetector(), new DnsDetector(), new DnsTcpDetector(), new RedisDetector(), new TlsDetector(), new RadiusDetector(), new DiameterDetector(), new KafkaDetector(), new LdapDetector(), new AmqpDetector()));
+        return new ProtocolRegistry(List.of(new Http1Detector(), new Http2Detector(), new WebSocketDetector(), new DnsDetector(), new DnsTcpDetector(), new RedisDetector(), new TlsDetector(), new RadiusDetector(), new DiameterDetector(), new KafkaDetector(), new LdapDetector(), new CldapDetector(), new AmqpDetector()));
     }
 
     public List<ProtocolDetector> detectors()

@@ -40,7 +40,10 @@ class Http2TsharkTest
         Path capture = Corpus.capture(name).path();
         List<GenericData.Record> rows = Dissection.of(capture).calls().stream().filter(row -> "HTTP/2".equals(row.get("http_version").toString())).toList();
         assertThat(rows).as(name).isNotEmpty();
-        List<String> decodeAs = List.of("-d", "tcp.port==" + port + ",http2", "-Y", "http2.headers.method || http2.headers.status");
+        // tshark 4.0's gRPC dissector asserts on streams whose request it did not see (a capture that starts
+        // mid-connection) and says so on standard error; only HTTP/2's own header fields are compared here.
+        List<String> decodeAs = List.of("-d", "tcp.port==" + port + ",http2", "--disable-protocol", "grpc",
+                "-Y", "http2.headers.method || http2.headers.status");
         assertThat(values(rows, "method")).as("methods").containsExactlyInAnyOrderElementsOf(tshark(capture, decodeAs, "http2.headers.method"));
         assertThat(values(rows, "path")).as("paths").containsExactlyInAnyOrderElementsOf(tshark(capture, decodeAs, "http2.headers.path"));
         assertThat(values(rows, "host")).as("authorities").containsExactlyInAnyOrderElementsOf(tshark(capture, decodeAs, "http2.headers.authority"));

@@ -231,7 +231,12 @@ class ZeekGoldenTest
         List<String> ours = new ArrayList<>();
         for (GenericData.Record call : Dissection.of(capture.path()).calls("LDAP")) {
             String type = call.get("ldap_type").toString();
-            boolean named = type.startsWith("bind") || type.equals("extended");
+            boolean named = type.equals("bind") || type.equals("extended");
+            // Zeek's opcode for a bind adds its kind: "bind simple", or "bind SASL" whatever the mechanism
+            String mechanism = call.get("ldap_bind_mechanism").toString();
+            if (!mechanism.isEmpty()) {
+                type += mechanism.equals("simple") ? " simple" : " SASL";
+            }
             ours.add(String.join(" | ", call.get("src_ip") + ":" + call.get("src_port") + ">" + call.get("dst_ip") + ":" + call.get("dst_port"),
                     String.valueOf(call.get("ldap_message_id")), type, text(call, "ldap_result"), named ? text(call, "ldap_dn") : "-"));
         }

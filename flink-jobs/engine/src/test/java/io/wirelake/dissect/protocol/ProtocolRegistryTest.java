@@ -37,7 +37,7 @@ class ProtocolRegistryTest
     @Test
     void candidatesAreThoseOfTheTransportHintedPortsFirst()
     {
-        assertThat(registry.candidates(Transport.UDP, 53, 40000)).extracting(ProtocolDetector::name).startsWith("DNS").containsOnly("DNS", "RADIUS");
+        assertThat(registry.candidates(Transport.UDP, 53, 40000)).extracting(ProtocolDetector::name).startsWith("DNS").containsOnly("DNS", "RADIUS", "CLDAP");
         assertThat(registry.candidates(Transport.TCP, 6379, 40000).get(0).name()).isEqualTo("Redis");
         assertThat(registry.candidates(Transport.SCTP, 3868, 40000)).isEmpty();
         assertThat(registry.anyFor(Transport.ICMP)).isFalse();

@@ -7,6 +7,7 @@ import io.wirelake.packets.testing.Tshark;
 import org.apache.avro.generic.GenericData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * dig against dnsmasq on loopback, over UDP and TCP, recorded with tcpdump, dissected and compared
  * with tshark's dissection of the same file: question names and types, response codes, answers.
  */
+@Tag("root")
 class DnsmasqDigTest
 {
     @TempDir

@@ -4,6 +4,7 @@ import io.wirelake.dissect.testing.Dissection;
 import io.wirelake.dissect.testing.LoopbackCapture;
 import io.wirelake.packets.testing.Tshark;
 import org.apache.avro.generic.GenericData;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * an accepted and a rejected Access-Request, and an accounting start and stop. Recorded with
  * tcpdump and compared with tshark's RADIUS dissection of the same file.
  */
+@Tag("root")
 class FreeRadiusTest
 {
     @TempDir

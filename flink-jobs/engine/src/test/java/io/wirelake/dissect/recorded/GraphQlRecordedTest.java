@@ -5,6 +5,7 @@ import io.wirelake.dissect.testing.LoopbackCapture;
 import io.wirelake.dissect.testing.Nginx;
 import io.wirelake.packets.testing.Tshark;
 import org.apache.avro.generic.GenericData;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * JSON body, a GET with the query in the URL) and nghttp over h2c (a POST), recorded with tcpdump.
  * tshark confirms the requests on the wire; the rows carry the operations that were sent.
  */
+@Tag("root")
 class GraphQlRecordedTest
 {
     @TempDir

@@ -7,6 +7,7 @@ import io.wirelake.packets.testing.Tshark;
 import org.apache.avro.generic.GenericData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 101) and goes on as HTTP/2 (the upgraded request's response on stream 1, then new streams),
  * compared with tshark, which follows the upgrade itself.
  */
+@Tag("root")
 class H2cUpgradeTest
 {
     @TempDir

@@ -16,6 +16,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * rows must show topic names learned from the Metadata responses. Recorded with tcpdump and
  * compared with tshark's Kafka dissection: requests per API, client ids, pairing.
  */
+@Tag("root")
 class KafkaBrokerTest
 {
     private static final String TOPIC = "orders.created";

@@ -7,6 +7,7 @@ import io.wirelake.packets.testing.Tshark;
 import org.apache.avro.generic.GenericData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * HEAD, POST, 404, 405, HTTP/1.0, query strings), dissected, and compared with tshark's
  * dissection of the same file.
  */
+@Tag("root")
 class NginxCurlTest
 {
     @TempDir

@@ -7,6 +7,7 @@ import io.wirelake.packets.testing.Tshark;
 import org.apache.avro.generic.GenericData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * recorded with tcpdump and compared with tshark's HTTP/2 dissection of the same file (decoded
  * as HTTP/2 on the port).
  */
+@Tag("root")
 class NginxHttp2Test
 {
     @TempDir

@@ -8,6 +8,7 @@ import io.wirelake.dissect.testing.Dissection;
 import io.wirelake.dissect.testing.LoopbackCapture;
 import io.wirelake.packets.testing.Tshark;
 import org.apache.avro.generic.GenericData;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * its body spans body frames), one fetched with basic.get, two delivered to a consumer and acked.
  * Recorded with tcpdump and compared, method by method, with tshark's AMQP dissection.
  */
+@Tag("root")
 class RabbitMqTest
 {
     @TempDir

@@ -6,6 +6,7 @@ import io.wirelake.packets.testing.Tshark;
 import org.apache.avro.generic.GenericData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * recorded with tcpdump, dissected, and compared with the commands sent and with tshark's RESP
  * dissection of the same file.
  */
+@Tag("root")
 class RedisCliTest
 {
     private static final List<String> COMMANDS = List.of(

@@ -4,6 +4,7 @@ import io.wirelake.dissect.testing.Dissection;
 import io.wirelake.dissect.testing.LoopbackCapture;
 import io.wirelake.packets.testing.Tshark;
 import org.apache.avro.generic.GenericData;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Recorded with tcpdump; tshark's LDAP dissection of the same file gives the operations and
  * result codes each client exchanged.
  */
+@Tag("root")
 class SlapdLdapUtilsTest
 {
     @TempDir
@@ -99,7 +101,8 @@ class SlapdLdapUtilsTest
         List<String> decodeAs = List.of("-d", "tcp.port==" + port + ",ldap", "-Y", "ldap");
         List<String> requests = new ArrayList<>();
         List<String> results = new ArrayList<>();
-        for (String[] row : Tshark.fields(capture, decodeAs, "ldap.protocolOp", "ldap.resultCode")) {
+        List<String> mechanisms = new ArrayList<>();
+        for (String[] row : Tshark.fields(capture, decodeAs, "ldap.protocolOp", "ldap.resultCode", "ldap.authentication", "ldap.mechanism")) {
             for (String op : row[0].split(",")) {
                 String name = OPERATIONS.get(Integer.parseInt(op));
                 if (name != null) {
@@ -109,8 +112,17 @@ class SlapdLdapUtilsTest
             if (row.length > 1 && !row[1].isEmpty()) {
                 results.addAll(List.of(row[1].split(",")));
             }
+            // AuthenticationChoice 0 is simple, 3 SASL with its mechanism (RFC 4511 section 4.2)
+            if (!row[2].isEmpty()) {
+                mechanisms.add(row[2].equals("0") ? "simple" : row[3]);
+            }
         }
-        assertThat(rows).extracting(row -> row.get("ldap_type").toString().replace("bind simple", "bind")).containsExactlyInAnyOrderElementsOf(requests);
+        // the bare operation, as users filter it: ldap_type == "bind" finds every bind
+        assertThat(rows).extracting(row -> row.get("ldap_type").toString()).containsExactlyInAnyOrderElementsOf(requests);
+        assertThat(rows).filteredOn(row -> row.get("ldap_type").toString().equals("bind")).extracting(row -> row.get("ldap_bind_mechanism").toString())
+                .isNotEmpty().containsExactlyInAnyOrderElementsOf(mechanisms);
+        assertThat(rows).filteredOn(row -> !row.get("ldap_type").toString().equals("bind")).allSatisfy(row ->
+                assertThat(row.get("ldap_bind_mechanism").toString()).isEmpty());
         assertThat(rows).filteredOn(row -> (Boolean) row.get("ldap_response")).extracting(row -> row.get("ldap_result_code").toString())
                 .containsExactlyInAnyOrderElementsOf(results);
         assertThat(rows).extracting(row -> row.get("ldap_summary").toString()).contains(

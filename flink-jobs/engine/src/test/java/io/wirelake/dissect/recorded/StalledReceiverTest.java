@@ -4,6 +4,7 @@ import io.wirelake.dissect.testing.Dissection;
 import io.wirelake.dissect.testing.LoopbackCapture;
 import io.wirelake.packets.testing.Tshark;
 import org.apache.avro.generic.GenericData;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * receive window fills and closes, so the capture holds window-full and zero-window segments
  * (and the sender's zero-window probes). The flow's counters equal tshark's tcp.analysis.* counts.
  */
+@Tag("root")
 class StalledReceiverTest
 {
     @TempDir

@@ -5,6 +5,7 @@ import io.wirelake.dissect.testing.Dissection;
 import io.wirelake.dissect.testing.LoopbackCapture;
 import io.wirelake.packets.testing.Tshark;
 import org.apache.avro.generic.GenericData;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code tcp_method} is the first command tshark's own SMTP, FTP and POP dissectors find in the
  * same file; a binary client's flow has none.
  */
+@Tag("root")
 class UnclaimedTextCommandsTest
 {
     @TempDir

@@ -12,6 +12,7 @@ import io.wirelake.dissect.testing.LoopbackCapture;
 import io.wirelake.dissect.testing.TsharkWebSocket;
 import org.apache.avro.generic.GenericData;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * over 64 KiB (64-bit length), a message sent in three fragments, ping and pong, and the closing
  * handshake. Recorded with tcpdump and compared, message by message, with tshark.
  */
+@Tag("root")
 class WebSocketEchoTest
 {
     @TempDir

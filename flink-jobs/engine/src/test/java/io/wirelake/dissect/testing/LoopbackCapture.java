@@ -12,9 +12,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
-/** Records loopback traffic with tcpdump (libpcap), as root, while real clients talk to real servers. */
+/**
+ * Records traffic with tcpdump (libpcap), as root, while real clients talk to real servers: on
+ * loopback, or on an interface of a network namespace. Without root this fails with a message
+ * (it does not skip: a test that needs root and cannot have it has not passed). The tests that
+ * need it are tagged {@code root}; {@code -DexcludedGroups=root} leaves them out on purpose.
+ */
 public final class LoopbackCapture
         implements AutoCloseable
 {
@@ -30,11 +33,34 @@ public final class LoopbackCapture
         this.errors = errors;
     }
 
+    /** Fails unless this JVM runs as root. */
+    public static void requireRoot(String what)
+    {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            throw new IllegalStateException(what + " needs root (CI runs as root); run as root, or leave these tests out with -DexcludedGroups=root");
+        }
+    }
+
     public static LoopbackCapture start(Path file, String filter)
             throws IOException, InterruptedException
     {
-        assumeTrue("root".equals(System.getProperty("user.name")), "loopback capture needs root (CI runs as root)");
-        Process process = new ProcessBuilder("tcpdump", "-i", "lo", "-n", "-U", "--immediate-mode", "-B", "32768", "-s", "0", "-w", file.toString(), filter).start();
+        return start(List.of(), "lo", file, filter);
+    }
+
+    /** A capture on an interface of a network namespace. */
+    public static LoopbackCapture startIn(String namespace, String interfaceName, Path file, String filter)
+            throws IOException, InterruptedException
+    {
+        return start(List.of("ip", "netns", "exec", namespace), interfaceName, file, filter);
+    }
+
+    private static LoopbackCapture start(List<String> prefix, String interfaceName, Path file, String filter)
+            throws IOException, InterruptedException
+    {
+        requireRoot("packet capture");
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of("tcpdump", "-i", interfaceName, "-n", "-U", "--immediate-mode", "-B", "32768", "-s", "0", "-w", file.toString(), filter));
+        Process process = new ProcessBuilder(command).start();
         BufferedReader errors = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
         CompletableFuture<String> listening = CompletableFuture.supplyAsync(() -> {
             try {
@@ -101,6 +127,14 @@ public final class LoopbackCapture
             throws IOException
     {
         try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    public static int freeUdpPort()
+            throws IOException
+    {
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
     }

@@ -15,6 +15,7 @@ import org.apache.avro.generic.GenericData;
 import java.io.ByteArrayOutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -24,9 +25,18 @@ import java.util.Map;
 /**
  * HTTP/2 over cleartext TCP (h2c, prior knowledge or after an Upgrade): frames per direction,
  * header blocks (HEADERS, PUSH_PROMISE and their CONTINUATIONs) decoded with each side's HPACK
- * state, DATA bodies, trailers, RST_STREAM. Each stream becomes one api_calls row when both sides
- * have ended it (or it was reset, or the connection ended), with the HTTP columns of HTTP/1 and
- * {@code http_version = HTTP/2}; gRPC calls also get service, method, status and message counts.
+ * state, DATA bodies, trailers, RST_STREAM. Each stream becomes one api_calls row, with the HTTP
+ * columns of HTTP/1 and {@code http_version = HTTP/2}; gRPC calls also get service, method, status
+ * and message counts.
+ *
+ * <p>A stream's row is made when both sides have ended it with END_STREAM, or, once either side
+ * reset it, when both have reset it, whatever order those ends arrive in. A reset ends the stream
+ * for its sender, but what the peer sent before the reset reached it is still on its way (RFC
+ * 9113 section 5.1: a gRPC server whose deadline passed sends its trailers and its own reset
+ * while the client's CANCEL crosses them): so a stream reset by one side waits up to {@link
+ * #RESET_GRACE_MICROS} of capture time for the other side's end and reset, and both resets and the
+ * trailers land in the one row. Frames for a stream whose row is made (an identifier this
+ * connection already used and closed) make no second row.
  * Flow control does not matter to a passive reader: WINDOW_UPDATE, PING and PRIORITY are skipped.
  */
 final class Http2Dissector
@@ -39,6 +49,9 @@ final class Http2Dissector
     static final int MAX_HEADER_BLOCK = 1 << 20;
     /** SETTINGS_MAX_FRAME_SIZE's upper bound: a longer frame means the framing is lost. */
     static final int MAX_FRAME_LENGTH = (1 << 24) - 1;
+
+    /** How long (capture time) a stream one side reset waits for the other side's end, which may already be on its way. */
+    static final long RESET_GRACE_MICROS = 2_000_000L;
 
     static final Protocol GRPC = new Protocol("gRPC", Columns.GRPC);
 
@@ -58,17 +71,49 @@ final class Http2Dissector
     private final Side client = new Side(true);
     private final Side server = new Side(false);
     private final Map<Integer, Http2Stream> streams = new LinkedHashMap<>();
+    /** Streams one side reset, waiting for the other side's end, in the order they were reset. */
+    private final ArrayDeque<Http2Stream> resetWaiting = new ArrayDeque<>();
+    /** The stream identifiers this connection used, per initiator (odd: client, even: server push), as far as the capture saw them. */
+    private final StreamIds clientStreams = new StreamIds();
+    private final StreamIds pushedStreams = new StreamIds();
 
     static final class Http2Stream
     {
         final int id;
         final Http2Message request = new Http2Message();
         final Http2Message response = new Http2Message();
-        long resetCode = -1;
+        long clientReset = -1;
+        long serverReset = -1;
+        long clientResetTime = -1;
+        long resetTime = -1;
 
         Http2Stream(int id)
         {
             this.id = id;
+        }
+    }
+
+    /**
+     * The lowest and highest identifier of the streams one side opened in the capture (their
+     * first frame was the request's HEADERS, or the server's PUSH_PROMISE). Identifiers only grow
+     * (RFC 9113 section 5.1.1): one in between that is no longer open was closed, and its late
+     * frames belong to a row already made. Streams opened before the capture began all have
+     * lower identifiers, and are new to this reader.
+     */
+    private static final class StreamIds
+    {
+        int lowest = -1;
+        int highest = -1;
+
+        void opened(int id)
+        {
+            lowest = lowest < 0 ? id : Math.min(lowest, id);
+            highest = Math.max(highest, id);
+        }
+
+        boolean used(int id)
+        {
+            return lowest >= 0 && id >= lowest && id <= highest;
         }
     }
 
@@ -167,6 +212,7 @@ final class Http2Dissector
         private void frame()
         {
             headerFill = 0;
+            finishResetStreams(frameTime);
             if (block != null && type != CONTINUATION) {
                 context.anomaly("http2.continuation_missing");
                 block = null;
@@ -175,13 +221,7 @@ final class Http2Dissector
                 case DATA -> dataFrame();
                 case HEADERS, PUSH_PROMISE -> headersFrame();
                 case CONTINUATION -> continuation();
-                case RST_STREAM -> {
-                    Http2Stream stream = streams.get(streamId);
-                    if (stream != null && payload.length >= 4) {
-                        stream.resetCode = ((payload[0] & 0xFFL) << 24) | ((payload[1] & 0xFF) << 16) | ((payload[2] & 0xFF) << 8) | (payload[3] & 0xFF);
-                        finish(stream);
-                    }
-                }
+                case RST_STREAM -> reset();
                 case GOAWAY, SETTINGS -> {
                     if (streamId != 0) {
                         context.anomaly("http2.control_frame_on_stream");
@@ -192,6 +232,35 @@ final class Http2Dissector
                 }
             }
             payload = null;
+        }
+
+        /** A side's RST_STREAM: its end of the stream (RFC 9113 section 6.4), kept with its error code; a reset of a closed stream is normal. */
+        private void reset()
+        {
+            if (payload.length != 4) {
+                context.anomaly("http2.bad_rst_stream");
+                return;
+            }
+            Http2Stream stream = streams.get(streamId);
+            if (stream == null) {
+                // a reset of a stream already ended (STREAM_CLOSED answers to late frames) or never seen: no row of its own
+                return;
+            }
+            long code = ((payload[0] & 0xFFL) << 24) | ((payload[1] & 0xFF) << 16) | ((payload[2] & 0xFF) << 8) | (payload[3] & 0xFF);
+            if (fromClient && stream.clientReset < 0) {
+                stream.clientReset = code;
+                stream.clientResetTime = frameTime;
+            }
+            else if (!fromClient && stream.serverReset < 0) {
+                stream.serverReset = code;
+            }
+            if (stream.clientReset >= 0 && stream.serverReset >= 0) {
+                finish(stream);
+            }
+            else if (stream.resetTime < 0) {
+                stream.resetTime = frameTime;
+                resetWaiting.addLast(stream);
+            }
         }
 
         private void dataFrame()
@@ -206,7 +275,7 @@ final class Http2Dissector
                 start = 1;
                 end -= payload[0] & 0xFF;
             }
-            Http2Stream stream = stream(streamId, false);
+            Http2Stream stream = stream(streamId);
             if (stream == null) {
                 return;
             }
@@ -293,8 +362,9 @@ final class Http2Dissector
             }
             if (blockPromised >= 0) {
                 // The server's promise of a pushed response: the promised stream's request.
-                Http2Stream pushed = stream(blockPromised, true);
+                Http2Stream pushed = stream(blockPromised);
                 if (pushed != null) {
+                    pushedStreams.opened(blockPromised);
                     pushed.request.headers.addAll(headers);
                     pushed.request.headersSeen = true;
                     pushed.request.headersSize = bytes.length;
@@ -304,11 +374,14 @@ final class Http2Dissector
                 }
                 return;
             }
-            Http2Stream stream = stream(blockStream, true);
+            Http2Stream stream = stream(blockStream);
             if (stream == null) {
                 return;
             }
             Http2Message message = fromClient ? stream.request : stream.response;
+            if (fromClient && !message.headersSeen && message.firstByteTime < 0 && (blockStream & 1) == 1) {
+                clientStreams.opened(blockStream);
+            }
             if (!fromClient && !message.headersSeen && isInformational(headers)) {
                 return;
             }
@@ -350,7 +423,8 @@ final class Http2Dissector
     @Override
     public void upgradedFrom(String method, String target, String host, long requestTimestampMicros)
     {
-        Http2Stream stream = stream(1, true);
+        Http2Stream stream = stream(1);
+        clientStreams.opened(1);
         Http2Message request = stream.request;
         // header values are kept as octets (ISO-8859-1), as HPACK decodes them
         request.headers.add(new Hpack.Header(":method", octets(method)));
@@ -383,7 +457,19 @@ final class Http2Dissector
         }
     }
 
-    private Http2Stream stream(int id, boolean create)
+    /** Streams whose one side reset them long enough ago that the other side's end is not coming. */
+    private void finishResetStreams(long now)
+    {
+        while (!resetWaiting.isEmpty() && now - resetWaiting.peekFirst().resetTime > RESET_GRACE_MICROS) {
+            finish(resetWaiting.pollFirst());
+        }
+    }
+
+    /**
+     * The stream a frame is on, new if it is not open; null (and an anomaly) for a stream this
+     * connection opened and closed, whose row is made.
+     */
+    private Http2Stream stream(int id)
     {
         if (id == 0) {
             context.anomaly("http2.stream_frame_on_connection");
@@ -391,6 +477,11 @@ final class Http2Dissector
         }
         Http2Stream stream = streams.get(id);
         if (stream == null) {
+            StreamIds ids = (id & 1) == 1 ? clientStreams : pushedStreams;
+            if (ids.used(id)) {
+                context.anomaly("http2.frame_on_closed_stream");
+                return null;
+            }
             stream = new Http2Stream(id);
             streams.put(id, stream);
             if (streams.size() > MAX_OPEN_STREAMS) {
@@ -402,10 +493,11 @@ final class Http2Dissector
         return stream;
     }
 
+    /** END_STREAM: a stream both sides ended so is done; one that was reset waits for the other side's reset too (see the class comment). */
     private void end(Http2Stream stream, Http2Message message)
     {
         message.ended = true;
-        if (stream.request.ended && stream.response.ended) {
+        if (stream.request.ended && stream.response.ended && stream.resetTime < 0) {
             finish(stream);
         }
     }
@@ -425,6 +517,9 @@ final class Http2Dissector
         if (streams.remove(stream.id) == null) {
             return;
         }
+        if (stream.resetTime >= 0) {
+            resetWaiting.remove(stream);
+        }
         Http2Message request = stream.request;
         Http2Message response = stream.response;
         if (!request.headersSeen && !response.headersSeen && request.bodySize == 0 && response.bodySize == 0) {
@@ -436,6 +531,13 @@ final class Http2Dissector
         Rows rows = Rows.of(calls, row);
         rows.set(Columns.HTTP, true);
         rows.set(Columns.HTTP_VERSION, "HTTP/2");
+        rows.set(Columns.HTTP2_STREAM_ID, (long) stream.id);
+        if (stream.clientReset >= 0) {
+            rows.set(Columns.HTTP2_CLIENT_RESET, errorName(stream.clientReset));
+        }
+        if (stream.serverReset >= 0) {
+            rows.set(Columns.HTTP2_SERVER_RESET, errorName(stream.serverReset));
+        }
         String path = request.header(":path");
         if (request.headersSeen) {
             rows.set(Columns.METHOD, request.header(":method"));
@@ -480,7 +582,13 @@ final class Http2Dissector
                 rows.set(Columns.GRPC_METHOD, parts[2]);
             }
             String status = response.header("grpc-status");
-            rows.set(Columns.GRPC_STATUS, status.matches("\\d{1,2}") ? Long.parseLong(status) : 0L);
+            if (status.matches("\\d{1,2}")) {
+                rows.set(Columns.GRPC_STATUS, Long.parseLong(status));
+            }
+            else if (stream.clientReset >= 0 || stream.serverReset >= 0) {
+                rows.set(Columns.GRPC_STATUS, statusOfReset(stream));
+                rows.addDistinct(Columns.ANOMALIES, "grpc.status_from_rst_stream");
+            }
             rows.set(Columns.GRPC_MESSAGE, URLDecoder.decode(response.header("grpc-message").replace("+", "%2B"), StandardCharsets.UTF_8));
             rows.set(Columns.GRPC_REQUEST_MESSAGES, request.grpc.messages);
             rows.set(Columns.GRPC_RESPONSE_MESSAGES, response.grpc.messages);
@@ -496,13 +604,73 @@ final class Http2Dissector
         if (client.hpack.unknownReferences() + server.hpack.unknownReferences() > 0) {
             rows.addDistinct(Columns.ANOMALIES, "http2.midstream_headers_incomplete");
         }
-        if (stream.resetCode >= 0) {
-            rows.addDistinct(Columns.ANOMALIES, "http2.rst_stream." + stream.resetCode);
-        }
-        else if (!request.ended || !response.ended) {
+        // a reset closes the stream for both sides (RFC 9113 section 6.4): only a stream neither reset nor ended by both is cut short
+        if (stream.clientReset < 0 && stream.serverReset < 0 && !(request.ended && response.ended)) {
             rows.addDistinct(Columns.ANOMALIES, "http2.stream_not_ended");
         }
         context.emit(row);
+    }
+
+    /** RFC 9113 section 7's error code names; codes beyond them by number. */
+    static String errorName(long code)
+    {
+        return switch ((int) code) {
+            case 0x0 -> "NO_ERROR";
+            case 0x1 -> "PROTOCOL_ERROR";
+            case 0x2 -> "INTERNAL_ERROR";
+            case 0x3 -> "FLOW_CONTROL_ERROR";
+            case 0x4 -> "SETTINGS_TIMEOUT";
+            case 0x5 -> "STREAM_CLOSED";
+            case 0x6 -> "FRAME_SIZE_ERROR";
+            case 0x7 -> "REFUSED_STREAM";
+            case 0x8 -> "CANCEL";
+            case 0x9 -> "COMPRESSION_ERROR";
+            case 0xa -> "CONNECT_ERROR";
+            case 0xb -> "ENHANCE_YOUR_CALM";
+            case 0xc -> "INADEQUATE_SECURITY";
+            case 0xd -> "HTTP_1_1_REQUIRED";
+            default -> "0x" + Long.toHexString(code);
+        };
+    }
+
+    /**
+     * The status a gRPC client saw of a call that was reset without a grpc-status (gRPC's
+     * PROTOCOL-HTTP2.md, "Errors"): its own CANCEL is a cancellation, or its deadline when it
+     * came at the request's grpc-timeout (it is computed before the request leaves, so a reset
+     * a tenth early still counts); a server's reset maps by its code.
+     */
+    private static long statusOfReset(Http2Stream stream)
+    {
+        if (stream.clientReset >= 0) {
+            long timeout = grpcTimeoutMicros(stream.request.header("grpc-timeout"));
+            long elapsed = stream.clientResetTime - stream.request.firstByteTime;
+            boolean deadline = stream.clientReset == 0x8 && timeout > 0 && stream.request.firstByteTime >= 0 && elapsed >= timeout - timeout / 10;
+            return deadline ? 4 : 1;
+        }
+        return switch ((int) stream.serverReset) {
+            case 0x7 -> 14;
+            case 0x8 -> 1;
+            case 0xb -> 8;
+            case 0xc -> 7;
+            default -> 13;
+        };
+    }
+
+    /** A grpc-timeout header (gRPC's PROTOCOL-HTTP2.md: up to 8 digits and a unit, H M S m u n) in microseconds; -1 when absent or bad. */
+    static long grpcTimeoutMicros(String value)
+    {
+        if (!value.matches("\\d{1,8}[HMSmun]")) {
+            return -1;
+        }
+        long amount = Long.parseLong(value.substring(0, value.length() - 1));
+        return switch (value.charAt(value.length() - 1)) {
+            case 'H' -> amount * 3_600_000_000L;
+            case 'M' -> amount * 60_000_000L;
+            case 'S' -> amount * 1_000_000L;
+            case 'm' -> amount * 1_000L;
+            case 'u' -> amount;
+            default -> amount / 1_000L;
+        };
     }
 
     /** Regular headers (pseudo-headers are columns of their own), repeated ones joined; cookies with "; " (RFC 9113, 8.2.3). */

@@ -15,7 +15,7 @@ import java.util.Set;
 public final class LdapDetector
         extends PortHintedDetector
 {
-    private static final Set<Integer> PORTS = Set.of(389, 3268, 1389, 10389);
+    static final Set<Integer> PORTS = Set.of(389, 3268, 1389, 10389);
     /** Application tags of requests: bind, unbind, search, modify, add, delete, modify DN, compare, abandon, extended. */
     private static final Set<Integer> REQUEST_TAGS = Set.of(0x60, 0x42, 0x63, 0x66, 0x68, 0x4A, 0x6C, 0x6E, 0x50, 0x77);
 
@@ -27,7 +27,19 @@ public final class LdapDetector
     @Override
     public Detection detect(boolean fromClient, byte[] data, int offset, int length, int serverPort)
     {
-        if (!fromClient || length < 1 || data[offset] != 0x30) {
+        if (!fromClient) {
+            return Detection.NO_MATCH;
+        }
+        return request(data, offset, length, hintsPort(serverPort));
+    }
+
+    /**
+     * Whether the bytes start with an LDAPMessage carrying a request; off the LDAP ports the
+     * message must end exactly where the bytes do.
+     */
+    static Detection request(byte[] data, int offset, int length, boolean onLdapPort)
+    {
+        if (length < 1 || data[offset] != 0x30) {
             return Detection.NO_MATCH;
         }
         long contentLength = Ber.headerLength(data, offset + 1, offset + length);
@@ -53,7 +65,7 @@ public final class LdapDetector
             return Detection.NO_MATCH;
         }
         long total = at - offset + contentLength;
-        if (hintsPort(serverPort)) {
+        if (onLdapPort) {
             return Detection.MATCH;
         }
         return total == length ? Detection.MATCH : total > length ? Detection.NEED_MORE : Detection.NO_MATCH;

@@ -1,21 +1,15 @@
 package io.wirelake.dissect.protocol.ldap;
 
 import io.wirelake.columns.Columns;
-import io.wirelake.columns.Table;
-import io.wirelake.columns.TableSchema;
 import io.wirelake.dissect.protocol.DirectionalDissector;
 import io.wirelake.dissect.protocol.DissectionContext;
-import io.wirelake.dissect.protocol.PendingRequests;
 import io.wirelake.dissect.protocol.Protocol;
 import io.wirelake.dissect.protocol.toolkit.LengthPrefixedFramer;
-import io.wirelake.dissect.rows.Rows;
-import org.apache.avro.generic.GenericData;
 
 /**
  * LDAP over TCP (RFC 4511): LDAPMessages framed by their BER length per direction, requests paired
- * with their final response by messageID (a search's entries and references counted on the way to
- * SearchResultDone). Unbind and abandon have no response and are rows at once. After a successful
- * StartTLS the connection is encrypted and only counted.
+ * with their final response by messageID ({@link LdapExchanges}). After a successful StartTLS the
+ * connection is encrypted and only counted.
  */
 final class LdapDissector
         extends DirectionalDissector
@@ -24,25 +18,9 @@ final class LdapDissector
     static final int MAX_MESSAGE = 16 << 20;
     static final int MAX_PENDING = 1024;
 
-    private static final class Exchange
-    {
-        final LdapMessage request;
-        final long requestTime;
-        long entries;
-        long responseLength;
-
-        Exchange(LdapMessage request, long requestTime)
-        {
-            this.request = request;
-            this.requestTime = requestTime;
-        }
-    }
-
-    private final TableSchema calls = TableSchema.of(Table.API_CALLS);
     private final Framing requests = new Framing(true);
     private final Framing responses = new Framing(false);
-    private final PendingRequests<Long, Exchange> pending = new PendingRequests<>(MAX_PENDING,
-            unanswered -> emit(unanswered, null, 0));
+    private final LdapExchanges exchanges;
     private boolean encrypted;
 
     /**
@@ -104,10 +82,11 @@ final class LdapDissector
             try {
                 LdapMessage parsed = LdapMessage.parse(bytes, 0, kept);
                 if (fromClient) {
-                    request(parsed, firstByteTime);
+                    exchanges.request(parsed, firstByteTime);
                 }
-                else {
-                    response(parsed, firstByteTime);
+                else if (exchanges.response(parsed, firstByteTime)) {
+                    // a successful StartTLS
+                    encrypted = true;
                 }
             }
             catch (Ber.BerException e) {
@@ -128,6 +107,7 @@ final class LdapDissector
     LdapDissector(DissectionContext context)
     {
         super(context, "ldap");
+        this.exchanges = new LdapExchanges(context);
     }
 
     @Override
@@ -148,88 +128,6 @@ final class LdapDissector
     @Override
     public void end(long timestampMicros)
     {
-        pending.flush();
-    }
-
-    private void request(LdapMessage request, long time)
-    {
-        Exchange exchange = new Exchange(request, time);
-        if (request.operation == LdapMessage.UNBIND_REQUEST || request.operation == 16) {
-            emit(exchange, null, 0);
-            return;
-        }
-        pending.add(request.messageId, exchange);
-    }
-
-    private void response(LdapMessage response, long time)
-    {
-        if (response.operation == LdapMessage.SEARCH_RESULT_ENTRY || response.operation == LdapMessage.SEARCH_RESULT_REFERENCE
-                || response.operation == LdapMessage.INTERMEDIATE_RESPONSE) {
-            Exchange exchange = pending.peek(response.messageId);
-            if (exchange != null) {
-                exchange.entries += response.operation == LdapMessage.SEARCH_RESULT_ENTRY ? 1 : 0;
-                exchange.responseLength += response.length;
-            }
-            return;
-        }
-        Exchange exchange = pending.take(response.messageId);
-        if (exchange == null) {
-            // a response to a request before the capture, or a notice of disconnection (messageID 0)
-            emit(null, response, time);
-            return;
-        }
-        emit(exchange, response, time);
-        if (exchange.request.operation == LdapMessage.EXTENDED_REQUEST && exchange.request.detail.equals("1.3.6.1.4.1.1466.20037")
-                && response.resultCode == 0) {
-            encrypted = true;
-        }
-    }
-
-    private void emit(Exchange exchange, LdapMessage response, long responseTime)
-    {
-        LdapMessage request = exchange == null ? null : exchange.request;
-        LdapMessage preferred = request != null ? request : response;
-        GenericData.Record row = context.newCall(LDAP, request != null ? exchange.requestTime : responseTime);
-        Rows rows = Rows.of(calls, row);
-        String type = LdapMessage.operationName(preferred.operation);
-        if (request != null && request.operation == LdapMessage.BIND_REQUEST) {
-            type = "bind " + (request.detail.startsWith("SASL") ? "SASL" : request.detail);
-        }
-        rows.set(Columns.LDAP_TYPE, type);
-        rows.set(Columns.LDAP_MESSAGE_ID, preferred.messageId);
-        String dn = request != null ? (request.operation == LdapMessage.EXTENDED_REQUEST ? LdapMessage.extendedName(request.detail) : request.dn) : response.dn;
-        rows.set(Columns.LDAP_DN, dn);
-        long requestLength = request != null ? request.length : 0;
-        long responseLength = (response != null ? response.length : 0) + (exchange != null ? exchange.responseLength : 0);
-        rows.set(Columns.LDAP_REQUEST, request != null);
-        rows.set(Columns.LDAP_RESPONSE, response != null);
-        rows.set(Columns.LDAP_REQUEST_LENGTH, requestLength);
-        rows.set(Columns.LDAP_RESPONSE_LENGTH, responseLength);
-        rows.set(Columns.LDAP_TOTAL_SIZE, requestLength + responseLength);
-        StringBuilder summary = new StringBuilder(type);
-        if (!dn.isEmpty()) {
-            summary.append(' ').append(dn);
-        }
-        if (request != null && request.operation == LdapMessage.SEARCH_REQUEST) {
-            summary.append(' ').append(request.detail);
-            rows.set(Columns.LDAP_SEARCH_ENTRIES, exchange.entries);
-        }
-        if (response != null && response.resultCode >= 0) {
-            String result = LdapMessage.resultName(response.resultCode);
-            rows.set(Columns.LDAP_RESULT, result);
-            rows.set(Columns.LDAP_RESULT_CODE, (long) response.resultCode);
-            summary.append(" -> ").append(result);
-            if (request != null && request.operation == LdapMessage.SEARCH_REQUEST) {
-                summary.append(", ").append(exchange.entries).append(exchange.entries == 1 ? " entry" : " entries");
-            }
-            if (!response.diagnostic.isEmpty()) {
-                summary.append(" (").append(response.diagnostic).append(')');
-            }
-        }
-        rows.set(Columns.LDAP_SUMMARY, summary.toString());
-        if (request != null && response != null) {
-            rows.set(Columns.ELAPSED_TIME, Math.max(0, responseTime - exchange.requestTime));
-        }
-        context.emit(row);
+        exchanges.flush();
     }
 }

@@ -2,8 +2,8 @@ package io.wirelake.dissect.protocol.ldap;
 
 /**
  * One LDAPMessage (RFC 4511 section 4.2): its messageID, operation, and what the rows use: the DN
- * an operation is about, the bind authentication, a search's scope and filter size, an extended
- * operation's OID, and a result's code and diagnostic message.
+ * an operation is about, a bind's mechanism (simple, or the SASL mechanism's name), a search's
+ * scope, an extended operation's OID, and a result's code and diagnostic message.
  */
 final class LdapMessage
 {
@@ -11,6 +11,7 @@ final class LdapMessage
     int operation;
     String dn = "";
     String detail = "";
+    String mechanism = "";
     int resultCode = -1;
     String diagnostic = "";
     long length;
@@ -22,6 +23,7 @@ final class LdapMessage
     static final int SEARCH_RESULT_ENTRY = 4;
     static final int SEARCH_RESULT_DONE = 5;
     static final int SEARCH_RESULT_REFERENCE = 19;
+    static final int ABANDON_REQUEST = 16;
     static final int EXTENDED_REQUEST = 23;
     static final int EXTENDED_RESPONSE = 24;
     static final int INTERMEDIATE_RESPONSE = 25;
@@ -34,7 +36,7 @@ final class LdapMessage
         };
     }
 
-    /** Operation names as Zeek's ldap.log writes them. */
+    /** Operation names, bare, as Zeek's ldap.log writes them (a response is named by its request's operation). */
     static String operationName(int operation)
     {
         return switch (operation) {
@@ -118,7 +120,8 @@ final class LdapMessage
                 bind.next(0x02);
                 parsed.dn = bind.string(bind.next(0x04));
                 Ber.Element authentication = bind.next();
-                parsed.detail = authentication.tag() == 0x80 ? "simple" : authentication.tag() == 0xA3 ? "SASL " + saslMechanism(data, authentication) : "other";
+                // AuthenticationChoice: simple [0], sasl [3] (its mechanism first); anything else is not in RFC 4511
+                parsed.mechanism = authentication.tag() == 0x80 ? "simple" : authentication.tag() == 0xA3 ? saslMechanism(data, authentication) : "other";
             }
             case SEARCH_REQUEST -> {
                 Ber search = new Ber(data, op);

@@ -5,11 +5,17 @@ import java.util.List;
 /**
  * A parsed ClientHello or ServerHello (RFC 8446 section 4.1.2 and 4.1.3): what fingerprints and
  * the row need. Lists keep wire order; GREASE values (RFC 8701) are kept and filtered where a
- * fingerprint says so.
+ * fingerprint says so. {@code helloRetry} marks a ServerHello that is a HelloRetryRequest.
  */
 record Hello(int legacyVersion, List<Integer> cipherSuites, List<Integer> extensions, List<Integer> supportedGroups, List<Integer> pointFormats,
-        List<Integer> signatureAlgorithms, List<String> alpn, List<Integer> supportedVersions, String serverName)
+        List<Integer> signatureAlgorithms, List<String> alpn, List<Integer> supportedVersions, String serverName, boolean isHelloRetry)
 {
+    /** This ServerHello is a HelloRetryRequest: the server asks for another ClientHello, and its real ServerHello follows. */
+    Hello asHelloRetry()
+    {
+        return new Hello(legacyVersion, cipherSuites, extensions, supportedGroups, pointFormats, signatureAlgorithms, alpn, supportedVersions, serverName, true);
+    }
+
     static boolean isGrease(int value)
     {
         return (value & 0x0F0F) == 0x0A0A && (value >> 8) == (value & 0xFF);

@@ -117,6 +117,6 @@ final class HelloParser
             }
         }
         return new Hello(version, List.copyOf(ciphers), List.copyOf(extensions), List.copyOf(groups), List.copyOf(pointFormats),
-                List.copyOf(signatures), List.copyOf(alpn), List.copyOf(versions), serverName);
+                List.copyOf(signatures), List.copyOf(alpn), List.copyOf(versions), serverName, false);
     }
 }
