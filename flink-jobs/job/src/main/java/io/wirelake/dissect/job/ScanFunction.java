@@ -85,7 +85,10 @@ final class ScanFunction
     {
         ScanReport report = new ScanReport();
         String worker = "task-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        FlowTracker.Settings unitSettings = settings.forUnit(unit.node, unit.index * IDS_PER_UNIT).withWorker(worker);
+        // the tasks of this job share the heap: each gets its share of the flow and held-bytes budgets
+        int tasks = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        FlowTracker.Settings unitSettings = settings.forUnit(unit.node, unit.index * IDS_PER_UNIT).withWorker(worker)
+                .withLimits(settings.limits().sharedBy(tasks));
         CaptureScanner scanner = new CaptureScanner(registry, unitSettings, new FlowTracker.RowSink()
         {
             @Override
