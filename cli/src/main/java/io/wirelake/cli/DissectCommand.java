@@ -5,6 +5,8 @@ import io.wirelake.dissect.flow.FlowTracker;
 import io.wirelake.dissect.job.DissectionJob;
 import io.wirelake.dissect.job.ScanUnit;
 import io.wirelake.dissect.job.ScanUnits;
+import io.wirelake.dissect.redact.Redaction;
+import io.wirelake.dissect.redact.RedactionRules;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -46,16 +48,30 @@ final class DissectCommand
     @Option(names = "--overwrite", description = "Replace tables already in the output directory.")
     boolean overwrite;
 
+    @Option(names = "--redact", paramLabel = "FILE|none",
+            description = "Redaction rules (a JSON file, see docs/REDACTION.md), or none; default: the default rules (credentials, cookies, tokens, annotations).")
+    String redact;
+
     @Override
     public Integer call()
             throws Exception
     {
-        DissectionJob.Result result = run(inputs, output, parallelism, node, (int) Sizes.parse(bodyCap), captureSource, overwrite, System.out, System.err);
+        Redaction redaction = RedactionOptions.redaction(RedactionOptions.fromOption(redact).orElse(RedactionRules.DEFAULTS), "dissect");
+        DissectionJob.Result result = run(inputs, output, parallelism, node, (int) Sizes.parse(bodyCap), captureSource, overwrite, redaction, System.out,
+                System.err);
         return result.report().get("packets") == 0 && !result.report().damageMessages().isEmpty() ? 1 : 0;
     }
 
     static DissectionJob.Result run(List<Path> inputs, Path output, int parallelism, String node, int bodyCap, String captureSource, boolean overwrite,
             PrintStream out, PrintStream err)
+            throws Exception
+    {
+        return run(inputs, output, parallelism, node, bodyCap, captureSource, overwrite,
+                RedactionOptions.redaction(RedactionRules.DEFAULTS, "dissect"), out, err);
+    }
+
+    static DissectionJob.Result run(List<Path> inputs, Path output, int parallelism, String node, int bodyCap, String captureSource, boolean overwrite,
+            Redaction redaction, PrintStream out, PrintStream err)
             throws Exception
     {
         if (!List.of("unspecified", "af_packet", "ebpf", "ebpf_tls").contains(captureSource)) {
@@ -71,7 +87,8 @@ final class DissectCommand
                 units.stream().mapToInt(unit -> unit.paths.length).sum(), units.size(), Sizes.format(inputBytes), output);
         Terminal terminal = new Terminal(err);
         double cpuBefore = JobReportPrinter.processCpuSeconds();
-        FlowTracker.Settings settings = FlowTracker.Settings.defaults(node, 0).withBodyCap(bodyCap).withCaptureSource(captureSource);
+        FlowTracker.Settings settings = FlowTracker.Settings.defaults(node, 0).withBodyCap(bodyCap).withCaptureSource(captureSource)
+                .withRedaction(redaction);
         Path temporary = Files.createTempDirectory("wirelake-flink");
         DissectionJob.Result result;
         try {

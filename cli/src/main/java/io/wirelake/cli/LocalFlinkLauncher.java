@@ -6,6 +6,7 @@ import io.wirelake.dissect.job.DissectionJob;
 import io.wirelake.dissect.job.FileSystems;
 import io.wirelake.dissect.job.ScanUnit;
 import io.wirelake.dissect.job.ScanUnits;
+import io.wirelake.dissect.redact.Redaction;
 import io.wirelake.dissect.scan.ScanReport;
 import io.wirelake.store.LocalObjectStore;
 import io.wirelake.store.ObjectStore;
@@ -32,6 +33,7 @@ final class LocalFlinkLauncher
     private final Path temporaryDirectory;
     private final Configuration flink;
     private final LongConsumer progress;
+    private final Redaction redaction;
     private ScanReport report;
     private long wallMillis;
 
@@ -40,8 +42,9 @@ final class LocalFlinkLauncher
      *        ({@code s3.endpoint}, {@code s3.path.style.access}, {@code s3.endpoint.region} from WIRELAKE_S3_*)
      * @param progress capture bytes read so far
      */
-    LocalFlinkLauncher(int parallelism, Path temporaryDirectory, Map<String, String> flinkSettings, LongConsumer progress)
+    LocalFlinkLauncher(int parallelism, Path temporaryDirectory, Map<String, String> flinkSettings, Redaction redaction, LongConsumer progress)
     {
+        this.redaction = requireNonNull(redaction, "redaction is null");
         this.parallelism = parallelism;
         this.temporaryDirectory = requireNonNull(temporaryDirectory, "temporaryDirectory is null");
         this.flink = flinkConfiguration(requireNonNull(flinkSettings, "flinkSettings is null"));
@@ -60,7 +63,7 @@ final class LocalFlinkLauncher
     {
         FileSystems.initialize(flink);
         List<ScanUnit> units = ScanUnits.discoverUris(job.captures(), "");
-        FlowTracker.Settings settings = FlowTracker.Settings.defaults("", 0);
+        FlowTracker.Settings settings = FlowTracker.Settings.defaults("", 0).withRedaction(redaction);
         DissectionJob.Result result = DissectionJob.runLocally(units, new DissectionJob.Options(job.output(), parallelism, settings,
                 new DissectionJob.SnapshotContext(job.metadata(), job.nodes(), job.fromMicros(), job.toMicros(), job.partition())),
                 temporaryDirectory.toString(), progress::accept, flink);

@@ -85,6 +85,10 @@ final class SnapshotCommand
         @Option(names = "--class", paramLabel = "CLASS", description = "Apply a retention class of the store ('snapshot classes' lists them).")
         String retentionClass;
 
+        @Option(names = "--redact", paramLabel = "FILE|none",
+                description = "Redaction rules for the dissection (a JSON file, see docs/REDACTION.md), or none; default: the store's settings/redaction.json, else the default rules.")
+        String redact;
+
         @Override
         int run(Snapshots snapshots)
                 throws Exception
@@ -107,7 +111,8 @@ final class SnapshotCommand
                 System.out.printf("  not dissected (--no-dissect): run 'wirelake snapshot dissect %s' to query it%n", manifest.id());
                 return 0;
             }
-            ScanReport report = new SnapshotDissector(snapshots, Wirelake.queryService(spec)).dissect(manifest.id(), parallelism, System.out);
+            ScanReport report = new SnapshotDissector(snapshots, Wirelake.queryService(spec)).redacting(RedactionOptions.fromOption(redact))
+                    .dissect(manifest.id(), parallelism, System.out);
             return report.get("packets") == 0 ? 1 : 0;
         }
     }
@@ -303,11 +308,16 @@ final class SnapshotCommand
         @Option(names = "--parallelism", paramLabel = "N", description = "Flink tasks (default: one per core, at most one per node).")
         int parallelism;
 
+        @Option(names = "--redact", paramLabel = "FILE|none",
+                description = "Redaction rules for the dissection (a JSON file, see docs/REDACTION.md), or none; default: the store's settings/redaction.json, else the default rules.")
+        String redact;
+
         @Override
         int run(Snapshots snapshots)
                 throws Exception
         {
-            ScanReport report = new SnapshotDissector(snapshots, Wirelake.queryService(spec)).dissect(name, parallelism, System.out);
+            ScanReport report = new SnapshotDissector(snapshots, Wirelake.queryService(spec)).redacting(RedactionOptions.fromOption(redact))
+                    .dissect(name, parallelism, System.out);
             return report.get("packets") == 0 ? 1 : 0;
         }
     }

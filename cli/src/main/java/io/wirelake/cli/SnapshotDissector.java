@@ -4,6 +4,8 @@ import io.wirelake.catalog.Directories;
 import io.wirelake.catalog.snapshot.Manifest;
 import io.wirelake.catalog.snapshot.SnapshotDissection;
 import io.wirelake.catalog.snapshot.Snapshots;
+import io.wirelake.dissect.redact.Redaction;
+import io.wirelake.dissect.redact.RedactionRules;
 import io.wirelake.dissect.scan.ScanReport;
 import io.wirelake.query.LakeSession;
 import io.wirelake.query.QueryService;
@@ -15,6 +17,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -27,11 +30,24 @@ final class SnapshotDissector
 {
     private final Snapshots snapshots;
     private final QueryService queries;
+    private final Optional<RedactionRules> redact;
 
     SnapshotDissector(Snapshots snapshots, QueryService queries)
     {
+        this(snapshots, queries, Optional.empty());
+    }
+
+    private SnapshotDissector(Snapshots snapshots, QueryService queries, Optional<RedactionRules> redact)
+    {
         this.snapshots = requireNonNull(snapshots, "snapshots is null");
         this.queries = requireNonNull(queries, "queries is null");
+        this.redact = requireNonNull(redact, "redact is null");
+    }
+
+    /** Rules given on the command line ({@code --redact}); without them, the store's settings or the defaults. */
+    SnapshotDissector redacting(Optional<RedactionRules> redact)
+    {
+        return new SnapshotDissector(snapshots, queries, redact);
     }
 
     ScanReport dissect(String name, int parallelism, PrintStream out)
@@ -48,7 +64,9 @@ final class SnapshotDissector
         long inputBytes = manifest.captures().stream().mapToLong(Manifest.Entry::size).sum();
         double cpuBefore = JobReportPrinter.processCpuSeconds();
         Path temporary = Files.createTempDirectory("wirelake-flink");
-        LocalFlinkLauncher launcher = new LocalFlinkLauncher(parallelism, temporary, flinkSettings,
+        // the store's own key: equal secrets correlate across this store's snapshots, not across stores
+        Redaction redaction = RedactionOptions.redaction(RedactionOptions.forStore(redact, snapshots.store()), snapshots.store().uri(""));
+        LocalFlinkLauncher launcher = new LocalFlinkLauncher(parallelism, temporary, flinkSettings, redaction,
                 bytes -> terminal.progress("dissecting " + name, bytes, inputBytes));
         out.printf("wirelake snapshot dissect %s: %d segment(s) of %s, %s%n", name, manifest.captures().size(), String.join(", ", manifest.nodes()),
                 Sizes.format(inputBytes));

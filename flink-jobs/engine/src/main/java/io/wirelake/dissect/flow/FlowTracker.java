@@ -4,6 +4,7 @@ import io.wirelake.dissect.enrich.Enrichment;
 import io.wirelake.dissect.protocol.ProtocolDetector;
 import io.wirelake.dissect.protocol.ProtocolRegistry;
 import io.wirelake.dissect.protocol.Transport;
+import io.wirelake.dissect.redact.Redaction;
 import io.wirelake.dissect.scan.ScanReport;
 import io.wirelake.packets.decode.DecodedPacket;
 import org.apache.avro.generic.GenericData;
@@ -43,7 +44,7 @@ public final class FlowTracker
      * @param idBase added to every row and flow id, so scans of one job never collide
      */
     public record Settings(String nodeName, String nodeIp, String worker, String captureSource, long idBase, int bodyCap,
-            long tcpIdleMicros, long udpIdleMicros, long closeDelayMicros)
+            long tcpIdleMicros, long udpIdleMicros, long closeDelayMicros, ScanLimits limits, Redaction redaction)
             implements java.io.Serializable
     {
         public Settings
@@ -52,31 +53,45 @@ public final class FlowTracker
             requireNonNull(nodeIp, "nodeIp is null");
             requireNonNull(worker, "worker is null");
             requireNonNull(captureSource, "captureSource is null");
+            requireNonNull(limits, "limits is null");
+            requireNonNull(redaction, "redaction is null");
         }
 
         public static Settings defaults(String nodeName, long idBase)
         {
-            return new Settings(nodeName, "", "local", "unspecified", idBase, 64 * 1024, 300_000_000L, 60_000_000L, 5_000_000L);
+            return new Settings(nodeName, "", "local", "unspecified", idBase, 64 * 1024, 300_000_000L, 60_000_000L, 5_000_000L, ScanLimits.FROM_HEAP,
+                    Redaction.DEFAULTS_WITHOUT_KEY);
         }
 
         public Settings withWorker(String worker)
         {
-            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros);
+            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros, limits, redaction);
         }
 
         public Settings forUnit(String nodeName, long idBase)
         {
-            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros);
+            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros, limits, redaction);
         }
 
         public Settings withBodyCap(int bodyCap)
         {
-            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros);
+            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros, limits, redaction);
         }
 
         public Settings withCaptureSource(String captureSource)
         {
-            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros);
+            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros, limits, redaction);
+        }
+
+        public Settings withLimits(ScanLimits limits)
+        {
+            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros, limits, redaction);
+        }
+
+        /** What is redacted before rows are written (the default rules without a key unless set). */
+        public Settings withRedaction(Redaction redaction)
+        {
+            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros, limits, redaction);
         }
 
         /** The capture-time gap after which a flow of this transport has ended. */
@@ -91,6 +106,9 @@ public final class FlowTracker
 
     private final ScanScope scope;
     private final FlowTable table = new FlowTable();
+    private final FlowAges ages = new FlowAges();
+    private final long maxFlows;
+    private final HeldBytes heldBytes;
     private Enrichment enrichment = Enrichment.none();
     private long nextFlowId;
     private long lastSweep;
@@ -100,6 +118,8 @@ public final class FlowTracker
     {
         this.scope = ScanScope.of(requireNonNull(registry, "registry is null"), requireNonNull(settings, "settings is null"),
                 requireNonNull(sink, "sink is null"), requireNonNull(report, "report is null"));
+        this.maxFlows = settings.limits().flows();
+        this.heldBytes = new HeldBytes(settings.limits().heldBytes());
     }
 
     /** Kubernetes context and cross-node de-duplication for this scan (none by default). */
@@ -117,14 +137,14 @@ public final class FlowTracker
         if (now - lastSweep > SWEEP_INTERVAL_MICROS) {
             sweep(now);
         }
-        int hash = FlowTable.hash(packet.transport, packet.sourceHigh, packet.sourceLow, packet.sourcePort,
+        int hash = table.hash(packet.transport, packet.sourceHigh, packet.sourceLow, packet.sourcePort,
                 packet.destinationHigh, packet.destinationLow, packet.destinationPort);
         Flow flow = table.find(hash, packet.transport, packet.sourceHigh, packet.sourceLow, packet.sourcePort,
                 packet.destinationHigh, packet.destinationLow, packet.destinationPort);
         long groupId = -1;
         if (flow != null && endsBefore(flow, packet)) {
             groupId = flow.groupId;
-            table.remove(flow);
+            forget(flow);
             finish(flow, flow.lastSeen);
             flow = null;
         }
@@ -135,6 +155,7 @@ public final class FlowTracker
                 packet.destinationHigh, packet.destinationLow, packet.destinationPort) > 0;
         flow.lastSeen = Math.max(flow.lastSeen, now);
         if (flow.duplicate) {
+            ages.touch(flow);
             scope.report().increment("dedup.packets_kept_by_other_node");
             return;
         }
@@ -170,6 +191,7 @@ public final class FlowTracker
             case OTHER -> {
             }
         }
+        ages.touch(flow);
     }
 
     private static void count(Flow flow, DecodedPacket packet, boolean fromClient)
@@ -189,7 +211,7 @@ public final class FlowTracker
     private void tcp(Flow flow, DecodedPacket packet, boolean fromClient)
     {
         if (flow.tcp == null) {
-            flow.tcp = new TcpConnection(flow.protocols.consumer(true), flow.protocols.consumer(false));
+            flow.tcp = new TcpConnection(flow.protocols.consumer(true), flow.protocols.consumer(false), heldBytes);
         }
         flow.tcp.track(packet, fromClient);
         if (flow.protocols.detecting() && fromClient) {
@@ -234,9 +256,35 @@ public final class FlowTracker
             flow.duplicate = true;
             scope.report().increment("dedup.flows_kept_by_other_node");
         }
+        while (table.size() >= maxFlows) {
+            evict();
+        }
         table.add(flow);
         scope.report().increment("flows." + transport.displayName());
         return flow;
+    }
+
+    /**
+     * The flow budget is full: the half-open flow idle longest ends now (else the flow idle
+     * longest), with its rows, counted and named on them.
+     */
+    private void evict()
+    {
+        Flow eldest = ages.eldest();
+        if (eldest == null) {
+            throw new IllegalStateException("the flow table is full but no flow is queued");
+        }
+        String reason = eldest.halfOpen() ? "half_open" : "idle";
+        forget(eldest);
+        scope.report().increment("flows.evicted." + reason);
+        scope.anomaly(eldest, "flow.evicted");
+        finish(eldest, eldest.lastSeen);
+    }
+
+    private void forget(Flow flow)
+    {
+        table.remove(flow);
+        ages.remove(flow);
     }
 
     /** Without a handshake, the side on a well-known or registered service port is the server. */
@@ -270,6 +318,7 @@ public final class FlowTracker
                 || (flow.closed() && now - flow.tcp.closedAt() > scope.settings().closeDelayMicros()));
         expired.sort(Comparator.comparingLong(flow -> flow.id));
         for (Flow flow : expired) {
+            ages.remove(flow);
             finish(flow, flow.lastSeen);
         }
     }
@@ -280,8 +329,10 @@ public final class FlowTracker
         List<Flow> remaining = table.removeIf(flow -> true);
         remaining.sort(Comparator.comparingLong(flow -> flow.id));
         for (Flow flow : remaining) {
+            ages.remove(flow);
             finish(flow, lastTimestamp);
         }
+        scope.report().add("tcp.held_bytes_over_budget", heldBytes.overBudget());
     }
 
     private void finish(Flow flow, long timestampMicros)
@@ -298,6 +349,8 @@ public final class FlowTracker
         if (flow.protocols.protocols().isEmpty() || flow.callIndex == 0) {
             UnclaimedRows.emit(flow, scope.rows());
         }
-        scope.sink().flow(scope.rows().flowRow(flow, lastTimestamp));
+        GenericData.Record row = scope.rows().flowRow(flow, lastTimestamp);
+        scope.redactor().flow(scope.rows().flow(row));
+        scope.sink().flow(row);
     }
 }
