@@ -38,7 +38,6 @@ public final class Redactor
             Columns.WS_REQUEST_PAYLOAD_DATA, Columns.LDAP_SUMMARY, Columns.AMQP_SUMMARY, Columns.GRPC_MESSAGE);
     private static final List<Column> BODY_COLUMNS = List.of(Columns.REQUEST_BODY, Columns.RESPONSE_BODY, Columns.TCP_PAYLOAD, Columns.UDP_PAYLOAD);
     /** A JSON member whose value is a string or a scalar: {@code "name" : "value"} or {@code "name": 123}. */
-    private static final Pattern JSON_MEMBER = Pattern.compile("\"((?:[^\"\\\\]|\\\\.){1,256}?)\"\\s*:\\s*(?:\"((?:[^\"\\\\]|\\\\.)*)\"|([-0-9.eEtruefalsn]{1,64}))");
     /** A form or query parameter: {@code name=value} between {@code ?}, {@code &} or {@code ;}. */
     private static final Pattern PARAMETER = Pattern.compile("(?:^|[?&;])([^=&;?#\\s]{1,256})=([^&;#\\s]*)");
     /** Lines of text protocols that carry credentials (RFC 959 PASS, RFC 1939 PASS, RFC 4954 AUTH, RFC 9051 LOGIN). */
@@ -197,9 +196,85 @@ public final class Redactor
     /** JSON members and form parameters whose names are secret keys. */
     private String keyedMembers(String text)
     {
-        String json = replaceKeyed(JSON_MEMBER, text, 1, 2, "json");
-        json = replaceKeyed(JSON_MEMBER, json, 1, 3, "json");
-        return replaceKeyed(PARAMETER, json, 1, 2, "parameter");
+        return replaceKeyed(PARAMETER, jsonMembers(text), 1, 2, "parameter");
+    }
+
+    /**
+     * JSON members ({@code "name": "value"} or {@code "name": 123}) whose names are secret keys, at any
+     * depth, found by one pass over the text: no regular expression (Java's engine recurses per
+     * repetition of a group, so a long string of escapes would overflow the stack), no recursion.
+     */
+    private String jsonMembers(String text)
+    {
+        StringBuilder result = null;
+        int last = 0;
+        int at = text.indexOf('"');
+        while (at >= 0 && at < text.length()) {
+            int nameEnd = stringEnd(text, at);
+            if (nameEnd < 0) {
+                break;
+            }
+            int colon = skipSpace(text, nameEnd + 1);
+            if (colon >= text.length() || text.charAt(colon) != ':') {
+                // a string that is not a member name (a value, or text that only looks like JSON)
+                at = text.indexOf('"', nameEnd + 1);
+                continue;
+            }
+            int valueStart = skipSpace(text, colon + 1);
+            int valueEnd;
+            int contentStart;
+            if (valueStart < text.length() && text.charAt(valueStart) == '"') {
+                valueEnd = stringEnd(text, valueStart);
+                if (valueEnd < 0) {
+                    break;
+                }
+                contentStart = valueStart + 1;
+            }
+            else {
+                valueEnd = valueStart;
+                while (valueEnd < text.length() && valueEnd - valueStart < 64 && "-0123456789.eEtruefalsn".indexOf(text.charAt(valueEnd)) >= 0) {
+                    valueEnd++;
+                }
+                contentStart = valueStart;
+            }
+            String name = text.substring(at + 1, nameEnd);
+            if (valueEnd > contentStart && name.length() <= 256 && keys.matcher(name).matches()) {
+                String value = text.substring(contentStart, valueEnd);
+                if (!value.startsWith("[redacted ")) {
+                    if (result == null) {
+                        result = new StringBuilder(text.length());
+                    }
+                    result.append(text, last, contentStart).append(marker(value, "json"));
+                    last = valueEnd;
+                }
+            }
+            at = text.indexOf('"', valueEnd + (valueEnd < text.length() && text.charAt(valueEnd) == '"' ? 1 : 0));
+        }
+        return result == null ? text : result.append(text, last, text.length()).toString();
+    }
+
+    /** The index of the quote that closes the JSON string opening at {@code open}; -1 when it never closes. */
+    private static int stringEnd(String text, int open)
+    {
+        for (int index = open + 1; index < text.length(); index++) {
+            char character = text.charAt(index);
+            if (character == '\\') {
+                index++;
+            }
+            else if (character == '"') {
+                return index;
+            }
+        }
+        return -1;
+    }
+
+    private static int skipSpace(String text, int from)
+    {
+        int index = from;
+        while (index < text.length() && Character.isWhitespace(text.charAt(index))) {
+            index++;
+        }
+        return index;
     }
 
     private String replaceKeyed(Pattern pattern, String text, int nameGroup, int valueGroup, String what)

@@ -156,7 +156,11 @@ class RedactionRecordedTest
         return output;
     }
 
-    /** Every byte of every Parquet file of both tables. */
+    /**
+     * Every byte of every Parquet file of both tables: the files as stored (footer and statistics),
+     * and each page decompressed, dictionary pages included (Snappy's back-references could split
+     * a secret in the stored bytes).
+     */
     private static byte[] parquetBytes(Path output)
             throws Exception
     {
@@ -166,9 +170,39 @@ class RedactionRecordedTest
             assertThat(parquet).isNotEmpty();
             for (Path file : parquet) {
                 all.writeBytes(Files.readAllBytes(file));
+                pages(file, all);
             }
         }
         return all.toByteArray();
+    }
+
+    private static void pages(Path file, java.io.ByteArrayOutputStream all)
+            throws Exception
+    {
+        org.apache.parquet.io.InputFile input = org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file.toUri()),
+                new org.apache.hadoop.conf.Configuration(false));
+        try (org.apache.parquet.hadoop.ParquetFileReader reader = org.apache.parquet.hadoop.ParquetFileReader.open(input)) {
+            List<org.apache.parquet.column.ColumnDescriptor> columns = reader.getFooter().getFileMetaData().getSchema().getColumns();
+            org.apache.parquet.column.page.PageReadStore rowGroup;
+            while ((rowGroup = reader.readNextRowGroup()) != null) {
+                for (org.apache.parquet.column.ColumnDescriptor column : columns) {
+                    org.apache.parquet.column.page.PageReader pages = rowGroup.getPageReader(column);
+                    org.apache.parquet.column.page.DictionaryPage dictionary = pages.readDictionaryPage();
+                    if (dictionary != null) {
+                        all.writeBytes(dictionary.getBytes().toByteArray());
+                    }
+                    org.apache.parquet.column.page.DataPage page;
+                    while ((page = pages.readPage()) != null) {
+                        if (page instanceof org.apache.parquet.column.page.DataPageV1 v1) {
+                            all.writeBytes(v1.getBytes().toByteArray());
+                        }
+                        else if (page instanceof org.apache.parquet.column.page.DataPageV2 v2) {
+                            all.writeBytes(v2.getData().toByteArray());
+                        }
+                    }
+                }
+            }
+        }
     }
 
     private static boolean contains(byte[] haystack, String needle)
