@@ -4,6 +4,8 @@ import io.wirelake.catalog.Directories;
 import io.wirelake.dissect.job.DissectionJob;
 import io.wirelake.dissect.job.ScanUnit;
 import io.wirelake.dissect.job.ScanUnits;
+import io.wirelake.dissect.redact.Redaction;
+import io.wirelake.dissect.redact.RedactionRules;
 import io.wirelake.store.dissection.DissectionSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,12 +53,17 @@ final class DissectCommand
                     "kafka, amqp, ldap, radius, diameter. Default: all. Flows of the others are still tracked, as TCP/UDP rows; the report says so."})
     List<String> protocols;
 
+    @Option(names = "--redact", paramLabel = "FILE|none",
+            description = "Redaction rules (a JSON file, see docs/REDACTION.md), or none; default: the default rules (credentials, cookies, tokens, annotations).")
+    String redact;
+
     @Override
     public Integer call()
             throws Exception
     {
+        Redaction redaction = RedactionOptions.redaction(RedactionOptions.fromOption(redact).orElse(RedactionRules.DEFAULTS), "dissect");
         DissectionJob.Result result = run(inputs, output, parallelism, node, (int) Sizes.parse(bodyCap), captureSource, overwrite, protocols == null ? List.of() : protocols,
-                System.out, System.err);
+                redaction, System.out, System.err);
         return result.report().get("packets") == 0 && !result.report().damageMessages().isEmpty() ? 1 : 0;
     }
 
@@ -64,12 +71,16 @@ final class DissectCommand
             PrintStream out, PrintStream err)
             throws Exception
     {
-        return run(inputs, output, parallelism, node, bodyCap, captureSource, overwrite, List.of(), out, err);
+        return run(inputs, output, parallelism, node, bodyCap, captureSource, overwrite, List.of(),
+                RedactionOptions.redaction(RedactionRules.DEFAULTS, "dissect"), out, err);
     }
 
-    /** @param protocols the protocols to detect (empty: all) */
+    /**
+     * @param protocols the protocols to detect (empty: all)
+     * @param redaction what is redacted before rows are written
+     */
     static DissectionJob.Result run(List<Path> inputs, Path output, int parallelism, String node, int bodyCap, String captureSource, boolean overwrite,
-            List<String> protocols, PrintStream out, PrintStream err)
+            List<String> protocols, Redaction redaction, PrintStream out, PrintStream err)
             throws Exception
     {
         if (!List.of("unspecified", "af_packet", "ebpf", "ebpf_tls").contains(captureSource)) {
@@ -92,7 +103,8 @@ final class DissectCommand
         Path temporary = Files.createTempDirectory("wirelake-flink");
         DissectionJob.Result result;
         try {
-            result = DissectionJob.runLocally(spec, temporary.toString(), bytes -> terminal.progress("dissecting", bytes, inputBytes));
+            result = DissectionJob.runLocally(spec, redaction, temporary.toString(), bytes -> terminal.progress("dissecting", bytes, inputBytes),
+                    new org.apache.flink.configuration.Configuration());
         }
         finally {
             terminal.done();

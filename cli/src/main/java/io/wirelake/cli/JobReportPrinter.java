@@ -43,6 +43,19 @@ final class JobReportPrinter
             out.printf("  ip          %s datagrams reassembled from fragments, %s incomplete%n", Sizes.count(report.get("ip.fragments_reassembled")),
                     Sizes.count(report.get("ip.fragments_incomplete")));
         }
+        Map<String, Long> fragmentsDropped = report.withPrefix("ip.fragments_dropped.");
+        if (!fragmentsDropped.isEmpty()) {
+            out.printf("  fragments   datagrams given up: %s%n", join(fragmentsDropped));
+        }
+        Map<String, Long> evicted = report.withPrefix("flows.evicted.");
+        long overBudget = report.get("tcp.held_bytes_over_budget");
+        if (!evicted.isEmpty() || overBudget > 0) {
+            // hostile or simply huge traffic: the scan's budgets ended flows early (see docs/DISSECTION.md#budgets)
+            out.printf("  budgets     flows ended early to stay within the flow budget: %s; streams that let holes go for the held-bytes budget: %s%n",
+                    evicted.isEmpty() ? "none" : join(evicted), Sizes.count(overBudget));
+        }
+        Map<String, Long> redacted = report.withPrefix("redacted.");
+        out.printf("  redacted    %s%n", redacted.isEmpty() ? "nothing" : join(redacted) + " (values replaced by their length and keyed hash)");
         Map<String, Long> anomalies = report.withPrefix("anomaly.");
         out.printf("  anomalies   %s%n", anomalies.isEmpty() ? "none" : join(anomalies));
         Map<String, Long> skipped = report.withPrefix("skipped.");

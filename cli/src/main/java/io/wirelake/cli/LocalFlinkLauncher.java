@@ -2,6 +2,7 @@ package io.wirelake.cli;
 
 import io.wirelake.dissect.job.DissectionJob;
 import io.wirelake.dissect.job.FileSystems;
+import io.wirelake.dissect.redact.Redaction;
 import io.wirelake.dissect.scan.ScanReport;
 import io.wirelake.store.LocalObjectStore;
 import io.wirelake.store.ObjectStore;
@@ -28,17 +29,20 @@ final class LocalFlinkLauncher
     private final Path temporaryDirectory;
     private final Configuration flink;
     private final LongConsumer progress;
+    private final Redaction redaction;
     private ScanReport report;
     private long wallMillis;
 
     /**
      * @param flinkSettings extra Flink settings, over those derived from the environment
      *        ({@code s3.endpoint}, {@code s3.path.style.access}, {@code s3.endpoint.region} from WIRELAKE_S3_*)
+     * @param redaction the rules and the store's key (docs/REDACTION.md)
      * @param progress capture bytes read so far
      */
-    LocalFlinkLauncher(DissectionSettings settings, Path temporaryDirectory, Map<String, String> flinkSettings, LongConsumer progress)
+    LocalFlinkLauncher(DissectionSettings settings, Redaction redaction, Path temporaryDirectory, Map<String, String> flinkSettings, LongConsumer progress)
     {
         this.settings = requireNonNull(settings, "settings is null");
+        this.redaction = requireNonNull(redaction, "redaction is null");
         this.temporaryDirectory = requireNonNull(temporaryDirectory, "temporaryDirectory is null");
         this.flink = flinkConfiguration(requireNonNull(flinkSettings, "flinkSettings is null"));
         this.progress = requireNonNull(progress, "progress is null");
@@ -61,7 +65,7 @@ final class LocalFlinkLauncher
             throws Exception
     {
         FileSystems.initialize(flink);
-        DissectionJob.Result result = DissectionJob.runLocally(spec, temporaryDirectory.toString(), progress::accept, flink);
+        DissectionJob.Result result = DissectionJob.runLocally(spec, redaction, temporaryDirectory.toString(), progress::accept, flink);
         report = result.report();
         wallMillis = result.wallMillis();
         return new Report(result.report().counters(), result.report().damageMessages(), spec.protocols());

@@ -55,7 +55,7 @@ final class McpCommand
         Path work = Files.createTempDirectory("wirelake-mcp");
         try (ObjectStore store = Wirelake.openStore(spec)) {
             Lake lake = new Lake(EvidenceCommands.evidence(store), Wirelake.queryService(spec), work);
-            WirelakeMcpServer server = new WirelakeMcpServer(lake, new FlinkLaunchers(work), new McpSettings(allowWrite, exports), log, !noWarmUp);
+            WirelakeMcpServer server = new WirelakeMcpServer(lake, new FlinkLaunchers(work, RedactionOptions.redaction(RedactionOptions.forStore(java.util.Optional.empty(), store), store.uri(""))), new McpSettings(allowWrite, exports), log, !noWarmUp);
             log.println("wirelake mcp: store " + store.location() + ", " + lake.queries().trino().description());
             server.serve(System.in, protocol, new Wirelake.Version().getVersion()[0].replaceFirst("^wirelake ", ""));
         }
@@ -65,8 +65,11 @@ final class McpCommand
         return 0;
     }
 
-    /** Dissections the server starts run as the Flink job on a local MiniCluster, as 'snapshot dissect' runs them. */
-    private record FlinkLaunchers(Path work)
+    /**
+     * Dissections the server starts run as the Flink job on a local MiniCluster, as 'snapshot
+     * dissect' runs them, with the store's redaction (its settings/redaction.json, else the default rules).
+     */
+    private record FlinkLaunchers(Path work, io.wirelake.dissect.redact.Redaction redaction)
             implements DissectionLaunchers
     {
         @Override
@@ -78,7 +81,7 @@ final class McpCommand
         @Override
         public DissectionLauncher launcher(List<String> protocols, LongConsumer bytesRead)
         {
-            return new LocalFlinkLauncher(new DissectionSettings(0, 1, protocols), work, Map.of(), bytesRead);
+            return new LocalFlinkLauncher(new DissectionSettings(0, 1, protocols), redaction, work, Map.of(), bytesRead);
         }
     }
 }

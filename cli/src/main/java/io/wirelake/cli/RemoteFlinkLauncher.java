@@ -7,6 +7,7 @@ import io.wirelake.dissect.job.DissectionJob;
 import io.wirelake.dissect.job.JobJars;
 import io.wirelake.dissect.job.ScanUnit;
 import io.wirelake.dissect.job.ScanUnits;
+import io.wirelake.dissect.redact.Redaction;
 import io.wirelake.dissect.scan.ScanReport;
 import io.wirelake.store.ObjectStore;
 import io.wirelake.store.dissection.DissectionSpec;
@@ -57,6 +58,8 @@ final class RemoteFlinkLauncher
 
     private final URI rest;
     private final DissectionSettings settings;
+    /** Serialized into the job graph with the scan function: the rules and the store's key reach the cluster with the job, never in the store. */
+    private final Redaction redaction;
     private final Consumer<String> events;
     private final LongConsumer progress;
     private ScanReport report;
@@ -67,8 +70,9 @@ final class RemoteFlinkLauncher
      * @param events job state changes, one line each
      * @param progress capture bytes read so far
      */
-    RemoteFlinkLauncher(URI rest, DissectionSettings settings, Consumer<String> events, LongConsumer progress)
+    RemoteFlinkLauncher(URI rest, DissectionSettings settings, Redaction redaction, Consumer<String> events, LongConsumer progress)
     {
+        this.redaction = requireNonNull(redaction, "redaction is null");
         this.rest = requireNonNull(rest, "rest is null");
         if (!"http".equals(rest.getScheme()) || rest.getHost() == null || rest.getPort() < 0) {
             throw new IllegalArgumentException("--flink takes the REST API of a Flink cluster as http://HOST:PORT, not '" + rest + "'");
@@ -108,7 +112,7 @@ final class RemoteFlinkLauncher
             List<Path> jars = JobJars.shipped(scratch);
             StreamExecutionEnvironment environment = StreamExecutionEnvironment.createRemoteEnvironment(rest.getHost(), rest.getPort(), new Configuration(),
                     jars.stream().map(Path::toString).toArray(String[]::new));
-            DissectionJob.define(environment, spec, units, UUID.randomUUID().toString(), tasks);
+            DissectionJob.define(environment, spec, redaction, units, UUID.randomUUID().toString(), tasks);
             events.accept(String.format("submitting to the Flink cluster at %s (Flink %s, %d slots): %d scan unit(s), %d task(s), %d jar(s)", rest,
                     overview.path("flink-version").asText("?"), slots, units.size(), tasks, jars.size()));
             JobClient client = environment.executeAsync("wirelake dissect" + (spec.snapshot().isEmpty() ? "" : " " + spec.snapshot()));

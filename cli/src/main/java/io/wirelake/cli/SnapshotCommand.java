@@ -85,6 +85,9 @@ final class SnapshotCommand
         @Option(names = "--class", paramLabel = "CLASS", description = "Apply a retention class of the store ('snapshot classes' lists them).")
         String retentionClass;
 
+        @Option(names = "--redact", paramLabel = "FILE|none",
+                description = "Redaction rules for the dissection (a JSON file, see docs/REDACTION.md), or none; default: the store's settings/redaction.json, else the default rules.")
+        String redact;
 
         @Override
         int run(Snapshots snapshots)
@@ -112,7 +115,8 @@ final class SnapshotCommand
                         snapshots.store().uri(io.wirelake.store.Layout.dissectionSpec(manifest.id())));
                 return 0;
             }
-            ScanReport report = new SnapshotDissector(snapshots, Wirelake.queryService(spec)).dissect(manifest.id(), flink.settings(), flink.cluster(),
+            ScanReport report = new SnapshotDissector(snapshots, Wirelake.queryService(spec)).redacting(RedactionOptions.fromOption(redact))
+                    .dissect(manifest.id(), flink.settings(), flink.cluster(),
                     System.out, Map.of());
             return report.get("packets") == 0 ? 1 : 0;
         }
@@ -320,11 +324,16 @@ final class SnapshotCommand
         FlinkOptions flink;
 
 
+        @Option(names = "--redact", paramLabel = "FILE|none",
+                description = "Redaction rules for the dissection (a JSON file, see docs/REDACTION.md), or none; default: the store's settings/redaction.json, else the default rules.")
+        String redact;
+
         @Override
         int run(Snapshots snapshots)
                 throws Exception
         {
-            ScanReport report = new SnapshotDissector(snapshots, Wirelake.queryService(spec)).dissect(name, flink.settings(), flink.cluster(), System.out,
+            ScanReport report = new SnapshotDissector(snapshots, Wirelake.queryService(spec)).redacting(RedactionOptions.fromOption(redact))
+                    .dissect(name, flink.settings(), flink.cluster(), System.out,
                     Map.of());
             return report.get("packets") == 0 ? 1 : 0;
         }

@@ -4,6 +4,8 @@ import io.wirelake.catalog.Directories;
 import io.wirelake.catalog.snapshot.Manifest;
 import io.wirelake.catalog.snapshot.SnapshotDissection;
 import io.wirelake.catalog.snapshot.Snapshots;
+import io.wirelake.dissect.redact.Redaction;
+import io.wirelake.dissect.redact.RedactionRules;
 import io.wirelake.dissect.scan.ScanReport;
 import io.wirelake.query.LakeSession;
 import io.wirelake.query.QueryService;
@@ -30,11 +32,24 @@ final class SnapshotDissector
 {
     private final Snapshots snapshots;
     private final QueryService queries;
+    private final Optional<RedactionRules> redact;
 
     SnapshotDissector(Snapshots snapshots, QueryService queries)
     {
+        this(snapshots, queries, Optional.empty());
+    }
+
+    private SnapshotDissector(Snapshots snapshots, QueryService queries, Optional<RedactionRules> redact)
+    {
         this.snapshots = requireNonNull(snapshots, "snapshots is null");
         this.queries = requireNonNull(queries, "queries is null");
+        this.redact = requireNonNull(redact, "redact is null");
+    }
+
+    /** Rules given on the command line ({@code --redact}); without them, the store's settings or the defaults. */
+    SnapshotDissector redacting(Optional<RedactionRules> redact)
+    {
+        return new SnapshotDissector(snapshots, queries, redact);
     }
 
     ScanReport dissect(String name, int parallelism, PrintStream out)
@@ -54,12 +69,14 @@ final class SnapshotDissector
         long inputBytes = manifest.captures().stream().mapToLong(Manifest.Entry::size).sum();
         double cpuBefore = JobReportPrinter.processCpuSeconds();
         Path temporary = Files.createTempDirectory("wirelake-flink");
+        // the store's own key: equal secrets correlate across this store's snapshots, not across stores
+        Redaction redaction = RedactionOptions.redaction(RedactionOptions.forStore(redact, snapshots.store()), snapshots.store().uri(""));
         FlinkLauncher launcher = flink.isPresent()
-                ? new RemoteFlinkLauncher(flink.get(), settings, line -> {
+                ? new RemoteFlinkLauncher(flink.get(), settings, redaction, line -> {
                     terminal.done();
                     System.err.println("wirelake: " + line);
                 }, bytes -> terminal.progress("dissecting " + name, bytes, inputBytes))
-                : new LocalFlinkLauncher(settings, temporary, flinkSettings, bytes -> terminal.progress("dissecting " + name, bytes, inputBytes));
+                : new LocalFlinkLauncher(settings, redaction, temporary, flinkSettings, bytes -> terminal.progress("dissecting " + name, bytes, inputBytes));
         out.printf("wirelake snapshot dissect %s: %d segment(s) of %s, %s, on %s%n", name, manifest.captures().size(), String.join(", ", manifest.nodes()),
                 Sizes.format(inputBytes), launcher.description());
         if (launcher instanceof LocalFlinkLauncher && !(snapshots.store() instanceof io.wirelake.store.LocalObjectStore)) {

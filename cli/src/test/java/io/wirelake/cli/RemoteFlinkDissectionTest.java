@@ -73,7 +73,7 @@ class RemoteFlinkDissectionTest
         snapshots.create(SNAPSHOT, Optional.empty(), Optional.empty(), List.of(), line -> {});
         Map<String, String> s3 = Map.of("s3.endpoint", SharedS3Proxy.endpoint(), "s3.path.style.access", "true", "s3.endpoint.region", "us-east-1",
                 "s3.access-key", SharedS3Proxy.IDENTITY, "s3.secret-key", SharedS3Proxy.CREDENTIAL);
-        LocalFlinkLauncher local = new LocalFlinkLauncher(new DissectionSettings(2, 1), Files.createDirectories(work.resolve("tmp")), s3, bytes -> {});
+        LocalFlinkLauncher local = new LocalFlinkLauncher(new DissectionSettings(2, 1), io.wirelake.dissect.redact.Redaction.DEFAULTS_WITHOUT_KEY, Files.createDirectories(work.resolve("tmp")), s3, bytes -> {});
         new SnapshotDissection(snapshots, local, work).run(SNAPSHOT, line -> {});
         localCalls = rows("api_calls");
         localFlows = rows("flows");
@@ -98,7 +98,7 @@ class RemoteFlinkDissectionTest
         StandaloneFlinkCluster cluster = SharedFlinkCluster.get();
         List<String> events = new CopyOnWriteArrayList<>();
         AtomicLong progress = new AtomicLong();
-        RemoteFlinkLauncher remote = new RemoteFlinkLauncher(URI.create(cluster.restUrl()), new DissectionSettings(0, 1), events::add, progress::set);
+        RemoteFlinkLauncher remote = new RemoteFlinkLauncher(URI.create(cluster.restUrl()), new DissectionSettings(0, 1), io.wirelake.dissect.redact.Redaction.DEFAULTS_WITHOUT_KEY, events::add, progress::set);
         snapshots.writeStatus(SnapshotStatus.of(SNAPSHOT, SnapshotStatus.CREATED));
         double clusterCpu = cluster.cpuSeconds();
 
@@ -126,7 +126,7 @@ class RemoteFlinkDissectionTest
             throws Exception
     {
         StandaloneFlinkCluster cluster = SharedFlinkCluster.get();
-        new SnapshotDissection(snapshots, new RemoteFlinkLauncher(URI.create(cluster.restUrl()), DissectionSettings.DEFAULTS, line -> {}, bytes -> {}), work)
+        new SnapshotDissection(snapshots, new RemoteFlinkLauncher(URI.create(cluster.restUrl()), DissectionSettings.DEFAULTS, io.wirelake.dissect.redact.Redaction.DEFAULTS_WITHOUT_KEY, line -> {}, bytes -> {}), work)
                 .writeSpec(SNAPSHOT);
         snapshots.writeStatus(SnapshotStatus.of(SNAPSHOT, SnapshotStatus.CREATED));
 

@@ -19,6 +19,12 @@ import java.util.Set;
  * ({@code dissector_errors} and {@code dissector_errors.<protocol>}), named on the flow
  * ({@code <protocol>.dissector_error}), logged with its stack once per protocol and scan, and
  * that dissector is given nothing more of the flow. The rest of the scan goes on.
+ *
+ * <p>A {@link StackOverflowError} or {@link OutOfMemoryError} out of a dissector is contained the
+ * same way: the stack has unwound to here and the dissector, with all it allocated, is dropped.
+ * Neither should happen (parsers have no unbounded recursion and no allocation from a length
+ * field), so each is also counted by its kind ({@code dissector_errors.stack_overflow},
+ * {@code dissector_errors.out_of_memory}). Other errors (a broken JVM) still end the scan.
  */
 final class DissectorGuard
 {
@@ -38,7 +44,7 @@ final class DissectorGuard
         try {
             return detector.detect(fromClient, data, offset, length, serverPort);
         }
-        catch (RuntimeException e) {
+        catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             failed(detector.name(), context, e);
             return Detection.NO_MATCH;
         }
@@ -54,11 +60,16 @@ final class DissectorGuard
         return dissector == null ? null : new GuardedDatagrams(protocol, context, dissector);
     }
 
-    private void failed(String protocol, DissectionContext context, RuntimeException e)
+    private void failed(String protocol, DissectionContext context, Throwable e)
     {
         String name = protocol.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
         report.increment("dissector_errors");
         report.increment("dissector_errors." + name);
+        if (e instanceof Error) {
+            // the stack unwound to here (a StackOverflowError), or the allocation that failed was the
+            // dissector's own and is released with it (an OutOfMemoryError): both are defects to count
+            report.increment("dissector_errors." + (e instanceof StackOverflowError ? "stack_overflow" : "out_of_memory"));
+        }
         context.anomaly(name + ".dissector_error");
         if (logged.add(name)) {
             LOG.warn("The {} dissector failed; it skips the rest of this flow, and the scan goes on (reported as dissector_errors)", protocol, e);
@@ -78,7 +89,7 @@ final class DissectorGuard
             this.context = context;
         }
 
-        final void fail(RuntimeException e)
+        final void fail(Throwable e)
         {
             failed = true;
             failed(protocol, context, e);
@@ -105,7 +116,7 @@ final class DissectorGuard
                     dissector.data(fromClient, data, offset, length, timestampMicros);
                 }
             }
-            catch (RuntimeException e) {
+            catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
                 fail(e);
             }
         }
@@ -118,7 +129,7 @@ final class DissectorGuard
                     dissector.gap(fromClient, bytes, timestampMicros);
                 }
             }
-            catch (RuntimeException e) {
+            catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
                 fail(e);
             }
         }
@@ -131,7 +142,7 @@ final class DissectorGuard
                     dissector.end(timestampMicros);
                 }
             }
-            catch (RuntimeException e) {
+            catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
                 fail(e);
             }
         }
@@ -144,7 +155,7 @@ final class DissectorGuard
                     dissector.upgradedFrom(method, target, host, requestTimestampMicros);
                 }
             }
-            catch (RuntimeException e) {
+            catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
                 fail(e);
             }
         }
@@ -170,7 +181,7 @@ final class DissectorGuard
                     dissector.datagram(fromClient, data, offset, length, wireLength, timestampMicros);
                 }
             }
-            catch (RuntimeException e) {
+            catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
                 fail(e);
             }
         }
@@ -183,7 +194,7 @@ final class DissectorGuard
                     dissector.end(timestampMicros);
                 }
             }
-            catch (RuntimeException e) {
+            catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
                 fail(e);
             }
         }

@@ -33,6 +33,10 @@ final class Flow
     /** Opened without a handshake seen (TCP picked up mid-connection). */
     final boolean midstream;
     Flow nextInBucket;
+    // the flow's place in FlowAges: which queue (null: none), and its neighbours there
+    Boolean queued;
+    Flow older;
+    Flow newer;
     private String clientAddress;
     private String serverAddress;
 
@@ -126,6 +130,12 @@ final class Flow
             serverAddress = Addresses.format(serverHigh, serverLow);
         }
         return serverAddress;
+    }
+
+    /** A TCP connection from its first SYN on, with no handshake completed and no payload either way: what a SYN flood leaves. */
+    boolean halfOpen()
+    {
+        return transport == Transport.TCP && !midstream && (tcp == null || !tcp.established()) && clientPayloadBytes + serverPayloadBytes == 0;
     }
 
     /** Closed by FIN both ways or by RST (TCP only). */

@@ -42,6 +42,8 @@ final class FlowContext
         Rows rows = scope.rows().apiCall(row);
         scope.report().increment("rows." + rows.get(Columns.PROTOCOL));
         flow.anomalies().forEach(anomaly -> rows.addDistinct(Columns.ANOMALIES, anomaly));
+        // secrets go before the row leaves the engine: nothing downstream ever sees them
+        scope.redactor().call(rows);
         scope.sink().apiCall(row);
     }
 

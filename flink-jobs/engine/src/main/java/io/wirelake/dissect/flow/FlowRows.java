@@ -55,6 +55,12 @@ final class FlowRows
         }
     }
 
+    /** Typed access to a flows row. */
+    Rows flow(GenericData.Record row)
+    {
+        return new Rows(flows, row);
+    }
+
     /** Typed access to an api_calls row. */
     Rows apiCall(GenericData.Record row)
     {

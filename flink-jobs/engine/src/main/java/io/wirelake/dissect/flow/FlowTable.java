@@ -12,11 +12,16 @@ final class FlowTable
 {
     private Flow[] buckets = new Flow[1 << 12];
     private int size;
+    /**
+     * A seed of this run's own, so that which endpoints share a bucket cannot be known in advance:
+     * a capture crafted to put every flow in one chain (quadratic look-ups) works for no run.
+     */
+    private final long seed = new java.security.SecureRandom().nextLong();
 
-    static int hash(int transport, long sourceHigh, long sourceLow, int sourcePort, long destinationHigh, long destinationLow, int destinationPort)
+    int hash(int transport, long sourceHigh, long sourceLow, int sourcePort, long destinationHigh, long destinationLow, int destinationPort)
     {
-        long source = mix(sourceHigh * 31 + sourceLow) + sourcePort;
-        long destination = mix(destinationHigh * 31 + destinationLow) + destinationPort;
+        long source = mix((sourceHigh ^ seed) * 31 + sourceLow) + sourcePort;
+        long destination = mix((destinationHigh ^ seed) * 31 + destinationLow) + destinationPort;
         long combined = mix((source + destination) ^ ((source ^ destination) * 0x9E3779B97F4A7C15L) + transport);
         return (int) (combined ^ (combined >>> 32));
     }

@@ -4,6 +4,8 @@ import io.wirelake.dissect.enrich.Enrichment;
 import io.wirelake.dissect.protocol.ProtocolDetector;
 import io.wirelake.dissect.protocol.ProtocolRegistry;
 import io.wirelake.dissect.protocol.Transport;
+import io.wirelake.dissect.redact.Redaction;
+import io.wirelake.dissect.redact.Redactor;
 import io.wirelake.dissect.scan.ScanReport;
 import io.wirelake.packets.decode.DecodedPacket;
 import org.apache.avro.generic.GenericData;
@@ -47,7 +49,7 @@ public final class FlowTracker
      *        {@code tap.enabledDissectors}); empty for all. Flows of the others stay flows (and unclaimed rows).
      */
     public record Settings(String nodeName, String nodeIp, String worker, String captureSource, long idBase, int bodyCap,
-            long tcpIdleMicros, long udpIdleMicros, long closeDelayMicros, List<String> protocols)
+            long tcpIdleMicros, long udpIdleMicros, long closeDelayMicros, List<String> protocols, ScanLimits limits, Redaction redaction)
             implements java.io.Serializable
     {
         public Settings
@@ -57,38 +59,52 @@ public final class FlowTracker
             requireNonNull(worker, "worker is null");
             requireNonNull(captureSource, "captureSource is null");
             protocols = List.copyOf(requireNonNull(protocols, "protocols is null"));
+            requireNonNull(limits, "limits is null");
+            requireNonNull(redaction, "redaction is null");
         }
 
         public static Settings defaults(String nodeName, long idBase)
         {
-            return new Settings(nodeName, "", "local", "unspecified", idBase, 64 * 1024, 300_000_000L, 60_000_000L, 5_000_000L, List.of());
+            return new Settings(nodeName, "", "local", "unspecified", idBase, 64 * 1024, 300_000_000L, 60_000_000L, 5_000_000L, List.of(), ScanLimits.FROM_HEAP,
+                    Redaction.DEFAULTS_WITHOUT_KEY);
         }
 
         public Settings withWorker(String worker)
         {
-            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros, protocols);
+            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros, protocols, limits, redaction);
         }
 
         public Settings forUnit(String nodeName, long idBase)
         {
-            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros, protocols);
+            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros, protocols, limits, redaction);
         }
 
         public Settings withBodyCap(int bodyCap)
         {
-            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros, protocols);
+            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros, protocols, limits, redaction);
         }
 
         public Settings withCaptureSource(String captureSource)
         {
-            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros, protocols);
+            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros, protocols, limits, redaction);
         }
 
         /** Only these protocols detected (checked against the registry); empty for all. */
         public Settings withProtocols(List<String> enabled)
         {
             ProtocolRegistry.standard().only(enabled);
-            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros, enabled);
+            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros, enabled, limits, redaction);
+        }
+
+        public Settings withLimits(ScanLimits limits)
+        {
+            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros, protocols, limits, redaction);
+        }
+
+        /** What is redacted before rows are written (the default rules without a key unless set). */
+        public Settings withRedaction(Redaction redaction)
+        {
+            return new Settings(nodeName, nodeIp, worker, captureSource, idBase, bodyCap, tcpIdleMicros, udpIdleMicros, closeDelayMicros, protocols, limits, redaction);
         }
 
         /** The capture-time gap after which a flow of this transport has ended. */
@@ -110,6 +126,9 @@ public final class FlowTracker
     private final ScanScope lookbackScope;
     private final FlowTable table = new FlowTable();
     private final IcmpMessages icmp;
+    private final FlowAges ages = new FlowAges();
+    private final long maxFlows;
+    private final HeldBytes heldBytes;
     private Enrichment enrichment = Enrichment.none();
     private long nextFlowId;
     private long lastSweep = Long.MIN_VALUE;
@@ -131,10 +150,12 @@ public final class FlowTracker
 
             @Override
             public void flow(GenericData.Record row) {}
-        }, registry, new DissectorGuard(dropped), scope.rows(), scope.scanStates());
+        }, registry, new DissectorGuard(dropped), scope.rows(), new Redactor(settings.redaction(), dropped), scope.scanStates());
         this.icmp = new IcmpMessages(scope.rows(), (transport, sourceHigh, sourceLow, sourcePort, destinationHigh, destinationLow, destinationPort) ->
-                table.find(FlowTable.hash(transport, sourceHigh, sourceLow, sourcePort, destinationHigh, destinationLow, destinationPort), transport,
+                table.find(table.hash(transport, sourceHigh, sourceLow, sourcePort, destinationHigh, destinationLow, destinationPort), transport,
                         sourceHigh, sourceLow, sourcePort, destinationHigh, destinationLow, destinationPort));
+        this.maxFlows = settings.limits().flows();
+        this.heldBytes = new HeldBytes(settings.limits().heldBytes());
     }
 
     /** Kubernetes context and cross-node de-duplication for this scan (none by default). */
@@ -189,14 +210,14 @@ public final class FlowTracker
         if (Math.floorDiv(now, SWEEP_INTERVAL_MICROS) > Math.floorDiv(lastSweep, SWEEP_INTERVAL_MICROS)) {
             sweep(now);
         }
-        int hash = FlowTable.hash(packet.transport, packet.sourceHigh, packet.sourceLow, packet.sourcePort,
+        int hash = table.hash(packet.transport, packet.sourceHigh, packet.sourceLow, packet.sourcePort,
                 packet.destinationHigh, packet.destinationLow, packet.destinationPort);
         Flow flow = table.find(hash, packet.transport, packet.sourceHigh, packet.sourceLow, packet.sourcePort,
                 packet.destinationHigh, packet.destinationLow, packet.destinationPort);
         long groupId = -1;
         if (flow != null && endsBefore(flow, packet)) {
             groupId = flow.groupId;
-            table.remove(flow);
+            forget(flow);
             finish(flow, flow.lastSeen);
             flow = null;
         }
@@ -215,13 +236,15 @@ public final class FlowTracker
             // a duplicate's copy is never tracked, as in its owner's scan).
             if (flow.transport == Transport.TCP && !flow.duplicate) {
                 if (flow.tcp == null) {
-                    flow.tcp = new TcpConnection(flow.protocols.consumer(true), flow.protocols.consumer(false));
+                    flow.tcp = new TcpConnection(flow.protocols.consumer(true), flow.protocols.consumer(false), heldBytes);
                 }
                 flow.tcp.track(packet, fromClient);
             }
+            ages.touch(flow);
             return;
         }
         if (flow.duplicate) {
+            ages.touch(flow);
             if (!flow.foreign) {
                 scope.report().increment("dedup.packets_kept_by_other_node");
             }
@@ -253,6 +276,7 @@ public final class FlowTracker
             case OTHER -> {
             }
         }
+        ages.touch(flow);
     }
 
     private static void count(Flow flow, DecodedPacket packet, boolean fromClient)
@@ -272,7 +296,7 @@ public final class FlowTracker
     private void tcp(Flow flow, DecodedPacket packet, boolean fromClient)
     {
         if (flow.tcp == null) {
-            flow.tcp = new TcpConnection(flow.protocols.consumer(true), flow.protocols.consumer(false));
+            flow.tcp = new TcpConnection(flow.protocols.consumer(true), flow.protocols.consumer(false), heldBytes);
         }
         flow.tcp.track(packet, fromClient);
         if (flow.protocols.detecting() && fromClient) {
@@ -314,6 +338,9 @@ public final class FlowTracker
                         packet.sourceHigh, packet.sourceLow, packet.sourcePort, hash, id, group, packet.timestampMicros, midstream);
         // A flow of the lookback is dissected too (what the scan learns across flows is then known), into nothing.
         flow.protocols = new ProtocolBinding(foreign ? lookbackScope : scope, flow);
+        while (table.size() >= maxFlows) {
+            evict();
+        }
         table.add(flow);
         flow.duplicate = !enrichment.keeps(flow.clientAddress(), flow.serverAddress(), packet.timestampMicros);
         if (foreign) {
@@ -326,6 +353,31 @@ public final class FlowTracker
         }
         scope.report().increment("flows." + transport.displayName());
         return flow;
+    }
+
+    /**
+     * The flow budget is full: the half-open flow idle longest ends now (else the flow idle
+     * longest), with its rows, counted and named on them.
+     */
+    private void evict()
+    {
+        Flow eldest = ages.eldest();
+        if (eldest == null) {
+            throw new IllegalStateException("the flow table is full but no flow is queued");
+        }
+        String reason = eldest.halfOpen() ? "half_open" : "idle";
+        forget(eldest);
+        if (!eldest.foreign) {
+            scope.report().increment("flows.evicted." + reason);
+            scope.anomaly(eldest, "flow.evicted");
+        }
+        finish(eldest, eldest.lastSeen);
+    }
+
+    private void forget(Flow flow)
+    {
+        table.remove(flow);
+        ages.remove(flow);
     }
 
     /** Without a handshake, the side on a well-known or registered service port is the server. */
@@ -359,6 +411,7 @@ public final class FlowTracker
                 || (flow.closed() && now - flow.tcp.closedAt() > scope.settings().closeDelayMicros()));
         expired.sort(Comparator.comparingLong(flow -> flow.id));
         for (Flow flow : expired) {
+            ages.remove(flow);
             finish(flow, flow.lastSeen);
         }
     }
@@ -369,8 +422,10 @@ public final class FlowTracker
         List<Flow> remaining = table.removeIf(flow -> true);
         remaining.sort(Comparator.comparingLong(flow -> flow.id));
         for (Flow flow : remaining) {
+            ages.remove(flow);
             finish(flow, lastTimestamp);
         }
+        scope.report().add("tcp.held_bytes_over_budget", heldBytes.overBudget());
     }
 
     private void finish(Flow flow, long timestampMicros)
@@ -392,6 +447,8 @@ public final class FlowTracker
         if (flow.protocols.protocols().isEmpty() || flow.callIndex == 0) {
             UnclaimedRows.emit(flow, scope.rows());
         }
-        scope.sink().flow(scope.rows().flowRow(flow, lastTimestamp));
+        GenericData.Record row = scope.rows().flowRow(flow, lastTimestamp);
+        scope.redactor().flow(scope.rows().flow(row));
+        scope.sink().flow(row);
     }
 }

@@ -19,6 +19,8 @@ final class SctpReassembler
     static final int REMEMBERED_TSNS = 4096;
     /** The largest message reassembled; beyond it the fragments are dropped. */
     static final int MAX_MESSAGE = 1 << 20;
+    /** Streams of a direction with a message part-way at once (up to 65,536 could be, each up to {@link #MAX_MESSAGE}). */
+    static final int MAX_PARTIAL_MESSAGES = 16;
 
     interface Consumer
     {
@@ -91,6 +93,10 @@ final class SctpReassembler
         if (begin) {
             if (fragments != null) {
                 consumer.anomaly("sctp.fragments_incomplete");
+            }
+            else if (direction.fragments.size() >= MAX_PARTIAL_MESSAGES) {
+                consumer.anomaly("sctp.too_many_partial_messages");
+                return;
             }
             fragments = new ByteArrayOutputStream();
             direction.fragments.put(stream, fragments);

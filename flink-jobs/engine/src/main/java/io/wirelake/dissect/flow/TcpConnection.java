@@ -30,10 +30,10 @@ final class TcpConnection
     private long finCount;
     private long resetCount;
 
-    TcpConnection(TcpStream.Consumer client, TcpStream.Consumer server)
+    TcpConnection(TcpStream.Consumer client, TcpStream.Consumer server, HeldBytes budget)
     {
-        this.client = new TcpStream(requireNonNull(client, "client is null"));
-        this.server = new TcpStream(requireNonNull(server, "server is null"));
+        this.client = new TcpStream(requireNonNull(client, "client is null"), budget);
+        this.server = new TcpStream(requireNonNull(server, "server is null"), budget);
     }
 
     /** A segment's flags and options: handshake, close, reset and the insights; its bytes come with {@link #deliver}. */

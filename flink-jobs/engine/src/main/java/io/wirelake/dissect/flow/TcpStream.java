@@ -24,6 +24,7 @@ final class TcpStream
     private record Held(byte[] data, int wireLength, long timestampMicros) {}
 
     private final Consumer consumer;
+    private final HeldBytes budget;
     private boolean initialized;
     /** The sequence number of the first data byte (SYN + 1, or the first segment seen mid-stream). */
     private long initialSequence;
@@ -42,7 +43,14 @@ final class TcpStream
 
     TcpStream(Consumer consumer)
     {
+        this(consumer, new HeldBytes(Long.MAX_VALUE));
+    }
+
+    /** A stream whose held bytes count toward a scan's budget. */
+    TcpStream(Consumer consumer, HeldBytes budget)
+    {
         this.consumer = consumer;
+        this.budget = budget;
     }
 
     /** The SYN's sequence number: data starts one after it. */
@@ -123,8 +131,15 @@ final class TcpStream
         System.arraycopy(data, offset, copy, 0, captured);
         ahead.put(streamOffset, new Held(copy, wireLength, timestampMicros));
         heldBytes += captured;
+        budget.add(captured);
         if (heldBytes > MAX_OUT_OF_ORDER_BYTES) {
             skipToHeld(timestampMicros);
+        }
+        else if (budget.over()) {
+            // the scan holds too much: this stream, which took it past the budget, lets its holes go
+            while (!ahead.isEmpty()) {
+                skipToHeld(timestampMicros);
+            }
         }
     }
 
@@ -151,6 +166,7 @@ final class TcpStream
             ahead.pollFirstEntry();
             Held held = first.getValue();
             heldBytes -= held.data().length;
+            budget.release(held.data().length);
             long skip = delivered - start;
             if (skip >= held.wireLength()) {
                 retransmissions++;

@@ -9,6 +9,7 @@ import io.wirelake.packets.capture.CaptureReaders;
 import io.wirelake.packets.capture.LinkType;
 import io.wirelake.packets.decode.DecodeStatus;
 import io.wirelake.packets.decode.DecodedPacket;
+import io.wirelake.packets.decode.FragmentReassembler;
 import io.wirelake.packets.decode.PacketDecoder;
 
 import java.io.IOException;
@@ -181,5 +182,8 @@ public final class CaptureScanner
         tracker.finish();
         report.add("ip.fragments_reassembled", decoder.fragments().reassembled());
         report.add("ip.fragments_incomplete", decoder.fragments().incomplete());
+        for (FragmentReassembler.Drop reason : FragmentReassembler.Drop.values()) {
+            report.add("ip.fragments_dropped." + reason.reportName(), decoder.fragments().dropped(reason));
+        }
     }
 }

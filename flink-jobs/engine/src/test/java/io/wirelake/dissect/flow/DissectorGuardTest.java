@@ -44,7 +44,7 @@ class DissectorGuardTest
     @Test
     void aThrowingDetectorLeavesDetectionToTheOthers()
     {
-        Dissection dissection = Dissection.of(registry(new Broken(true)), captures);
+        Dissection dissection = Dissection.of(registry(new Broken(Failure.IN_DETECTION)), captures);
         assertThat(dissection.report().get("dissector_errors")).isPositive()
                 .isEqualTo(dissection.report().get("dissector_errors.broken"));
         assertThat(protocols(dissection)).isEqualTo(protocols(standard));
@@ -53,7 +53,26 @@ class DissectorGuardTest
     @Test
     void aThrowingDissectorLosesOnlyItsOwnFlows()
     {
-        Dissection dissection = Dissection.of(registry(new Broken(false)), captures);
+        losesOnlyItsOwnFlows(Failure.EXCEPTION);
+    }
+
+    @Test
+    void aStackOverflowInADissectorIsContained()
+    {
+        Dissection dissection = losesOnlyItsOwnFlows(Failure.STACK_OVERFLOW);
+        assertThat(dissection.report().get("dissector_errors.stack_overflow")).isEqualTo(dissection.report().get("dissector_errors"));
+    }
+
+    @Test
+    void anAllocationTooLargeInADissectorIsContained()
+    {
+        Dissection dissection = losesOnlyItsOwnFlows(Failure.OUT_OF_MEMORY);
+        assertThat(dissection.report().get("dissector_errors.out_of_memory")).isEqualTo(dissection.report().get("dissector_errors"));
+    }
+
+    private static Dissection losesOnlyItsOwnFlows(Failure failure)
+    {
+        Dissection dissection = Dissection.of(registry(new Broken(failure)), captures);
         // the broken protocol claims every connection that opens with "GET ": each is lost once
         List<GenericData.Record> lost = dissection.flows().stream()
                 .filter(flow -> ((List<?>) flow.get("anomalies")).stream().anyMatch(anomaly -> anomaly.toString().equals("broken.dissector_error")))
@@ -65,6 +84,18 @@ class DissectorGuardTest
         assertThat(protocols(dissection).stream().filter(protocol -> !claimed.contains(protocol)).toList()).isEqualTo(others);
         // no traffic is invisible: each lost connection is still a TCP row
         assertThat(dissection.calls("TCP")).hasSize(standard.calls("TCP").size() + lost.size());
+        return dissection;
+    }
+
+    enum Failure
+    {
+        IN_DETECTION, EXCEPTION, STACK_OVERFLOW, OUT_OF_MEMORY
+    }
+
+    /** A defect that recurses without end. */
+    private static int recurse(int depth)
+    {
+        return recurse(depth + 1) + 1;
     }
 
     private static List<String> protocols(Dissection dissection)
@@ -84,7 +115,7 @@ class DissectorGuardTest
     }
 
     /** Claims connections that open with "GET ", then fails on their first bytes; or fails in detection itself. */
-    private record Broken(boolean inDetection)
+    private record Broken(Failure failure)
             implements ProtocolDetector
     {
         @Override
@@ -108,7 +139,7 @@ class DissectorGuardTest
         @Override
         public Detection detect(boolean fromClient, byte[] data, int offset, int length, int serverPort)
         {
-            if (inDetection) {
+            if (failure == Failure.IN_DETECTION) {
                 throw new IllegalStateException("a detector defect");
             }
             return fromClient && new String(data, offset, Math.min(length, 4), StandardCharsets.ISO_8859_1).equals("GET ") ? Detection.MATCH : Detection.NO_MATCH;
@@ -122,7 +153,12 @@ class DissectorGuardTest
                 @Override
                 public void data(boolean fromClient, byte[] data, int offset, int length, long timestampMicros)
                 {
-                    throw new ArrayIndexOutOfBoundsException("a dissector defect");
+                    switch (failure) {
+                        case STACK_OVERFLOW -> recurse(0);
+                        // more than any heap: the allocation fails at once, and nothing else is lost
+                        case OUT_OF_MEMORY -> data = new byte[Integer.MAX_VALUE - 2];
+                        case IN_DETECTION, EXCEPTION -> throw new ArrayIndexOutOfBoundsException("a dissector defect");
+                    }
                 }
 
                 @Override

@@ -2,6 +2,7 @@ package io.wirelake.dissect.job;
 
 import io.wirelake.columns.Table;
 import io.wirelake.columns.TableSchema;
+import io.wirelake.dissect.redact.Redaction;
 import io.wirelake.dissect.scan.ScanReport;
 import io.wirelake.store.dissection.DissectionSpec;
 import org.apache.avro.generic.GenericRecord;
@@ -60,6 +61,16 @@ public final class DissectionJob
      */
     public static void define(StreamExecutionEnvironment environment, DissectionSpec spec, List<ScanUnit> units, String progressToken, int parallelism)
     {
+        define(environment, spec, Redaction.DEFAULTS_WITHOUT_KEY, units, progressToken, parallelism);
+    }
+
+    /**
+     * The job with the redaction a launcher chose (rules and the store's key; see docs/REDACTION.md).
+     * Without one, the default rules apply with markers of lengths only.
+     */
+    public static void define(StreamExecutionEnvironment environment, DissectionSpec spec, Redaction redaction, List<ScanUnit> units, String progressToken,
+            int parallelism)
+    {
         environment.configure(pipelineSettings());
         ScanFunction.registry(spec.protocols());
         OutputTag<GenericRecord> flowsTag = new OutputTag<>("flows", new GenericRecordAvroTypeInfo(TableSchema.of(Table.FLOWS).avroSchema()));
@@ -67,7 +78,7 @@ public final class DissectionJob
                 .fromData(TypeInformation.of(ScanUnit.class), units.toArray(ScanUnit[]::new))
                 .name("scan units")
                 .rebalance()
-                .process(new ScanFunction(flowsTag, spec, progressToken))
+                .process(new ScanFunction(flowsTag, spec, redaction, progressToken))
                 .returns(new GenericRecordAvroTypeInfo(TableSchema.of(Table.API_CALLS).avroSchema()))
                 .name("scan and dissect")
                 .setParallelism(parallelism);
@@ -107,6 +118,13 @@ public final class DissectionJob
     public static Result runLocally(DissectionSpec spec, String temporaryDirectory, Consumer<Long> onProgress, Configuration extra)
             throws Exception
     {
+        return runLocally(spec, Redaction.DEFAULTS_WITHOUT_KEY, temporaryDirectory, onProgress, extra);
+    }
+
+    /** Runs on a local MiniCluster with the redaction a launcher chose. */
+    public static Result runLocally(DissectionSpec spec, Redaction redaction, String temporaryDirectory, Consumer<Long> onProgress, Configuration extra)
+            throws Exception
+    {
         List<ScanUnit> units = ScanUnits.of(spec);
         if (units.isEmpty()) {
             throw new IllegalArgumentException("no capture files to dissect");
@@ -122,7 +140,7 @@ public final class DissectionJob
         }
         StreamExecutionEnvironment environment = StreamExecutionEnvironment.createLocalEnvironment(parallelism, configuration);
         String token = UUID.randomUUID().toString();
-        define(environment, spec, units, token, parallelism);
+        define(environment, spec, redaction, units, token, parallelism);
         long start = System.nanoTime();
         try {
             JobClient client = environment.executeAsync("wirelake dissect");

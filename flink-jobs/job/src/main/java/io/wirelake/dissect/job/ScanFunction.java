@@ -3,6 +3,7 @@ package io.wirelake.dissect.job;
 import io.wirelake.dissect.enrich.Enrichment;
 import io.wirelake.dissect.flow.FlowTracker;
 import io.wirelake.dissect.protocol.ProtocolRegistry;
+import io.wirelake.dissect.redact.Redaction;
 import io.wirelake.dissect.scan.CaptureScanner;
 import io.wirelake.dissect.scan.ScanReport;
 import io.wirelake.store.dissection.DissectionSpec;
@@ -51,11 +52,13 @@ final class ScanFunction
     private transient ProgressAccumulator progress;
     private transient ProtocolRegistry registry;
 
-    ScanFunction(OutputTag<GenericRecord> flows, DissectionSpec spec, String progressToken)
+    /** @param redaction what is redacted before rows are written (serialized with the job: its key travels to the cluster with it) */
+    ScanFunction(OutputTag<GenericRecord> flows, DissectionSpec spec, Redaction redaction, String progressToken)
     {
         this.spec = requireNonNull(spec, "spec is null");
         this.flows = requireNonNull(flows, "flows is null");
-        this.settings = FlowTracker.Settings.defaults(spec.defaultNode(), 0).withBodyCap(spec.bodyCap()).withCaptureSource(spec.captureSource());
+        this.settings = FlowTracker.Settings.defaults(spec.defaultNode(), 0).withBodyCap(spec.bodyCap()).withCaptureSource(spec.captureSource())
+                .withRedaction(requireNonNull(redaction, "redaction is null"));
         this.progressToken = requireNonNull(progressToken, "progressToken is null");
     }
 
@@ -102,7 +105,10 @@ final class ScanFunction
     {
         ScanReport report = new ScanReport();
         String worker = "task-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        FlowTracker.Settings unitSettings = settings.forUnit(unit.node, unit.index * IDS_PER_UNIT).withWorker(worker);
+        // the tasks of this job share the heap: each gets its share of the flow and held-bytes budgets
+        int tasks = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        FlowTracker.Settings unitSettings = settings.forUnit(unit.node, unit.index * IDS_PER_UNIT).withWorker(worker)
+                .withLimits(settings.limits().sharedBy(tasks));
         CaptureScanner scanner = new CaptureScanner(registry, unitSettings, new FlowTracker.RowSink()
         {
             @Override

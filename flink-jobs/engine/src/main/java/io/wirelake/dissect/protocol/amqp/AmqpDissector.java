@@ -27,6 +27,8 @@ final class AmqpDissector
     static final long MAX_FRAME = 16L << 20;
     /** Frame payload bytes kept (method arguments); body frames are counted, not kept. */
     static final int MAX_KEPT = 64 * 1024;
+    /** A kept frame's first buffer. */
+    static final int INITIAL_KEPT = 4 * 1024;
 
     private static final int METHOD = 1;
     private static final int CONTENT_HEADER = 2;
@@ -119,7 +121,8 @@ final class AmqpDissector
                             return;
                         }
                         payloadRead = 0;
-                        kept = type == BODY ? null : new byte[(int) Math.min(size, MAX_KEPT)];
+                        // grown as bytes arrive (a forged size costs nothing until they come), up to what a frame keeps
+                        kept = type == BODY ? null : new byte[(int) Math.min(size, INITIAL_KEPT)];
                         keptFill = 0;
                         if (size == 0) {
                             expectEnd = true;
@@ -129,7 +132,10 @@ final class AmqpDissector
                 }
                 int take = (int) Math.min(end - at, size - payloadRead);
                 if (kept != null) {
-                    int keep = Math.min(take, kept.length - keptFill);
+                    int keep = (int) Math.min(take, Math.min(size, MAX_KEPT) - keptFill);
+                    if (keptFill + keep > kept.length) {
+                        kept = java.util.Arrays.copyOf(kept, (int) Math.min(Math.min(size, MAX_KEPT), Math.max(kept.length * 2L, keptFill + keep)));
+                    }
                     System.arraycopy(data, at, kept, keptFill, keep);
                     keptFill += keep;
                 }

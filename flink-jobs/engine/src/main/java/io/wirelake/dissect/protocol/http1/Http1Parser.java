@@ -18,6 +18,8 @@ final class Http1Parser
     static final int MAX_HEADER_BYTES = 64 * 1024;
     static final int MAX_HEADERS = 256;
     static final int MAX_CHUNK_LINE = 1024;
+    /** The most a body's buffer starts with, whatever its Content-Length says; it grows as bytes arrive. */
+    static final int INITIAL_BODY_BUFFER = 16 * 1024;
 
     enum State
     {
@@ -532,7 +534,9 @@ final class Http1Parser
         int room = limit - message.body.size();
         if (room > 0 && length > 0) {
             if (message.body == Http1Message.EMPTY) {
-                long expected = state == State.BODY_FIXED ? remaining : 8192;
+                // sized by what arrived, and by the length field only up to a small start: a forged
+                // Content-Length costs nothing until its bytes come
+                long expected = state == State.BODY_FIXED ? Math.min(remaining, INITIAL_BODY_BUFFER) : 8192;
                 message.body = new java.io.ByteArrayOutputStream((int) Math.min(limit, Math.max(expected, length)));
             }
             message.body.write(data, at, Math.min(room, length));

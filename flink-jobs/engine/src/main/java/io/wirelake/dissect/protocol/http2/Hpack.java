@@ -1,9 +1,7 @@
 package io.wirelake.dissect.protocol.http2;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -12,13 +10,23 @@ import java.util.List;
  * that cannot be decoded leaves the dynamic table unknown, so every later block of that side is
  * refused too (the connection's headers are then lost, never guessed). Strings are kept as
  * ISO-8859-1 (one char per octet, so entry sizes are exact); callers decode them as UTF-8.
+ *
+ * <p>Hostile blocks cost bounded work: the dynamic table is at most {@value #MAX_TABLE_SIZE}
+ * bytes whatever a size update asks, an index finds its entry in one step (a ring of entries,
+ * newest first), and every field a block yields counts toward the header-list limit as RFC 9113
+ * section 6.5.2 sizes it (name, value and 32 octets), so a block of one-byte references to a
+ * large or an empty entry cannot amplify into millions of fields.
  */
 final class Hpack
 {
-    /** The largest dynamic table accepted, whatever a size update asks (SETTINGS_HEADER_TABLE_SIZE is usually 4096). */
-    static final int MAX_TABLE_SIZE = 1 << 20;
-    /** The largest header list decoded from one block (name and value octets). */
+    /** The largest dynamic table accepted, whatever a size update asks (SETTINGS_HEADER_TABLE_SIZE is usually 4096; browsers allow 64 KiB). */
+    static final int MAX_TABLE_SIZE = 1 << 16;
+    /** The largest header list decoded from one block (name and value octets, and 32 per field). */
     static final int MAX_HEADER_LIST_SIZE = 1 << 20;
+    /** RFC 7541 section 4.1: each entry's (and each field's) overhead. */
+    static final int ENTRY_OVERHEAD = 32;
+    /** The most entries the table can hold: every entry takes at least its overhead. */
+    private static final int MAX_ENTRIES = MAX_TABLE_SIZE / ENTRY_OVERHEAD;
 
     record Header(String name, String value)
             implements io.wirelake.dissect.protocol.http1.HttpFields.Header {}
@@ -38,14 +46,19 @@ final class Hpack
             {"strict-transport-security", ""}, {"transfer-encoding", ""}, {"user-agent", ""}, {"vary", ""}, {"via", ""},
             {"www-authenticate", ""}};
 
-    /** Newest first. */
-    private final ArrayDeque<Header> dynamic = new ArrayDeque<>();
+    /** A ring of entries: {@code newest} is index 0 of the dynamic table, older ones follow it. */
+    private final Header[] dynamic = new Header[MAX_ENTRIES];
+    private int newest;
+    private int entries;
     private int dynamicSize;
     private int maxSize = 4096;
     private boolean broken;
     /** Picked up mid-connection: entries added before the capture began are unknown, and referring to one is not an error. */
     private boolean midstream;
     private int unknownReferences;
+
+    /** A field whose entry was made before the capture began: left out of the headers. */
+    private static final Header UNKNOWN = new Header("", "");
 
     /** Thrown for a block that violates HPACK; the message is the anomaly's detail. */
     static final class HpackException
@@ -102,7 +115,8 @@ final class Hpack
             if ((first & 0x80) != 0) {
                 header = entry(integer(data, at, end, 7));
                 if (header == null) {
-                    continue;
+                    // an entry from before the capture: counted toward the list all the same
+                    header = UNKNOWN;
                 }
             }
             else if ((first & 0xC0) == 0x40) {
@@ -115,21 +129,20 @@ final class Hpack
                     throw new HpackException("table size update to " + size);
                 }
                 maxSize = size;
-                evict();
+                evict(maxSize);
                 continue;
             }
             else {
                 // 0000 without indexing, 0001 never indexed
                 header = literal(data, at, end, 4);
             }
-            if (header.name().isEmpty()) {
-                continue;
-            }
-            listSize += header.name().length() + header.value().length();
+            listSize += header.name().length() + header.value().length() + ENTRY_OVERHEAD;
             if (listSize > MAX_HEADER_LIST_SIZE) {
                 throw new HpackException("header list over " + MAX_HEADER_LIST_SIZE + " bytes");
             }
-            headers.add(header);
+            if (!header.name().isEmpty()) {
+                headers.add(header);
+            }
         }
         return headers;
     }
@@ -153,38 +166,46 @@ final class Hpack
             return new Header(STATIC[index - 1][0], STATIC[index - 1][1]);
         }
         int dynamicIndex = index - STATIC.length - 1;
-        if (dynamicIndex >= dynamic.size()) {
+        if (dynamicIndex >= entries) {
             if (midstream) {
                 unknownReferences++;
                 return null;
             }
-            throw new HpackException("index " + index + " beyond the dynamic table (" + dynamic.size() + " entries)");
+            throw new HpackException("index " + index + " beyond the dynamic table (" + entries + " entries)");
         }
-        Iterator<Header> entries = dynamic.iterator();
-        for (int i = 0; i < dynamicIndex; i++) {
-            entries.next();
-        }
-        return entries.next();
+        return dynamic[(newest + dynamicIndex) % MAX_ENTRIES];
+    }
+
+    private static int size(Header header)
+    {
+        return header.name().length() + header.value().length() + ENTRY_OVERHEAD;
     }
 
     private void add(Header header)
     {
-        int size = header.name().length() + header.value().length() + 32;
+        int size = size(header);
         if (size > maxSize) {
-            dynamic.clear();
+            java.util.Arrays.fill(dynamic, null);
+            entries = 0;
             dynamicSize = 0;
             return;
         }
-        dynamic.addFirst(header);
+        // RFC 7541 section 4.4: room is made before the entry is added (so the ring never overruns: each entry takes 32 octets)
+        evict(maxSize - size);
+        newest = (newest + MAX_ENTRIES - 1) % MAX_ENTRIES;
+        dynamic[newest] = header;
+        entries++;
         dynamicSize += size;
-        evict();
     }
 
-    private void evict()
+    /** The oldest entries leave until the table holds at most {@code room} octets. */
+    private void evict(int room)
     {
-        while (dynamicSize > maxSize && !dynamic.isEmpty()) {
-            Header oldest = dynamic.removeLast();
-            dynamicSize -= oldest.name().length() + oldest.value().length() + 32;
+        while (dynamicSize > room && entries > 0) {
+            int oldest = (newest + entries - 1) % MAX_ENTRIES;
+            dynamicSize -= size(dynamic[oldest]);
+            dynamic[oldest] = null;
+            entries--;
         }
     }
 

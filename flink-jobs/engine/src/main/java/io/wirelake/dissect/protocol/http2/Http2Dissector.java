@@ -17,6 +17,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,6 +50,9 @@ final class Http2Dissector
     static final int MAX_HEADER_BLOCK = 1 << 20;
     /** SETTINGS_MAX_FRAME_SIZE's upper bound: a longer frame means the framing is lost. */
     static final int MAX_FRAME_LENGTH = (1 << 24) - 1;
+    /** A kept payload's first buffer; it grows with the bytes that arrive, never from the length field alone. */
+    static final int INITIAL_PAYLOAD = 16 * 1024;
+    private static final byte[] NO_BYTES = new byte[0];
 
     /** How long (capture time) a stream one side reset waits for the other side's end, which may already be on its way. */
     static final long RESET_GRACE_MICROS = 2_000_000L;
@@ -117,6 +121,17 @@ final class Http2Dissector
         }
     }
 
+    /** What a frame's payload bytes are for, decided by its header. */
+    private enum Payload
+    {
+        /** Header blocks and RST_STREAM: kept (growing as bytes arrive) and read when whole. */
+        KEPT,
+        /** DATA: each byte goes to its stream's body as it arrives, nothing is held. */
+        STREAMED,
+        /** Frames a passive reader does not need (and DATA after bad padding): counted past. */
+        SKIPPED
+    }
+
     /** One direction's frame reader. */
     private final class Side
             extends Direction
@@ -130,9 +145,17 @@ final class Http2Dissector
         int type;
         int flags;
         int streamId;
+        /** Payload bytes of the current frame still to come. */
+        int remaining;
+        Payload handling;
         byte[] payload;
         int payloadFill;
         long frameTime;
+        // a DATA frame being streamed: its padding (-1 until its first byte says), body bytes left, its stream's message
+        int padding;
+        int dataLeft;
+        boolean dataResolved;
+        Http2Stream dataStream;
         // a header block continued by CONTINUATION frames
         ByteArrayOutputStream block;
         int blockStream;
@@ -185,22 +208,102 @@ final class Http2Dissector
                             lose("http2.bad_frame_header");
                             return;
                         }
-                        payload = new byte[this.length];
-                        payloadFill = 0;
-                        if (this.length == 0) {
+                        begin();
+                        if (lost()) {
+                            return;
+                        }
+                        if (remaining == 0) {
                             frame();
                         }
                     }
                     continue;
                 }
-                int take = Math.min(end - at, this.length - payloadFill);
-                System.arraycopy(data, at, payload, payloadFill, take);
-                payloadFill += take;
+                int take = Math.min(end - at, remaining);
+                switch (handling) {
+                    case KEPT -> keep(data, at, take);
+                    case STREAMED -> streamed(data, at, take);
+                    case SKIPPED -> {
+                    }
+                }
+                remaining -= take;
                 at += take;
-                if (payloadFill == this.length) {
+                if (remaining == 0) {
                     frame();
                 }
             }
+        }
+
+        /**
+         * A frame header was read: how its payload is handled. Nothing is allocated from the
+         * length field: a kept payload grows as its bytes arrive, and one larger than a header
+         * block may be ends the reading of this side (its HPACK state would be lost anyway).
+         */
+        private void begin()
+        {
+            remaining = this.length;
+            switch (type) {
+                case DATA -> {
+                    handling = Payload.STREAMED;
+                    padding = (flags & PADDED) != 0 ? -1 : 0;
+                    dataLeft = this.length;
+                    dataResolved = false;
+                    dataStream = null;
+                }
+                case HEADERS, PUSH_PROMISE, CONTINUATION, RST_STREAM -> {
+                    if (this.length > MAX_HEADER_BLOCK) {
+                        block = null;
+                        lose("http2.header_block_too_large");
+                        return;
+                    }
+                    handling = Payload.KEPT;
+                    payload = new byte[Math.min(this.length, INITIAL_PAYLOAD)];
+                    payloadFill = 0;
+                }
+                default -> handling = Payload.SKIPPED;
+            }
+        }
+
+        private void keep(byte[] data, int offset, int count)
+        {
+            if (payloadFill + count > payload.length) {
+                payload = Arrays.copyOf(payload, Math.min(this.length, Math.max(payload.length * 2, payloadFill + count)));
+            }
+            System.arraycopy(data, offset, payload, payloadFill, count);
+            payloadFill += count;
+        }
+
+        /** DATA bytes as they arrive: the pad length first when PADDED, then the body, then the padding (ignored). */
+        private void streamed(byte[] data, int offset, int count)
+        {
+            int at = offset;
+            int end = offset + count;
+            if (padding < 0) {
+                padding = data[at++] & 0xFF;
+                dataLeft = this.length - 1 - padding;
+                if (dataLeft < 0) {
+                    context.anomaly("http2.bad_padding");
+                    handling = Payload.SKIPPED;
+                    return;
+                }
+            }
+            int body = Math.min(end - at, dataLeft);
+            if (body > 0) {
+                Http2Message message = dataMessage();
+                if (message != null) {
+                    message.body(data, at, body, context.bodyCap());
+                }
+                dataLeft -= body;
+            }
+        }
+
+        /** The message a DATA frame's bytes belong to, looked up once per frame; null on stream 0. */
+        private Http2Message dataMessage()
+        {
+            if (!dataResolved) {
+                dataResolved = true;
+                dataStream = Http2Dissector.this.stream(streamId);
+            }
+            return dataStream == null ? null : fromClient ? dataStream.request : dataStream.response;
         }
 
         void lose(String anomaly)
@@ -216,6 +319,9 @@ final class Http2Dissector
             if (block != null && type != CONTINUATION) {
                 context.anomaly("http2.continuation_missing");
                 block = null;
+            }
+            if (handling == Payload.KEPT && payloadFill < payload.length) {
+                payload = Arrays.copyOf(payload, payloadFill);
             }
             switch (type) {
                 case DATA -> dataFrame();
@@ -263,30 +369,28 @@ final class Http2Dissector
             }
         }
 
+        /** A DATA frame's end: its bytes went to the body as they came; now its timing and END_STREAM. */
         private void dataFrame()
         {
-            int start = 0;
-            int end = payload.length;
-            if ((flags & PADDED) != 0) {
-                if (payload.length < 1 || (payload[0] & 0xFF) >= payload.length) {
+            if (handling == Payload.SKIPPED || (padding < 0 && this.length == 0)) {
+                // bad padding (counted), or a PADDED frame with no room for its pad length
+                if (padding < 0) {
                     context.anomaly("http2.bad_padding");
-                    return;
                 }
-                start = 1;
-                end -= payload[0] & 0xFF;
-            }
-            Http2Stream stream = stream(streamId);
-            if (stream == null) {
                 return;
             }
-            Http2Message message = fromClient ? stream.request : stream.response;
+            Http2Message message = dataMessage();
+            if (message == null) {
+                return;
+            }
             if (message.firstByteTime < 0) {
                 message.firstByteTime = frameTime;
             }
             message.lastByteTime = frameTime;
-            message.body(payload, start, end - start, context.bodyCap());
+            // an empty frame still marks the body as present, as a frame with bytes does
+            message.body(NO_BYTES, 0, 0, context.bodyCap());
             if ((flags & END_STREAM) != 0) {
-                end(stream, message);
+                end(dataStream, message);
             }
         }
 

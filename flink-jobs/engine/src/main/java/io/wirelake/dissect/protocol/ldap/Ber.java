@@ -40,17 +40,31 @@ final class Ber
     private final byte[] data;
     private int at;
     private final int end;
+    /** The bytes were cut (a message longer than what is kept): an element running past them ends where they end. */
+    private final boolean cut;
 
     Ber(byte[] data, int start, int end)
+    {
+        this(data, start, end, false);
+    }
+
+    Ber(byte[] data, int start, int end, boolean cut)
     {
         this.data = data;
         this.at = start;
         this.end = end;
+        this.cut = cut;
     }
 
     Ber(byte[] data, Element element)
     {
-        this(data, element.start(), element.end());
+        this(data, element.start(), element.end(), false);
+    }
+
+    /** A reader over an element's contents, as cut as this one's bytes are. */
+    Ber inside(Element element)
+    {
+        return new Ber(data, element.start(), element.end(), cut);
     }
 
     boolean hasMore()
@@ -74,7 +88,10 @@ final class Ber
         }
         at += lengthOctets(data[at]);
         if (at + length > end) {
-            throw new BerException("element of " + length + " bytes runs past its parent");
+            if (!cut || at > end) {
+                throw new BerException("element of " + length + " bytes runs past its parent");
+            }
+            length = end - at;
         }
         Element element = new Element(tag, at, (int) (at + length));
         at = element.end();

@@ -16,6 +16,8 @@ final class LdapDissector
 {
     static final Protocol LDAP = new Protocol("LDAP", Columns.LDAP);
     static final int MAX_MESSAGE = 16 << 20;
+    /** Bytes of a message kept for parsing: the fields the rows use come first; the rest is counted. */
+    static final int KEPT = 64 * 1024;
     static final int MAX_PENDING = 1024;
 
     private final Framing requests = new Framing(true);
@@ -61,7 +63,7 @@ final class LdapDissector
             implements LengthPrefixedFramer.Frames
     {
         final boolean fromClient;
-        private final LengthPrefixedFramer framer = new LengthPrefixedFramer(FORMAT, true, MAX_MESSAGE, this);
+        private final LengthPrefixedFramer framer = new LengthPrefixedFramer(FORMAT, true, KEPT, this);
 
         Framing(boolean fromClient)
         {
@@ -80,7 +82,7 @@ final class LdapDissector
         public boolean frame(byte[] bytes, int kept, long length, long firstByteTime, long lastByteTime)
         {
             try {
-                LdapMessage parsed = LdapMessage.parse(bytes, 0, kept);
+                LdapMessage parsed = LdapMessage.parse(bytes, 0, kept, length);
                 if (fromClient) {
                     exchanges.request(parsed, firstByteTime);
                 }

@@ -101,13 +101,23 @@ final class LdapMessage
         };
     }
 
-    /** Parses one LDAPMessage's contents (inside its SEQUENCE). */
+    /** Parses one LDAPMessage's contents (inside its SEQUENCE), whole. */
     static LdapMessage parse(byte[] data, int start, int end)
             throws Ber.BerException
     {
-        Ber message = new Ber(data, start, end);
+        return parse(data, start, end, end - start);
+    }
+
+    /**
+     * Parses one LDAPMessage's contents of {@code length} bytes of which {@code [start, end)} were
+     * kept: the fields the rows use come first, so a cut message still gives them.
+     */
+    static LdapMessage parse(byte[] data, int start, int end, long length)
+            throws Ber.BerException
+    {
+        Ber message = new Ber(data, start, end, end - start < length);
         LdapMessage parsed = new LdapMessage();
-        parsed.length = end - start;
+        parsed.length = length;
         parsed.messageId = message.integer(message.next(0x02));
         Ber.Element op = message.next();
         if ((op.tag() & 0xC0) != 0x40) {
@@ -116,44 +126,44 @@ final class LdapMessage
         parsed.operation = op.number();
         switch (parsed.operation) {
             case BIND_REQUEST -> {
-                Ber bind = new Ber(data, op);
+                Ber bind = message.inside(op);
                 bind.next(0x02);
                 parsed.dn = bind.string(bind.next(0x04));
                 Ber.Element authentication = bind.next();
                 // AuthenticationChoice: simple [0], sasl [3] (its mechanism first); anything else is not in RFC 4511
-                parsed.mechanism = authentication.tag() == 0x80 ? "simple" : authentication.tag() == 0xA3 ? saslMechanism(data, authentication) : "other";
+                parsed.mechanism = authentication.tag() == 0x80 ? "simple" : authentication.tag() == 0xA3 ? saslMechanism(bind, authentication) : "other";
             }
             case SEARCH_REQUEST -> {
-                Ber search = new Ber(data, op);
+                Ber search = message.inside(op);
                 parsed.dn = search.string(search.next(0x04));
                 long scope = search.integer(search.next(0x0A));
                 parsed.detail = "scope " + (scope == 0 ? "base" : scope == 1 ? "one" : scope == 2 ? "sub" : String.valueOf(scope));
             }
             case 6, 8, 14 -> {
                 // ModifyRequest, AddRequest, CompareRequest: the entry's DN first
-                Ber request = new Ber(data, op);
+                Ber request = message.inside(op);
                 parsed.dn = request.string(request.next(0x04));
             }
             case 10 -> parsed.dn = new String(data, op.start(), op.length(), java.nio.charset.StandardCharsets.UTF_8);
             case 12 -> {
-                Ber request = new Ber(data, op);
+                Ber request = message.inside(op);
                 parsed.dn = request.string(request.next(0x04));
                 parsed.detail = "to " + request.string(request.next(0x04));
             }
             case EXTENDED_REQUEST -> {
-                Ber request = new Ber(data, op);
+                Ber request = message.inside(op);
                 Ber.Element name = request.next(0x80);
                 parsed.detail = request.string(name);
                 parsed.dn = "";
             }
             case BIND_RESPONSE, SEARCH_RESULT_DONE, 7, 9, 11, 13, 15, EXTENDED_RESPONSE -> {
-                Ber result = new Ber(data, op);
+                Ber result = message.inside(op);
                 parsed.resultCode = (int) result.integer(result.next(0x0A));
                 parsed.dn = result.string(result.next(0x04));
                 parsed.diagnostic = result.string(result.next(0x04));
             }
             case SEARCH_RESULT_ENTRY -> {
-                Ber entry = new Ber(data, op);
+                Ber entry = message.inside(op);
                 parsed.dn = entry.string(entry.next(0x04));
             }
             default -> {
@@ -163,10 +173,10 @@ final class LdapMessage
         return parsed;
     }
 
-    private static String saslMechanism(byte[] data, Ber.Element credentials)
+    private static String saslMechanism(Ber message, Ber.Element credentials)
             throws Ber.BerException
     {
-        Ber sasl = new Ber(data, credentials);
+        Ber sasl = message.inside(credentials);
         return sasl.string(sasl.next(0x04));
     }
 

@@ -22,8 +22,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class LengthPrefixedFramer
 {
-    /** Bytes a frame's buffer starts with when the frame is longer. */
-    static final int INITIAL_BUFFER = 64 * 1024;
+    /** Bytes a frame's buffer starts with when the frame is longer (small: a thousand connections that each announce a large frame and stall hold this each). */
+    static final int INITIAL_BUFFER = 16 * 1024;
 
     /** How a protocol's frame header gives the frame's length. */
     public interface Format

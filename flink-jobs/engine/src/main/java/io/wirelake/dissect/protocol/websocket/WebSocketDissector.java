@@ -216,7 +216,7 @@ final class WebSocketDissector
                 inflater = new Inflater(true);
             }
             inflater.setInput(concat(compressed, new byte[] {0, 0, (byte) 0xFF, (byte) 0xFF}));
-            ByteArrayOutputStream output = new ByteArrayOutputStream(compressed.length * 3);
+            ByteArrayOutputStream output = new ByteArrayOutputStream(Math.min(compressed.length * 3, MAX_KEPT_PAYLOAD));
             byte[] buffer = new byte[8192];
             long total = 0;
             inflatedCut = false;

@@ -80,4 +80,60 @@ class HpackTest
         assertThatThrownBy(() -> decode(hpack, "82")).hasMessageContaining("dynamic table lost");
         assertThatThrownBy(() -> decode(new Hpack(), "41 ff")).hasMessageContaining("runs past the block");
     }
+
+    @Test
+    void referencesToEmptyEntriesCountTowardTheHeaderList()
+            throws Exception
+    {
+        // A table full of empty entries (32 octets each), then a block of one-byte references to one of them:
+        // before, such fields were skipped uncounted and a 1 MiB block meant a million look-ups down a list.
+        Hpack hpack = new Hpack();
+        decode(hpack, "3f e1 ff 03");
+        byte[] fill = new byte[3 * 2048];
+        for (int index = 0; index < fill.length; index += 3) {
+            fill[index] = 0x40;
+        }
+        assertThat(hpack.decode(fill, 0, fill.length)).isEmpty();
+        byte[] references = new byte[1 << 20];
+        java.util.Arrays.fill(references, (byte) 0xBE);
+        assertThatThrownBy(() -> hpack.decode(references, 0, references.length)).isInstanceOf(Hpack.HpackException.class)
+                .hasMessageContaining("header list over");
+    }
+
+    @Test
+    void aTableLargerThanTheCapIsRefused()
+    {
+        Hpack hpack = new Hpack();
+        // a size update to 1 MiB (5-bit prefix: 31, then 1048545 in 7-bit groups)
+        assertThatThrownBy(() -> decode(hpack, "3f e1 ff 3f")).isInstanceOf(Hpack.HpackException.class).hasMessageContaining("table size update");
+    }
+
+    @Test
+    void indexesFindTheirEntriesAcrossTheRing()
+            throws Exception
+    {
+        // 3000 entries of 37 octets through a 64 KiB table: the ring wraps, the newest 1771 stay, in order
+        Hpack hpack = new Hpack();
+        decode(hpack, "3f e1 ff 03");
+        for (int entry = 0; entry < 3000; entry++) {
+            decode(hpack, "40 01 6b 04 " + HexFormat.of().formatHex(String.format("%04d", entry).getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        }
+        int kept = 65536 / 37;
+        assertThat(decode(hpack, "be")).containsExactly(header("k", "2999"));
+        assertThat(decode(hpack, "ff " + HexFormat.of().formatHex(integerTail(62 + kept - 1 - 127)))).containsExactly(header("k", String.format("%04d", 3000 - kept)));
+        assertThatThrownBy(() -> decode(hpack, "ff " + HexFormat.of().formatHex(integerTail(62 + kept - 127))))
+                .hasMessageContaining("beyond the dynamic table (" + kept + " entries)");
+    }
+
+    /** The continuation bytes of an HPACK integer whose prefix is full (RFC 7541 section 5.1). */
+    private static byte[] integerTail(int rest)
+    {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        while (rest >= 128) {
+            bytes.write((rest % 128) + 128);
+            rest /= 128;
+        }
+        bytes.write(rest);
+        return bytes.toByteArray();
+    }
 }

@@ -1,0 +1,179 @@
+package io.wirelake.dissect.redact;
+
+import io.wirelake.columns.Columns;
+import io.wirelake.columns.Table;
+import io.wirelake.columns.TableSchema;
+import io.wirelake.dissect.rows.Rows;
+import io.wirelake.dissect.scan.ScanReport;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Each rule on rows as the dissectors fill them: what is replaced, what stays, and what the report counts. */
+class RedactorTest
+{
+    private static final byte[] KEY = new byte[32];
+
+    private final ScanReport report = new ScanReport();
+    private final Redactor redactor = new Redactor(new Redaction(RedactionRules.DEFAULTS, KEY), report);
+
+    private static Rows row()
+    {
+        return Rows.of(TableSchema.of(Table.API_CALLS), TableSchema.of(Table.API_CALLS).newRow());
+    }
+
+    private static String text(Rows rows, io.wirelake.columns.Column column)
+    {
+        ByteBuffer buffer = ((ByteBuffer) rows.get(column)).duplicate();
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void headersAndCookiesKeepTheirLengthAndCorrelate()
+    {
+        Rows rows = row();
+        rows.set(Columns.REQUEST_HEADERS, Map.of("authorization", "Bearer abc", "x-api-key", "k1", "accept", "*/*"));
+        rows.set(Columns.REQUEST_COOKIES, Map.of("session", "s3cr3t"));
+        redactor.call(rows);
+        Map<String, String> headers = rows.map(Columns.REQUEST_HEADERS);
+        assertThat(headers.get("authorization")).startsWith("[redacted 10 bytes hmac ");
+        assertThat(headers.get("x-api-key")).startsWith("[redacted 2 bytes hmac ");
+        assertThat(headers.get("accept")).isEqualTo("*/*");
+        assertThat(rows.map(Columns.REQUEST_COOKIES).get("session")).startsWith("[redacted 6 bytes");
+        Rows again = row();
+        again.set(Columns.REQUEST_HEADERS, Map.of("Authorization", "Bearer abc"));
+        redactor.call(again);
+        assertThat(again.map(Columns.REQUEST_HEADERS).get("Authorization")).isEqualTo(headers.get("authorization"));
+        assertThat(report.get("redacted.header")).isEqualTo(3);
+        assertThat(report.get("redacted.cookie")).isEqualTo(1);
+    }
+
+    @Test
+    void secretParametersInQueryStringUrlFormAndJson()
+    {
+        Rows rows = row();
+        rows.set(Columns.URL, "/login?user=bob&password=hunter2&next=/");
+        rows.set(Columns.QUERY_STRING, Map.of("user", "bob", "password", "hunter2"));
+        rows.set(Columns.REQUEST_BODY, "{\"user\":\"bob\",\"nested\":{\"client_secret\":\"abc\\\"def\",\"pin\":1234},\"apiKey\":42}".getBytes(StandardCharsets.UTF_8));
+        rows.set(Columns.RESPONSE_BODY, "grant_type=password&access_token=tok123&scope=read".getBytes(StandardCharsets.UTF_8));
+        redactor.call(rows);
+        assertThat(rows.get(Columns.URL)).isEqualTo("/login?user=bob&password=[redacted 7 bytes hmac " + hmac("hunter2") + "]&next=/");
+        assertThat(rows.map(Columns.QUERY_STRING)).containsEntry("user", "bob").doesNotContainValue("hunter2");
+        String body = text(rows, Columns.REQUEST_BODY);
+        assertThat(body).contains("\"user\":\"bob\"").doesNotContain("abc").contains("\"apiKey\":[redacted 2 bytes").contains("\"pin\":1234");
+        assertThat(text(rows, Columns.RESPONSE_BODY)).startsWith("grant_type=password&access_token=[redacted 6 bytes").endsWith("&scope=read");
+    }
+
+    @Test
+    void redisCredentials()
+    {
+        for (List<String> commandAndRedacted : List.of(List.of("AUTH pw1", "AUTH [redacted 3 bytes"), List.of("AUTH alice pw2", "AUTH alice [redacted 3 bytes"),
+                List.of("HELLO 3 AUTH alice pw3 SETNAME x", "HELLO 3 AUTH alice [redacted 3 bytes"),
+                List.of("CONFIG SET requirepass pw4", "CONFIG SET requirepass [redacted 3 bytes"))) {
+            Rows rows = row();
+            rows.set(Columns.REDIS_COMMAND, commandAndRedacted.get(0));
+            rows.set(Columns.REDIS_KEY, commandAndRedacted.get(0).split(" ")[1]);
+            redactor.call(rows);
+            assertThat(rows.get(Columns.REDIS_COMMAND).toString()).startsWith(commandAndRedacted.get(1)).doesNotContain("pw");
+            if (commandAndRedacted.get(0).startsWith("AUTH")) {
+                assertThat(rows.get(Columns.REDIS_KEY).toString()).startsWith("[redacted");
+            }
+        }
+        Rows get = row();
+        get.set(Columns.REDIS_COMMAND, "GET password");
+        redactor.call(get);
+        assertThat(get.get(Columns.REDIS_COMMAND)).isEqualTo("GET password");
+    }
+
+    @Test
+    void loginsOfTextProtocolsNoDissectorClaims()
+    {
+        for (String payload : List.of("USER bob\r\nPASS ftp-secret\r\n", "a1 LOGIN bob imap-secret\r\n", "EHLO x\r\nAUTH PLAIN AGJvYgBzZWNyZXQ=\r\n")) {
+            Rows rows = row();
+            rows.set(Columns.TCP_PAYLOAD, payload.getBytes(StandardCharsets.US_ASCII));
+            redactor.call(rows);
+            String redacted = text(rows, Columns.TCP_PAYLOAD);
+            assertThat(redacted).contains("[redacted ").doesNotContain("secret").doesNotContain("AGJvYgBzZWNyZXQ=");
+        }
+        assertThat(report.get("redacted.text_command")).isEqualTo(3);
+    }
+
+    @Test
+    void annotationsByAllowList()
+    {
+        Rows rows = row();
+        rows.set(Columns.LOCAL_ANNOTATIONS, Map.of("prometheus.io/scrape", "true", "kubectl.kubernetes.io/last-applied-configuration", "{\"spec\":1}"));
+        redactor.call(rows);
+        assertThat(rows.map(Columns.LOCAL_ANNOTATIONS)).containsEntry("prometheus.io/scrape", "true");
+        assertThat(rows.map(Columns.LOCAL_ANNOTATIONS).get("kubectl.kubernetes.io/last-applied-configuration")).startsWith("[redacted 10 bytes");
+    }
+
+    @Test
+    void patternsRedactTheirGroupOrTheWholeMatch()
+    {
+        Redactor custom = new Redactor(new Redaction(new RedactionRules(true, List.of(), List.of(),
+                List.of("sk_live_([A-Za-z0-9]+)", "\\b[0-9]{3}-[0-9]{2}-[0-9]{4}\\b"), List.of(".*"), false), new byte[0]), report);
+        Rows rows = row();
+        rows.set(Columns.PATH, "/pay/sk_live_AbC123/ssn/123-45-6789");
+        custom.call(rows);
+        assertThat(rows.get(Columns.PATH)).isEqualTo("/pay/sk_live_[redacted 6 bytes]/ssn/[redacted 11 bytes]");
+    }
+
+    @Test
+    void noneRedactsNothing()
+    {
+        Redactor none = new Redactor(Redaction.NONE, report);
+        Rows rows = row();
+        rows.set(Columns.REQUEST_HEADERS, Map.of("authorization", "Bearer abc"));
+        none.call(rows);
+        assertThat(rows.map(Columns.REQUEST_HEADERS)).containsEntry("authorization", "Bearer abc");
+        assertThat(report.withPrefix("redacted.")).isEmpty();
+    }
+
+    @Test
+    void aHostileBodyCostsLinearTimeAndNoDeepRecursion()
+            throws Exception
+    {
+        // 64 KiB of a JSON string made of escapes and of one long plain run: Java's regex engine recurses per
+        // repetition of a group, so a pattern that took one character per step would overflow the stack here
+        StringBuilder body = new StringBuilder("{\"password\":\"");
+        body.append("\\\"".repeat(16_000)).append("x".repeat(32_000)).append("\"}");
+        Rows rows = row();
+        rows.set(Columns.REQUEST_BODY, body.toString().getBytes(StandardCharsets.US_ASCII));
+        rows.set(Columns.WS_REQUEST_PAYLOAD_DATA, body.toString());
+        // on a thread with a small stack, as a task thread's may be
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread thread = new Thread(null, () -> {
+            try {
+                redactor.call(rows);
+            }
+            catch (Throwable e) {
+                failure.set(e);
+            }
+        }, "small-stack", 256 * 1024);
+        thread.start();
+        thread.join();
+        assertThat(failure.get()).isNull();
+        assertThat(text(rows, Columns.REQUEST_BODY)).startsWith("{\"password\":\"[redacted 64000 bytes");
+        assertThat(rows.get(Columns.WS_REQUEST_PAYLOAD_DATA).toString()).startsWith("{\"password\":\"[redacted 64000 bytes");
+    }
+
+    private static String hmac(String secret)
+    {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(KEY, "HmacSHA256"));
+            return java.util.HexFormat.of().formatHex(mac.doFinal(secret.getBytes(StandardCharsets.US_ASCII)), 0, 8);
+        }
+        catch (java.security.GeneralSecurityException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
