@@ -1,40 +1,62 @@
 package io.wirelake.dissect.job;
 
 import io.wirelake.columns.Column;
-import io.wirelake.columns.ColumnType;
-import io.wirelake.columns.Columns;
+import io.wirelake.columns.ColumnStorage;
 import io.wirelake.columns.Table;
 import io.wirelake.columns.TableSchema;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.formats.parquet.ParquetBuilder;
 import org.apache.flink.formats.parquet.ParquetWriterFactory;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.OutputFile;
 
 import java.io.IOException;
-import java.util.Set;
 
 /**
  * Parquet writers for the tables: standard logical types (timestamp-micros, 3-level lists, maps),
- * Snappy compression, readable by Trino, Spark, DuckDB and pandas.
+ * Snappy compression, readable by Trino, Spark, DuckDB and pandas; rows written by
+ * {@link TableWriteSupport}, each column's dictionary and statistics as {@link ColumnStorage}
+ * chooses.
+ *
+ * <p>Sizes: a row group is at most {@link #ROW_GROUP_BYTES} (Parquet's default is 128 MiB): the
+ * writer holds a whole row group in memory, per table and task, and Trino reads and skips row
+ * groups as a unit, so smaller groups cost the dissect job less memory and cost queries little.
+ * Pages stay at Parquet's 1 MiB; dictionaries at 1 MiB, past which a column falls back to plain
+ * encoding.
  */
 final class ParquetTableWriters
 {
-    /** Columns whose values are (nearly) unique per row. */
-    private static final Set<Column> UNIQUE_PER_ROW = Set.of(Columns.ID, Columns.TIMESTAMP_COLUMN, Columns.ELAPSED_TIME, Columns.STREAM,
-            Columns.CONN_ID, Columns.FLOW_ID, Columns.FLOW_END, Columns.SRC_PORT, Columns.CONN_GROUP_ID, Columns.FLOW_GROUP_ID);
-    /** Free text nobody prunes row groups by. */
-    private static final Set<Column> NO_STATISTICS = Set.of(Columns.WS_REQUEST_PAYLOAD_DATA, Columns.TLS_INFO, Columns.REDIS_COMMAND);
+    static final long ROW_GROUP_BYTES = 64L << 20;
+    static final int PAGE_BYTES = 1 << 20;
+    static final int DICTIONARY_PAGE_BYTES = 1 << 20;
 
     private ParquetTableWriters() {}
 
     static ParquetWriterFactory<GenericRecord> forTable(Table table)
     {
         return new ParquetWriterFactory<>(new Builder(table));
+    }
+
+    /** A writer of a table's rows to a file. */
+    static ParquetWriter<GenericRecord> writer(Table table, OutputFile out)
+            throws IOException
+    {
+        TableWriterBuilder builder = new TableWriterBuilder(out, table)
+                .withConf(new Configuration(false))
+                .withCompressionCodec(CompressionCodecName.SNAPPY)
+                .withRowGroupSize(ROW_GROUP_BYTES)
+                .withPageSize(PAGE_BYTES)
+                .withDictionaryPageSize(DICTIONARY_PAGE_BYTES);
+        for (Column column : TableSchema.of(table).columns()) {
+            ColumnStorage storage = ColumnStorage.of(column);
+            builder.withDictionaryEncoding(column.sqlName(), storage.dictionary());
+            builder.withStatisticsEnabled(column.sqlName(), storage.statistics());
+        }
+        return builder.build();
     }
 
     private static final class Builder
@@ -51,25 +73,39 @@ final class ParquetTableWriters
         public ParquetWriter<GenericRecord> createWriter(OutputFile out)
                 throws IOException
         {
-            Configuration configuration = new Configuration(false);
-            // 3-level lists: the old 2-level encoding is ambiguous to other readers.
-            configuration.setBoolean("parquet.avro.write-old-list-structure", false);
-            AvroParquetWriter.Builder<GenericRecord> builder = AvroParquetWriter.<GenericRecord>builder(out)
-                    .withSchema(TableSchema.of(table).avroSchema())
-                    .withDataModel(GenericData.get())
-                    .withConf(configuration)
-                    .withCompressionCodec(CompressionCodecName.SNAPPY);
-            for (Column column : TableSchema.of(table).columns()) {
-                if (UNIQUE_PER_ROW.contains(column) || column.type() == ColumnType.BYTES) {
-                    // Values (nearly) unique per row: a dictionary never pays, and min/max
-                    // statistics on bodies cost time for no pruning.
-                    builder.withDictionaryEncoding(column.sqlName(), false);
-                }
-                if (column.type() == ColumnType.BYTES || NO_STATISTICS.contains(column)) {
-                    builder.withStatisticsEnabled(column.sqlName(), false);
-                }
-            }
-            return builder.build();
+            return writer(table, out);
+        }
+    }
+
+    private static final class TableWriterBuilder
+            extends ParquetWriter.Builder<GenericRecord, TableWriterBuilder>
+    {
+        private final Table table;
+
+        TableWriterBuilder(OutputFile file, Table table)
+        {
+            super(file);
+            this.table = table;
+        }
+
+        @Override
+        protected TableWriterBuilder self()
+        {
+            return this;
+        }
+
+        @Override
+        protected WriteSupport<GenericRecord> getWriteSupport(ParquetConfiguration configuration)
+        {
+            return new TableWriteSupport(table);
+        }
+
+        /** Parquet 1.15 still declares the Hadoop form abstract (and deprecated): the same write support. */
+        @Override
+        @SuppressWarnings("deprecation")
+        protected WriteSupport<GenericRecord> getWriteSupport(Configuration configuration)
+        {
+            return new TableWriteSupport(table);
         }
     }
 }

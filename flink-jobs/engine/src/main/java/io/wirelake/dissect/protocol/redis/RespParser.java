@@ -50,13 +50,17 @@ final class RespParser
     private final Consumer<RespValue> onValue;
     private final Consumer<String> onAnomaly;
     private final Deque<Frame> stack = new ArrayDeque<>();
-    private final StringBuilder line = new StringBuilder();
+    /** The line being read, as bytes: decoded once, as UTF-8, when it ends. */
+    private byte[] line = new byte[64];
+    private int lineFill;
     private long lineBytes;
     private State state = State.LINE;
     private char bulkType;
     private long bulkRemaining;
     private long bulkSize;
-    private final StringBuilder bulk = new StringBuilder();
+    /** A bulk string's first {@link #MAX_TEXT} bytes; the rest is counted, not kept. */
+    private final byte[] bulk = new byte[MAX_TEXT];
+    private int bulkFill;
     private int bulkEndSeen;
     /** After a gap the next bytes may start a value: the resync looks at them before any newline. */
     private boolean resyncAtStart;
@@ -86,7 +90,7 @@ final class RespParser
     void gap()
     {
         stack.clear();
-        line.setLength(0);
+        lineFill = 0;
         lineBytes = 0;
         state = State.RESYNC;
         resyncAtStart = true;
@@ -95,39 +99,46 @@ final class RespParser
 
     private int line(byte[] data, int at, int end)
     {
-        while (at < end) {
-            byte value = data[at++];
-            lineBytes++;
-            if (value == '\n') {
-                String text = line.length() > 0 && line.charAt(line.length() - 1) == '\r' ? line.substring(0, line.length() - 1) : line.toString();
-                long size = lineBytes;
-                line.setLength(0);
-                lineBytes = 0;
-                header(text, size);
-                return at;
-            }
-            if (line.length() < MAX_LINE) {
-                line.append((char) (value & 0xFF));
-            }
-            else {
-                violation("redis.line_too_long");
-                return at;
-            }
+        int newline = at;
+        while (newline < end && data[newline] != '\n') {
+            newline++;
         }
-        return at;
+        int count = newline - at;
+        if (lineFill + count > MAX_LINE) {
+            // the byte that would make the line longer than the limit is where the framing is given up
+            lineBytes += MAX_LINE - lineFill + 1;
+            violation("redis.line_too_long");
+            return at + MAX_LINE - lineFill + 1;
+        }
+        if (lineFill + count > line.length) {
+            line = java.util.Arrays.copyOf(line, Math.min(MAX_LINE, Math.max(lineFill + count, line.length * 2)));
+        }
+        System.arraycopy(data, at, line, lineFill, count);
+        lineFill += count;
+        lineBytes += count;
+        if (newline == end) {
+            return end;
+        }
+        lineBytes++;
+        int length = lineFill > 0 && line[lineFill - 1] == '\r' ? lineFill - 1 : lineFill;
+        long size = lineBytes;
+        lineFill = 0;
+        lineBytes = 0;
+        header(line, length, size);
+        return newline + 1;
     }
 
-    private void header(String text, long size)
+    /** A line that starts a value: its type byte and the rest, {@code textLength} bytes of {@code text} without the line end. */
+    private void header(byte[] text, int textLength, long size)
     {
-        if (text.isEmpty()) {
+        if (textLength == 0) {
             return;
         }
-        char type = text.charAt(0);
-        String rest = text.substring(1);
+        char type = (char) (text[0] & 0xFF);
         switch (type) {
-            case '+', '-', ':', '_', '#', ',', '(' -> value(new RespValue(type, decode(rest), List.of(), size));
+            case '+', '-', ':', '_', '#', ',', '(' -> value(new RespValue(type, decode(text, 1, textLength - 1), List.of(), size));
             case '$', '!', '=' -> {
-                long length = number(rest);
+                long length = number(text, 1, textLength - 1);
                 if (length == -1 && type == '$') {
                     value(new RespValue('_', "", List.of(), size));
                 }
@@ -138,13 +149,13 @@ final class RespParser
                     bulkType = type;
                     bulkRemaining = length;
                     bulkSize = size + length + 2;
-                    bulk.setLength(0);
+                    bulkFill = 0;
                     state = length == 0 ? State.BULK_END : State.BULK;
                     bulkEndSeen = 0;
                 }
             }
             case '*', '%', '~', '>', '|' -> {
-                long count = number(rest);
+                long count = number(text, 1, textLength - 1);
                 if (count == -1 && type == '*') {
                     value(new RespValue('_', "", List.of(), size));
                 }
@@ -170,7 +181,7 @@ final class RespParser
                 if (client && stack.isEmpty()) {
                     // An inline command: words separated by spaces.
                     List<RespValue> words = new ArrayList<>();
-                    for (String word : inlineWords(text)) {
+                    for (String word : inlineWords(new String(text, 0, textLength, StandardCharsets.ISO_8859_1))) {
                         words.add(new RespValue('$', decode(word), List.of(), 0));
                     }
                     value(new RespValue(' ', "", words, size));
@@ -185,9 +196,9 @@ final class RespParser
     private int bulk(byte[] data, int at, int end)
     {
         int take = (int) Math.min(bulkRemaining, end - at);
-        for (int index = at; index < at + take && bulk.length() < MAX_TEXT; index++) {
-            bulk.append((char) (data[index] & 0xFF));
-        }
+        int keep = Math.min(take, MAX_TEXT - bulkFill);
+        System.arraycopy(data, at, bulk, bulkFill, keep);
+        bulkFill += keep;
         bulkRemaining -= take;
         if (bulkRemaining == 0) {
             state = State.BULK_END;
@@ -210,7 +221,7 @@ final class RespParser
         if (bulkEndSeen == 2) {
             state = State.LINE;
             char type = bulkType == '=' ? '$' : bulkType;
-            value(new RespValue(type, reencode(bulk.toString()), List.of(), bulkSize));
+            value(new RespValue(type, new String(bulk, 0, bulkFill, StandardCharsets.UTF_8), List.of(), bulkSize));
         }
         return at;
     }
@@ -323,19 +334,52 @@ final class RespParser
     {
         onAnomaly.accept(anomaly);
         stack.clear();
-        line.setLength(0);
+        lineFill = 0;
         lineBytes = 0;
         state = State.RESYNC;
     }
 
-    private static long number(String text)
+    /** A length or count as {@code Long.parseLong} reads it after trimming (spaces and controls around it); -2 when it is not one. */
+    static long number(byte[] text, int offset, int length)
     {
-        try {
-            return Long.parseLong(text.trim());
+        int start = offset;
+        int end = offset + length;
+        while (start < end && (text[start] & 0xFF) <= ' ') {
+            start++;
         }
-        catch (NumberFormatException e) {
+        while (end > start && (text[end - 1] & 0xFF) <= ' ') {
+            end--;
+        }
+        boolean negative = start < end && text[start] == '-';
+        if (start < end && (text[start] == '-' || text[start] == '+')) {
+            start++;
+        }
+        if (start == end) {
             return -2;
         }
+        long value = 0;
+        for (int index = start; index < end; index++) {
+            int digit = text[index] - '0';
+            if (digit < 0 || digit > 9) {
+                return -2;
+            }
+            // accumulate negatively, as Long.parseLong does, so Long.MIN_VALUE fits
+            if (value < (Long.MIN_VALUE + digit) / 10) {
+                return -2;
+            }
+            value = value * 10 - digit;
+        }
+        if (!negative && value == Long.MIN_VALUE) {
+            return -2;
+        }
+        return negative ? value : -value;
+    }
+
+    /** UTF-8 bytes as text, cut to {@link #MAX_TEXT} characters. */
+    private static String decode(byte[] bytes, int offset, int length)
+    {
+        String text = new String(bytes, offset, length, StandardCharsets.UTF_8);
+        return text.length() > MAX_TEXT ? text.substring(0, MAX_TEXT) : text;
     }
 
     private static String decode(String latin1)

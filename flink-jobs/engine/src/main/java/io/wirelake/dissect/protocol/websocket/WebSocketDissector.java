@@ -29,6 +29,13 @@ final class WebSocketDissector
     static final Protocol WEBSOCKET = new Protocol("WebSocket", Columns.WS);
     /** Payload kept per message for the row (decompressed); the length column counts all of it. */
     static final int MAX_KEPT_PAYLOAD = 64 * 1024;
+    /** A data message's first bytes kept for the row, the tunnel and inflation (compressed messages inflate to more). */
+    static final int MAX_KEPT_MESSAGE = MAX_KEPT_PAYLOAD * 4;
+    /** RFC 6455 §5.5: a control frame's payload is at most 125 bytes (more is an anomaly, and cut). */
+    static final int MAX_CONTROL_PAYLOAD = 125;
+    private static final byte[] EMPTY = new byte[0];
+    /** RFC 7692 §7.2.2: the tail each compressed message had removed, put back before inflating. */
+    private static final byte[] DEFLATE_TAIL = {0, 0, (byte) 0xFF, (byte) 0xFF};
     /** A frame longer than this (2^63 is the protocol's bound) means the framing is lost. */
     static final long MAX_FRAME_LENGTH = 1L << 40;
     /** A compressed message inflating past this is an anomaly (a decompression bomb), and its direction's window is lost. */
@@ -53,15 +60,18 @@ final class WebSocketDissector
         long length;
         long payloadRead;
         long frameTime;
-        // the data message being assembled
+        // the data message being assembled: its first bytes, unmasked, in a buffer sized from the frame headers
         int messageOpcode = -1;
         boolean messageCompressed;
         long messageLength;
         long messageTime;
-        ByteArrayOutputStream messagePayload = new ByteArrayOutputStream();
+        byte[] message = EMPTY;
+        int messageFill;
         // the control frame being read
-        ByteArrayOutputStream controlPayload = new ByteArrayOutputStream();
+        final byte[] control = new byte[MAX_CONTROL_PAYLOAD];
+        int controlFill;
         Inflater inflater;
+        byte[] inflated;
         boolean inflatedCut;
 
         Side(boolean fromClient)
@@ -137,7 +147,7 @@ final class WebSocketDissector
             }
             payloadRead = 0;
             if (opcode >= 8) {
-                controlPayload.reset();
+                controlFill = 0;
             }
             else if (opcode == 0) {
                 if (messageOpcode < 0) {
@@ -155,6 +165,13 @@ final class WebSocketDissector
                 messageCompressed = rsv1;
                 messageTime = frameTime;
             }
+            if (opcode < 8) {
+                // room for what this frame adds to the message, once: the payload is unmasked straight into it
+                int wanted = (int) Math.min(messageFill + length, MAX_KEPT_MESSAGE);
+                if (wanted > message.length) {
+                    message = java.util.Arrays.copyOf(message, wanted);
+                }
+            }
             if (length == 0) {
                 frameEnd();
             }
@@ -162,17 +179,31 @@ final class WebSocketDissector
 
         private void payload(byte[] data, int offset, int count)
         {
-            ByteArrayOutputStream target = opcode >= 8 ? controlPayload : messagePayload;
-            if (opcode < 8) {
-                messageLength += count;
+            if (opcode >= 8) {
+                int keep = Math.min(count, control.length - controlFill);
+                unmask(data, offset, keep, control, controlFill);
+                controlFill += keep;
+                return;
             }
-            int keep = Math.min(count, (opcode >= 8 ? 125 : MAX_KEPT_PAYLOAD * 4) - target.size());
-            for (int i = 0; i < keep; i++) {
-                byte value = data[offset + i];
-                if (masked) {
-                    value ^= mask[(int) ((payloadRead + i) & 3)];
-                }
-                target.write(value);
+            messageLength += count;
+            int keep = Math.min(count, message.length - messageFill);
+            if (keep > 0) {
+                unmask(data, offset, keep, message, messageFill);
+                messageFill += keep;
+            }
+        }
+
+        /** Copies payload bytes, unmasking them (RFC 6455 §5.3) on the way: the one copy a payload byte gets. */
+        private void unmask(byte[] data, int offset, int count, byte[] target, int at)
+        {
+            if (!masked) {
+                System.arraycopy(data, offset, target, at, count);
+                return;
+            }
+            int phase = (int) (payloadRead & 3);
+            byte[] key = mask;
+            for (int index = 0; index < count; index++) {
+                target[at + index] = (byte) (data[offset + index] ^ key[(phase + index) & 3]);
             }
         }
 
@@ -181,7 +212,7 @@ final class WebSocketDissector
             headerFill = 0;
             headerNeeded = 2;
             if (opcode >= 8) {
-                emit(fromClient, opcode, controlPayload.toByteArray(), length, frameTime);
+                emit(fromClient, opcode, java.util.Arrays.copyOf(control, controlFill), length, frameTime);
                 return;
             }
             if (fin && messageOpcode >= 0) {
@@ -191,7 +222,7 @@ final class WebSocketDissector
 
         private void emitMessage()
         {
-            byte[] payload = messagePayload.toByteArray();
+            byte[] payload = messageFill == message.length ? message : java.util.Arrays.copyOf(message, messageFill);
             // bytes of the message's (decompressed) payload not kept: -1 when unknown
             long missing = messageLength - payload.length;
             if (messageCompressed) {
@@ -200,7 +231,8 @@ final class WebSocketDissector
             }
             emit(fromClient, messageOpcode, payload, messageLength, messageTime);
             tunnel(fromClient, payload, missing, messageTime);
-            messagePayload = new ByteArrayOutputStream();
+            message = EMPTY;
+            messageFill = 0;
             messageOpcode = -1;
             messageLength = 0;
         }
@@ -215,25 +247,30 @@ final class WebSocketDissector
             if (inflater == null) {
                 inflater = new Inflater(true);
             }
-            inflater.setInput(concat(compressed, new byte[] {0, 0, (byte) 0xFF, (byte) 0xFF}));
+            if (inflated == null) {
+                inflated = new byte[8192];
+            }
             ByteArrayOutputStream output = new ByteArrayOutputStream(Math.min(compressed.length * 3, MAX_KEPT_PAYLOAD));
-            byte[] buffer = new byte[8192];
             long total = 0;
             inflatedCut = false;
             try {
-                while (true) {
-                    int inflated = inflater.inflate(buffer);
-                    if (inflated == 0) {
-                        break;
-                    }
-                    total += inflated;
-                    int keep = Math.min(inflated, MAX_KEPT_PAYLOAD - output.size());
-                    if (keep > 0) {
-                        output.write(buffer, 0, keep);
-                    }
-                    inflatedCut |= keep < inflated;
-                    if (total > MAX_INFLATED) {
-                        throw new DataFormatException("message inflates past " + MAX_INFLATED);
+                // the message, then its tail: as one input, without joining them into a new array
+                for (byte[] input : new byte[][] {compressed, DEFLATE_TAIL}) {
+                    inflater.setInput(input);
+                    while (true) {
+                        int count = inflater.inflate(inflated);
+                        if (count == 0) {
+                            break;
+                        }
+                        total += count;
+                        int keep = Math.min(count, MAX_KEPT_PAYLOAD - output.size());
+                        if (keep > 0) {
+                            output.write(inflated, 0, keep);
+                        }
+                        inflatedCut |= keep < count;
+                        if (total > MAX_INFLATED) {
+                            throw new DataFormatException("message inflates past " + MAX_INFLATED);
+                        }
                     }
                 }
             }
@@ -334,13 +371,5 @@ final class WebSocketDissector
             return code + (payload.length > 2 ? " " + new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "");
         }
         return new String(payload, StandardCharsets.UTF_8);
-    }
-
-    private static byte[] concat(byte[] first, byte[] second)
-    {
-        byte[] joined = new byte[first.length + second.length];
-        System.arraycopy(first, 0, joined, 0, first.length);
-        System.arraycopy(second, 0, joined, first.length, second.length);
-        return joined;
     }
 }
