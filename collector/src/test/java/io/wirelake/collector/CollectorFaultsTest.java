@@ -172,8 +172,24 @@ class CollectorFaultsTest
                     assertThat(first.isAlive()).as(line).isTrue();
                 }
                 Collector second = new Collector(options("node-l", traffic.port(), Rotation.DEFAULT, 0), store, Optional.empty());
-                assertThatThrownBy(second::run).hasMessageContaining("another collector (process " + first.pid() + ") uses the spool " + spool);
-                assertThat(second.awaitStarted(Duration.ofSeconds(1))).isFalse();
+                java.util.concurrent.atomic.AtomicReference<Throwable> refusal = new java.util.concurrent.atomic.AtomicReference<>();
+                Thread thread = new Thread(() -> {
+                    try {
+                        second.run();
+                    }
+                    catch (Throwable e) {
+                        refusal.set(e);
+                    }
+                });
+                thread.start();
+                boolean started = second.awaitStarted(Duration.ofSeconds(30));
+                if (started) {
+                    // It must not have started; stop it so the test ends either way.
+                    second.stop();
+                }
+                thread.join(Duration.ofSeconds(60).toMillis());
+                assertThat(started).as("a second collector on the spool started").isFalse();
+                assertThat(refusal.get()).hasMessageContaining("another collector (process " + first.pid() + ") uses the spool " + spool);
             }
             finally {
                 first.destroyForcibly().waitFor();
