@@ -150,7 +150,7 @@ class LakeCommandsTest
         assertThat(copy.out()).contains("verified");
         Distribution.Run copied = Distribution.run(directory, withS3, "--store", archive, "snapshot", "verify", "s1");
         assertThat(copied.exit()).as(copied.both()).isZero();
-        assertThat(copied.out()).contains("every SHA-256 matches the manifest");
+        assertThat(copied.out()).contains("every size and SHA-256 as the manifest says").contains("signature: Ed25519 signature over the manifest verifies");
 
         Path frozen;
         try (Stream<Path> files = Files.walk(objects.resolve("snapshots/s1/raw"))) {
