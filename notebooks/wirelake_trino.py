@@ -6,8 +6,10 @@ It talks to the same Trino as the ``wirelake`` command, chosen by the same envir
 - ``WIRELAKE_TRINO_URL`` (``http[s]://host:port``) names a Trino you run, with
   ``WIRELAKE_TRINO_USER`` (default ``wirelake``), ``WIRELAKE_TRINO_PASSWORD`` (sent over HTTPS
   only, as HTTP basic authentication) and ``WIRELAKE_TRINO_CATALOG`` (default ``wirelake``);
-- otherwise the local Trino that ``wirelake trino start`` runs: ``127.0.0.1:$WIRELAKE_TRINO_PORT``
-  (default 18080), catalog ``hive``, user ``wirelake``.
+- otherwise the local Trino that ``wirelake trino start`` runs: ``https://127.0.0.1:$WIRELAKE_TRINO_PORT``
+  (default 18080), catalog ``hive``, user ``wirelake`` with the password and the self-signed
+  certificate it made on first start in ``$WIRELAKE_HOME/trino/secrets`` (readable by its owner
+  only); the certificate is the only one trusted, as the command trusts it.
 
 The lake's tables of a store live in the schema ``lake_<16 hex digits of SHA-256 of the store's
 location>`` (``LakeTables.schemaForStore``); a snapshot's rows are visible once its partitions are
@@ -69,6 +71,8 @@ class Settings:
     catalog: str = "hive"
     schema: Optional[str] = None
     password: Optional[str] = dataclasses.field(default=None, repr=False)
+    # a PEM file of the one certificate to trust (the local Trino's); None: the system's CAs (or REQUESTS_CA_BUNDLE)
+    ca_file: Optional[str] = None
 
     def __post_init__(self):
         parts = urllib.parse.urlsplit(self.url)
@@ -85,7 +89,15 @@ class Settings:
                             catalog=environment.get("WIRELAKE_TRINO_CATALOG", "wirelake"), schema=schema,
                             password=environment.get("WIRELAKE_TRINO_PASSWORD"))
         port = int(environment.get("WIRELAKE_TRINO_PORT", DEFAULT_LOCAL_PORT))
-        return Settings(url=f"http://127.0.0.1:{port}", user="wirelake", catalog="hive", schema=schema)
+        home = environment.get("WIRELAKE_HOME") or os.path.join(os.path.expanduser("~"), ".wirelake")
+        secrets = os.path.join(home, "trino", "secrets")
+        credentials = _properties(os.path.join(secrets, "credentials.properties"))
+        certificate = os.path.join(secrets, "tls.pem")
+        if "password" not in credentials or not os.path.isfile(certificate):
+            raise TrinoError(f"the local Trino of {home} has no credentials in {secrets} yet: start it with 'wirelake trino start' "
+                             f"(or set WIRELAKE_TRINO_URL for a Trino of your own)", error_name="CONNECTION")
+        return Settings(url=f"https://127.0.0.1:{port}", user=credentials.get("user", "wirelake"), catalog="hive", schema=schema,
+                        password=credentials["password"], ca_file=certificate)
 
     def with_schema(self, schema: Optional[str]) -> "Settings":
         return dataclasses.replace(self, schema=schema)
@@ -93,6 +105,21 @@ class Settings:
     def describe(self) -> str:
         parts = urllib.parse.urlsplit(self.url)
         return f"Trino at {parts.scheme}://{parts.netloc} (catalog {self.catalog}, user {self.user})"
+
+
+def _properties(path: str) -> dict:
+    """A Java properties file of plain ``name=value`` lines (as ``LocalTrinoSecrets`` writes it); empty when missing."""
+    values = {}
+    try:
+        with open(path, encoding="utf-8") as file:
+            for line in file:
+                line = line.strip()
+                if line and not line.startswith(("#", "!")) and "=" in line:
+                    name, value = line.split("=", 1)
+                    values[name.strip()] = value.strip()
+    except FileNotFoundError:
+        pass
+    return values
 
 
 def sql_identifier(name: str) -> str:
@@ -172,6 +199,8 @@ class Trino:
         self.max_rows = max_rows
         self.timeout_seconds = timeout_seconds
         self._session = requests.Session()
+        if self.settings.ca_file:
+            self._session.verify = self.settings.ca_file
 
     def __repr__(self):
         return f"Trino({self.settings.describe()}, client {self.client})"
@@ -277,6 +306,8 @@ class Trino:
                          catalog=settings.catalog, schema=settings.schema, http_scheme=parts.scheme, source=SOURCE, timezone="UTC")
         if settings.password is not None:
             arguments["auth"] = trino.auth.BasicAuthentication(settings.user, settings.password)
+        if settings.ca_file:
+            arguments["verify"] = settings.ca_file
         connection = trino.dbapi.connect(**{key: value for key, value in arguments.items() if value is not None})
         try:
             cursor = connection.cursor()

@@ -34,9 +34,19 @@ import static java.util.Objects.requireNonNull;
 /**
  * A single-node Trino on loopback for the embedded default: Maven Central's
  * {@code io.trino:trino-server} tarball (from the Maven cache, else fetched), installed
- * lean (bin, lib and the hive, memory and tpch plugins), configured with a Hive catalog over the
- * local file system (file metastore), run with a JDK 24+ and declared ready only when a real query
- * succeeds.
+ * lean (bin, lib and the hive, memory, tpch and password-authenticators plugins), configured with
+ * a Hive catalog over the local file system (file metastore), run with a JDK 24+ and declared
+ * ready only when a real query succeeds.
+ *
+ * <p>It is this local user's alone ({@link LocalTrinoSecrets}): HTTPS only, with a certificate
+ * made for it that clients trust and nothing else, passwords from a 0600 file, no web UI, and a
+ * home other users cannot enter. The Hive catalogs read only under {@code <home>/roots}, where
+ * each data root (a dissect output, a local store) appears as a link ({@link #locationOf}): not
+ * the whole file system. The {@code hive} catalog, which queries use, refuses external tables;
+ * wirelake's own are made through {@code lake_admin} as the admin user, which no other user may
+ * use. Before anything is sent to the port, the server there must prove it holds the
+ * certificate's key ({@link #probe}): another user's process on the port gets no password and no
+ * query.
  */
 public final class LocalTrino
 {
@@ -45,6 +55,14 @@ public final class LocalTrino
     private static final long START_TIMEOUT_SECONDS = 240;
     private static final int READY_STREAK = 3;
     private static final String HIVE_CATALOG = "catalog/hive.properties";
+    private static final String ADMIN_CATALOG_FILE = "catalog/lake_admin.properties";
+    /** The catalog queries run in: external tables refused. */
+    public static final String QUERY_CATALOG = "hive";
+    /** The catalog wirelake makes its tables in, as the admin user only: the same metastore, external tables allowed. */
+    public static final String ADMIN_CATALOG = "lake_admin";
+    private static final List<String> PLUGINS = List.of("hive", "memory", "tpch", "password-authenticators");
+    /** Where the file metastore lives, under the roots (the catalogs' file system reaches nothing else). */
+    private static final String METASTORE = "_metastore";
     private static final String NO_S3 = "none";
     private static final String MAVEN_CENTRAL = "https://repo.maven.apache.org/maven2/";
     private static final String TARBALL_PATH = "io/trino/trino-server/" + VERSION + "/trino-server-" + VERSION + ".tar.gz";
@@ -150,6 +168,118 @@ public final class LocalTrino
         return home.resolve("data/var/log/server.log");
     }
 
+    /** The only directory the Hive catalogs read: links to the data roots, and the metastore. */
+    public Path rootsDirectory()
+    {
+        return home.resolve("roots");
+    }
+
+    public Path metastoreDirectory()
+    {
+        return rootsDirectory().resolve(METASTORE);
+    }
+
+    /** Where this install's credentials, certificate and key are (0700; files 0600). */
+    public Path secretsDirectory()
+    {
+        return home.resolve("secrets");
+    }
+
+    /**
+     * The location under which Trino reads a local directory (a dissect output, a store's root):
+     * {@code local:///<name>}, where {@code <name>} is a link in {@link #rootsDirectory} to the
+     * directory, made now if needed. Nothing outside such links is readable through the catalogs.
+     */
+    public String locationOf(Path directory)
+            throws IOException
+    {
+        Path target = directory.toAbsolutePath().normalize();
+        String name = "dir-" + HexFormat.of().formatHex(sha256().digest(target.toString().getBytes(StandardCharsets.UTF_8)), 0, 8);
+        Path roots = rootsDirectory();
+        LocalTrinoSecrets.privateDirectory(home);
+        Files.createDirectories(roots);
+        Path link = roots.resolve(name);
+        if (!Files.isSymbolicLink(link) || !Files.readSymbolicLink(link).equals(target)) {
+            // Made beside it and renamed over it: a reader never finds the name missing.
+            Path temporary = roots.resolve("." + name + "-" + java.util.UUID.randomUUID());
+            Files.createSymbolicLink(temporary, target);
+            Files.move(temporary, link, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+        return "local:///" + name;
+    }
+
+    /** Who answers on the port: nobody, this install's Trino (it proved it holds the key), or a stranger. */
+    public enum PortState
+    {
+        FREE, OURS, STRANGER
+    }
+
+    /**
+     * Connects to the port and asks for a TLS handshake that trusts only this install's
+     * certificate, with the name checked: only a server holding its private key (0600, in a 0700
+     * directory of this user) completes it. Nothing else is sent.
+     */
+    public PortState probe()
+    {
+        java.net.Socket plain = new java.net.Socket();
+        try {
+            plain.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
+        }
+        catch (IOException e) {
+            closeQuietly(plain);
+            return PortState.FREE;
+        }
+        try {
+            Optional<LocalTrinoSecrets> secrets = LocalTrinoSecrets.load(secretsDirectory());
+            if (secrets.isEmpty()) {
+                return PortState.STRANGER;
+            }
+            plain.setSoTimeout(5000);
+            try (javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) secrets.get().trustingOnlyThisCertificate().getSocketFactory()
+                    .createSocket(plain, "127.0.0.1", port, true)) {
+                javax.net.ssl.SSLParameters parameters = tls.getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                tls.setSSLParameters(parameters);
+                tls.startHandshake();
+                return PortState.OURS;
+            }
+        }
+        catch (IOException e) {
+            return PortState.STRANGER;
+        }
+        finally {
+            closeQuietly(plain);
+        }
+    }
+
+    /** Whether this home's configuration is an older wirelake's: plain HTTP on this port. */
+    private boolean startedWithoutTlsOnThisPort()
+            throws IOException
+    {
+        Path config = home.resolve("etc/config.properties");
+        if (!Files.isDirectory(home.resolve("server")) || !Files.isRegularFile(config)) {
+            return false;
+        }
+        String text = Files.readString(config);
+        return text.contains("http-server.http.port=" + port + "\n") && !text.contains("http-server.https.enabled=true");
+    }
+
+    private String strangerMessage()
+    {
+        return "port " + port + " on 127.0.0.1 is answered by a process that is not this wirelake's Trino (it cannot prove it holds the key of "
+                + secretsDirectory().resolve("tls.pem") + "); nothing was sent to it: stop that process, or give wirelake a port of its own with WIRELAKE_TRINO_PORT";
+    }
+
+    private static void closeQuietly(java.net.Socket socket)
+    {
+        try {
+            socket.close();
+        }
+        catch (IOException e) {
+            // nothing more to do with it
+        }
+    }
+
     /**
      * Installs if needed, writes the configuration, starts, and waits until a query runs. A server
      * of this home that already runs is kept when it was started with these settings, and restarted
@@ -159,21 +289,34 @@ public final class LocalTrino
     public void start()
             throws IOException, InterruptedException
     {
-        if (isReady()) {
+        PortState state = probe();
+        if (state == PortState.STRANGER) {
+            if (startedWithoutTlsOnThisPort() && launcherStatus(detectJava())) {
+                // This home's own server, started on this port by a wirelake before TLS: its launcher knows it.
+                System.err.println("wirelake: restarting the local Trino on port " + port + ": it was started without TLS and passwords");
+                stop();
+            }
+            if (probe() == PortState.STRANGER) {
+                throw new IOException(strangerMessage());
+            }
+        }
+        else if (state == PortState.OURS && isReady()) {
             Optional<String> mismatch = settingsMismatch();
             if (mismatch.isEmpty()) {
                 return;
             }
             System.err.println("wirelake: restarting the local Trino on port " + port + ": " + mismatch.get());
             stop();
-            if (isReady()) {
+            if (probe() != PortState.FREE) {
                 throw new IOException("a Trino that " + home + " did not start answers on port " + port
                         + "; stop it, or give wirelake a port of its own with WIRELAKE_TRINO_PORT");
             }
         }
         Path java = detectJava();
         install();
-        writeConfiguration();
+        LocalTrinoSecrets.privateDirectory(home);
+        LocalTrinoSecrets secrets = LocalTrinoSecrets.loadOrCreate(secretsDirectory(), java);
+        writeConfiguration(secrets);
         Files.deleteIfExists(logFile());
         launcher(java, "start");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
@@ -210,13 +353,18 @@ public final class LocalTrino
     public Optional<String> settingsMismatch()
     {
         Properties running = new Properties();
+        Optional<LocalTrinoSecrets> secrets;
         try (var reader = Files.newBufferedReader(settingsFile())) {
             running.load(reader);
+            secrets = LocalTrinoSecrets.load(secretsDirectory());
         }
         catch (IOException e) {
             return Optional.of("its settings are unknown (no " + settingsFile() + ")");
         }
-        Properties wanted = settings();
+        if (secrets.isEmpty()) {
+            return Optional.of("its credentials are missing from " + secretsDirectory());
+        }
+        Properties wanted = settings(secrets.get());
         if (!wanted.getProperty("configuration").equals(running.getProperty("configuration"))) {
             return Optional.of("it was started with another configuration (an older wirelake, or another home)");
         }
@@ -228,9 +376,12 @@ public final class LocalTrino
         return Optional.empty();
     }
 
-    /** Whether a query runs now (Trino answers for a few seconds after it starts before queries work). */
+    /** Whether this install's Trino answers queries now (it answers for a few seconds after it starts before queries work). */
     public boolean isReady()
     {
+        if (probe() != PortState.OURS) {
+            return false;
+        }
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
             for (String query : List.of("SELECT count(*) FROM tpch.tiny.region", "SELECT count(*) FROM hive.information_schema.schemata")) {
                 try (var results = statement.executeQuery(query)) {
@@ -244,13 +395,47 @@ public final class LocalTrino
         }
     }
 
+    /** A session of the query user in the {@code hive} catalog, over HTTPS to this install's Trino only. */
     public Connection connect()
             throws SQLException
     {
+        return connect(false);
+    }
+
+    /** A session of the admin user, for the DDL of wirelake's own tables in the {@code lake_admin} catalog. */
+    public Connection connectAsAdmin()
+            throws SQLException
+    {
+        return connect(true);
+    }
+
+    private Connection connect(boolean admin)
+            throws SQLException
+    {
+        LocalTrinoSecrets secrets;
+        try {
+            secrets = LocalTrinoSecrets.load(secretsDirectory()).orElseThrow(() -> new SQLException("the local Trino of " + home + " has no credentials yet: start it"));
+        }
+        catch (IOException e) {
+            throw new SQLException("cannot read the local Trino's credentials in " + secretsDirectory() + ": " + e.getMessage(), e);
+        }
         Properties properties = new Properties();
-        properties.setProperty("user", "wirelake");
+        properties.setProperty("user", admin ? LocalTrinoSecrets.ADMIN_USER : LocalTrinoSecrets.USER);
+        properties.setProperty("password", admin ? secrets.adminPassword() : secrets.password());
+        properties.setProperty("SSL", "true");
+        // This certificate and no other: a server that cannot prove it holds its key gets no password.
+        properties.setProperty("SSLTrustStorePath", secrets.certificate().toString());
+        properties.setProperty("SSLVerification", "FULL");
         properties.setProperty("timezone", "UTC");
-        return DriverManager.getConnection(jdbcUrl(), properties);
+        try {
+            return DriverManager.getConnection("jdbc:trino://127.0.0.1:" + port + "/" + (admin ? ADMIN_CATALOG : QUERY_CATALOG), properties);
+        }
+        catch (SQLException e) {
+            if (probe() == PortState.STRANGER) {
+                throw new SQLException(strangerMessage(), e);
+            }
+            throw e;
+        }
     }
 
     /** A JDK new enough for Trino: the configured one, else the newest under /usr/lib/jvm. */
@@ -308,7 +493,11 @@ public final class LocalTrino
     {
         Path server = home.resolve("server");
         if (Files.isExecutable(server.resolve("bin/launcher"))) {
-            return;
+            if (PLUGINS.stream().allMatch(plugin -> Files.isDirectory(server.resolve("plugin").resolve(plugin)))) {
+                return;
+            }
+            // Installed by an older wirelake, without the plugins this one needs (the password authenticator).
+            Directories.deleteTree(server);
         }
         Path downloads = home.resolve("download");
         Path tarball = tarball(downloads);
@@ -323,7 +512,7 @@ public final class LocalTrino
         Files.createDirectories(target.resolve("plugin"));
         Files.move(extracted.resolve("bin"), target.resolve("bin"));
         Files.move(extracted.resolve("lib"), target.resolve("lib"));
-        for (String plugin : List.of("hive", "memory", "tpch")) {
+        for (String plugin : PLUGINS) {
             Files.move(extracted.resolve("plugin").resolve(plugin), target.resolve("plugin").resolve(plugin));
         }
         Directories.deleteTree(staging);
@@ -404,33 +593,48 @@ public final class LocalTrino
      * The fingerprint of a start: a digest of the configuration without S3, and the S3 settings
      * in words (never credentials: those stay in the AWS chain of the Trino process).
      */
-    private Properties settings()
+    private Properties settings(LocalTrinoSecrets secrets)
     {
         MessageDigest digest = sha256();
-        configuration().forEach((file, text) -> digest.update((file + "\n" + text + "\n").getBytes(StandardCharsets.UTF_8)));
+        configuration(secrets).forEach((file, text) -> digest.update((file + "\n" + text + "\n").getBytes(StandardCharsets.UTF_8)));
         Properties settings = new Properties();
         settings.setProperty("configuration", HexFormat.of().formatHex(digest.digest()));
         settings.setProperty("s3", s3.map(S3Settings::describe).orElse(NO_S3));
         return settings;
     }
 
-    private void writeConfiguration()
+    private void writeConfiguration(LocalTrinoSecrets secrets)
             throws IOException
     {
         Path etc = home.resolve("etc");
+        LocalTrinoSecrets.privateDirectory(etc);
         Files.createDirectories(etc.resolve("catalog"));
-        Files.createDirectories(home.resolve("metastore"));
-        for (Map.Entry<String, String> file : configuration().entrySet()) {
-            String text = file.getKey().equals(HIVE_CATALOG) ? file.getValue() + s3.map(S3Settings::catalogProperties).orElse("") : file.getValue();
-            write(etc.resolve(file.getKey()), text);
+        Properties wanted = settings(secrets);
+        Properties before = new Properties();
+        if (Files.exists(settingsFile())) {
+            try (var reader = Files.newBufferedReader(settingsFile())) {
+                before.load(reader);
+            }
+        }
+        if (!wanted.getProperty("configuration").equals(before.getProperty("configuration"))) {
+            // Tables registered under another configuration may name locations this one reads elsewhere. The metastore
+            // only caches what the query layer makes again on use (tables, and partitions as they are queried).
+            Directories.deleteTree(metastoreDirectory());
+            Directories.deleteTree(home.resolve("metastore"));
+        }
+        Files.createDirectories(metastoreDirectory());
+        for (Map.Entry<String, String> file : configuration(secrets).entrySet()) {
+            boolean catalog = file.getKey().equals(HIVE_CATALOG) || file.getKey().equals(ADMIN_CATALOG_FILE);
+            String text = catalog ? file.getValue() + s3.map(S3Settings::catalogProperties).orElse("") : file.getValue();
+            LocalTrinoSecrets.writePrivate(etc.resolve(file.getKey()), text);
         }
         try (var writer = Files.newBufferedWriter(settingsFile())) {
-            settings().store(writer, "what the local Trino was started with; wirelake restarts it when a store needs other settings");
+            wanted.store(writer, "what the local Trino was started with; wirelake restarts it when a store needs other settings");
         }
     }
 
-    /** The configuration files under etc/ (the hive catalog without its S3 settings). */
-    private Map<String, String> configuration()
+    /** The configuration files under etc/ (the hive catalogs without their S3 settings). */
+    private Map<String, String> configuration(LocalTrinoSecrets secrets)
     {
         Map<String, String> files = new LinkedHashMap<>();
         files.put("node.properties", """
@@ -452,26 +656,69 @@ public final class LocalTrino
         files.put("config.properties", """
                 coordinator=true
                 node-scheduler.include-coordinator=true
-                http-server.http.port=%d
+                # HTTPS only, with this install's certificate; internal calls too, with a secret of their own.
+                http-server.http.enabled=false
+                http-server.https.enabled=true
+                http-server.https.port=%d
+                http-server.https.keystore.path=%s
+                http-server.https.keystore.key=%s
+                http-server.authentication.type=PASSWORD
+                internal-communication.shared-secret=%s
+                internal-communication.https.required=true
+                internal-communication.https.keystore.path=%s
+                internal-communication.https.keystore.key=%s
+                internal-communication.https.truststore.path=%s
                 node.internal-address=127.0.0.1
-                discovery.uri=http://127.0.0.1:%d
+                discovery.uri=https://127.0.0.1:%d
+                web-ui.enabled=false
                 query.max-memory=512MB
                 query.max-memory-per-node=512MB
                 # RE2 semantics for regular expressions, as CEL (and so KFL) has them.
                 deprecated.regex-library=RE2J
-                """.formatted(port, port));
+                """.formatted(port, secrets.keystore(), secrets.keystorePassword(), secrets.sharedSecret(), secrets.keystore(), secrets.keystorePassword(),
+                secrets.certificate(), port));
+        files.put("password-authenticator.properties", """
+                password-authenticator.name=file
+                file.password-file=%s
+                """.formatted(secrets.passwordFilePath()));
+        files.put("access-control.properties", """
+                access-control.name=file
+                security.config-file=%s
+                """.formatted(home.resolve("etc/rules.json")));
+        // The admin catalog is the admin user's alone; every other catalog is open to the query user. Procedures
+        // (register_partition among them) are the admin's, in the admin catalog, only.
+        files.put("rules.json", """
+                {
+                  "catalogs": [
+                    {"user": "%1$s", "allow": "all"},
+                    {"catalog": "%2$s", "allow": "none"},
+                    {"allow": "all"}
+                  ],
+                  "procedures": [
+                    {"user": "%1$s", "catalog": "%2$s", "schema": "system", "procedure": ".*", "privileges": ["EXECUTE"]}
+                  ]
+                }
+                """.formatted(LocalTrinoSecrets.ADMIN_USER, ADMIN_CATALOG));
         files.put("log.properties", "io.trino=WARN\n");
-        files.put(HIVE_CATALOG, """
+        String hive = """
                 connector.name=hive
                 hive.metastore=file
-                hive.metastore.catalog.dir=local://%s
+                hive.metastore.catalog.dir=local:///%s
                 fs.native-local.enabled=true
-                local.location=/
+                # Links to the data roots, and nothing else of the file system.
+                local.location=%s
                 hive.timestamp-precision=MICROSECONDS
                 hive.parquet.time-zone=UTC
                 hive.non-managed-table-writes-enabled=false
+                """.formatted(METASTORE, rootsDirectory());
+        files.put(HIVE_CATALOG, hive + """
+                # Queries cannot point a table, or a partition, at files of their choosing.
+                hive.non-managed-table-creates-enabled=false
+                hive.allow-register-partition-procedure=false
+                """);
+        files.put(ADMIN_CATALOG_FILE, hive + """
                 hive.allow-register-partition-procedure=true
-                """.formatted(home.resolve("metastore")));
+                """);
         files.put("catalog/tpch.properties", "connector.name=tpch\n");
         files.put("catalog/memory.properties", "connector.name=memory\n");
         return files;
@@ -511,17 +758,19 @@ public final class LocalTrino
     {
         try {
             List<String> lines = Files.exists(logFile()) ? Files.readAllLines(logFile()) : List.of("(no log yet)");
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+            // From the last error on (its message comes before a long stack), else the last lines.
+            int from = Math.max(0, lines.size() - 20);
+            for (int index = lines.size() - 1; index >= 0; index--) {
+                if (lines.get(index).contains("\tERROR\t")) {
+                    from = index;
+                    break;
+                }
+            }
+            return String.join("\n", lines.subList(from, Math.min(lines.size(), from + 40)));
         }
         catch (IOException e) {
             return "(log unreadable: " + e.getMessage() + ")";
         }
-    }
-
-    private static void write(Path file, String text)
-            throws IOException
-    {
-        Files.writeString(file, text);
     }
 
     private static void run(List<String> command, Path directory)

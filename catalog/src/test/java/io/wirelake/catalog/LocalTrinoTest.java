@@ -61,10 +61,10 @@ class LocalTrinoTest
             try (ObjectStore bucket = SharedS3Proxy.store(prefix)) {
                 bucket.put("lines/part-0.txt", "from-s3\n".getBytes(StandardCharsets.UTF_8));
             }
-            String create = "CREATE TABLE hive.settings_check.lines (line varchar) WITH (format = 'TEXTFILE', external_location = 's3://"
+            String create = "CREATE TABLE lake_admin.settings_check.lines (line varchar) WITH (format = 'TEXTFILE', external_location = 's3://"
                     + SharedS3Proxy.BUCKET + "/" + prefix + "/lines')";
-            try (Connection connection = trino.connect(); Statement statement = connection.createStatement()) {
-                statement.execute("CREATE SCHEMA IF NOT EXISTS hive.settings_check");
+            try (Connection connection = trino.connectAsAdmin(); Statement statement = connection.createStatement()) {
+                statement.execute("CREATE SCHEMA IF NOT EXISTS lake_admin.settings_check");
                 assertThatThrownBy(() -> statement.execute(create)).hasMessageContaining("External location is not a valid file system URI");
             }
             LocalTrino withS3 = new LocalTrino(home, port, Optional.empty(), Optional.of(new LocalTrino.S3Settings(endpoint, "us-east-1", true,
@@ -73,8 +73,11 @@ class LocalTrinoTest
                     .contains("the store needs S3 endpoint " + endpoint + ", region us-east-1, path style true"));
             withS3.start();
             assertThat(withS3.settingsMismatch()).isEmpty();
-            try (Connection connection = withS3.connect(); Statement statement = connection.createStatement()) {
+            try (Connection connection = withS3.connectAsAdmin(); Statement statement = connection.createStatement()) {
                 statement.execute(create);
+            }
+            // The query user reads the table the admin made, in the query catalog (the same metastore).
+            try (Connection connection = withS3.connect(); Statement statement = connection.createStatement()) {
                 try (ResultSet lines = statement.executeQuery("SELECT line FROM hive.settings_check.lines")) {
                     assertThat(lines.next()).isTrue();
                     assertThat(lines.getString(1)).isEqualTo("from-s3");

@@ -61,6 +61,10 @@ final class CollectorCommand
         @Option(names = "--spool", paramLabel = "DIR", description = "Local spool for segments waiting for upload (default: ~/.wirelake/spool/<node>).")
         Path spool;
 
+        @Option(names = "--spool-size", defaultValue = "2GiB", paramLabel = "SIZE",
+                description = "The most the spool holds while the store is away; the oldest waiting segments are dropped (and counted) beyond it; 0: no cap (default: ${DEFAULT-VALUE}).")
+        String spoolSize;
+
         @Option(names = "--metrics-port", defaultValue = "9464", paramLabel = "PORT", description = "Prometheus /metrics port; -1 to disable (default: ${DEFAULT-VALUE}).")
         int metricsPort;
 
@@ -89,7 +93,7 @@ final class CollectorCommand
                 throw new IllegalArgumentException("--kubernetes-scope must be node or cluster");
             }
             Collector.Options options = new Collector.Options(node, interfaceName, Optional.ofNullable(filter), snapLength,
-                    new Rotation(rotateSeconds, Sizes.parse(rotateBytes)), spoolDirectory, Sizes.parse(storageSize), metricsAddress, metricsPort,
+                    new Rotation(rotateSeconds, Sizes.parse(rotateBytes)), spoolDirectory, Sizes.parse(storageSize), Sizes.parse(spoolSize), metricsAddress, metricsPort,
                     scope.equals("node"), Duration.ofSeconds(30));
             try (ObjectStore store = Wirelake.openStore(spec);
                     KubernetesClient client = watch ? new KubernetesClientBuilder().build() : null) {

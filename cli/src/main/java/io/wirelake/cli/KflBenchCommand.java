@@ -100,11 +100,14 @@ final class KflBenchCommand
                 System.err.printf("bench: %d of %d rows%n", written, size);
             }
             Files.createDirectories(data.resolve("flows"));
-            try (Connection connection = trino.connect(); Statement statement = connection.createStatement()) {
-                for (String ddl : new LakeTables("hive").createForDirectory(data)) {
-                    statement.execute(ddl);
+            // The tables are made as the local Trino's admin user, and queried as its query user.
+            try (Connection admin = trino.connectAsAdmin(); Statement ddl = admin.createStatement()) {
+                for (String statement : new LakeTables(LocalTrino.ADMIN_CATALOG).createForDirectory(data, trino.locationOf(data))) {
+                    ddl.execute(statement);
                 }
-                String table = new LakeTables("hive").qualified(LakeTables.schemaForDirectory(data), Table.API_CALLS);
+            }
+            try (Connection connection = trino.connect(); Statement statement = connection.createStatement()) {
+                String table = new LakeTables(LocalTrino.QUERY_CATALOG).qualified(LakeTables.schemaForDirectory(data), Table.API_CALLS);
                 for (int filter = 0; filter < filters.size(); filter++) {
                     String sql = "SELECT count(*) FROM " + table + " WHERE " + filters.get(filter).predicate();
                     long trinoMatches = count(statement, sql);

@@ -12,6 +12,7 @@ import io.wirelake.packets.capture.Libpcap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,10 +36,11 @@ public final class Collector
 
     /**
      * @param storageBytes the node's FIFO budget in the store (0 = unlimited)
+     * @param spoolBytes the most the local spool holds (0 = no cap); beyond it the oldest waiting segments are dropped, and counted
      * @param metricsPort -1 for no metrics server, 0 for any free port
      */
     public record Options(String node, String interfaceName, Optional<String> filter, int snapLength, Rotation rotation, Path spool,
-                          long storageBytes, String metricsAddress, int metricsPort, boolean kubernetesNodeScope, Duration drainTimeout)
+                          long storageBytes, long spoolBytes, String metricsAddress, int metricsPort, boolean kubernetesNodeScope, Duration drainTimeout)
     {
         public Options
         {
@@ -48,6 +50,10 @@ public final class Collector
             requireNonNull(rotation, "rotation is null");
             requireNonNull(spool, "spool is null");
             requireNonNull(drainTimeout, "drainTimeout is null");
+            if (spoolBytes < 0 || spoolBytes > 0 && spoolBytes < 2 * rotation.bytes()) {
+                // The open segment alone may reach --rotate-bytes: a smaller cap would drop every finished one.
+                throw new IllegalArgumentException("--spool-size must be 0 (no cap) or at least twice --rotate-bytes (" + 2 * rotation.bytes() + "): " + spoolBytes);
+            }
         }
     }
 
@@ -75,8 +81,21 @@ public final class Collector
     {
         Libpcap.configure();
         Spool spool = new Spool(options.spool(), options.node());
-        spool.recover();
-        Uploader uploader = new Uploader(spool, store, options.storageBytes(), metrics);
+        Closeable spoolLock;
+        try {
+            spoolLock = spool.lock();
+        }
+        catch (IOException e) {
+            failure = e.getMessage();
+            started.countDown();
+            stopped.countDown();
+            throw e;
+        }
+        // Nothing here waits for the store: the budget learns what the store holds on the uploader's first pass.
+        // The cap holds the open segment too, which grows up to --rotate-bytes: ready/ gets the rest.
+        long readyCap = options.spoolBytes() == 0 ? 0 : options.spoolBytes() - options.rotation().bytes();
+        Uploader uploader = new Uploader(spool, store, options.storageBytes(), readyCap, metrics);
+        // Uploading first: what waits in ready/ frees the disk while recovery cuts the open segments in place.
         uploader.start();
         MetadataWriter metadata = new MetadataWriter(spool, options.rotation(), Collector::nowMicros, file -> {
             metrics.segmentsFinished.inc();
@@ -84,6 +103,8 @@ public final class Collector
         }, metrics);
         KubernetesWatcher watcher = null;
         try {
+            spool.recover();
+            uploader.wake();
             if (options.metricsPort() >= 0) {
                 metricsPort = metrics.serve(options.metricsAddress(), options.metricsPort());
                 log.info("metrics on http://{}:{}/metrics", options.metricsAddress(), metricsPort);
@@ -96,11 +117,11 @@ public final class Collector
             io.wirelake.store.meta.CaptureSession session = new io.wirelake.store.meta.CaptureSession(options.node(), nowMicros(),
                     io.wirelake.store.meta.CaptureSession.LIVE, io.wirelake.store.meta.CaptureSession.runningVersion(),
                     io.wirelake.store.meta.CaptureSession.localHost(), options.interfaceName(), options.filter().orElse(""), options.snapLength());
-            java.util.concurrent.atomic.AtomicBoolean sessionRecorded = new java.util.concurrent.atomic.AtomicBoolean(recordSession(session));
-            SegmentWriter segments = new SegmentWriter(spool, handle.getDlt().value(), options.snapLength(), options.rotation(), 0, file -> {
+            recordSessionInTheBackground(session);
+            SegmentWriter segments = SegmentWriter.live(spool, handle.getDlt().value(), options.snapLength(), options.rotation(), file -> {
                 metrics.segmentsFinished.inc();
                 uploader.wake();
-            });
+            }, metrics);
             log.info("capturing {} as node {} into {} (rotate every {} s or {} bytes)", options.interfaceName(), options.node(), store.location(),
                     options.rotation().seconds(), options.rotation().bytes());
             started.countDown();
@@ -114,9 +135,6 @@ public final class Collector
                 try {
                     segments.tick();
                     metadata.tick();
-                    if (!sessionRecorded.get()) {
-                        sessionRecorded.set(recordSession(session));
-                    }
                 }
                 catch (IOException e) {
                     log.warn("cannot flush the open segment: {}", e.getMessage());
@@ -152,6 +170,7 @@ public final class Collector
                 log.warn("stopped with segments still in the spool {} ({}); the next start uploads them", options.spool(), uploader.lastError());
             }
             metrics.close();
+            spoolLock.close();
             stopped.countDown();
         }
     }
@@ -192,19 +211,36 @@ public final class Collector
 
     /**
      * Says in the store how this node's captures are made from now on (version, interface, filter),
-     * for the manifests of snapshots. A store that is down now does not stop the capture: the
-     * segment timer tries again until the record is written.
+     * for the manifests of snapshots. A thread of its own tries until the record is written: a
+     * store that is down, or hangs, neither delays the capture nor stops the segment timer.
      */
-    private boolean recordSession(io.wirelake.store.meta.CaptureSession session)
+    private void recordSessionInTheBackground(io.wirelake.store.meta.CaptureSession session)
     {
-        try {
-            session.write(store);
-            return true;
-        }
-        catch (IOException e) {
-            log.warn("cannot record the capture session in {} yet: {}", store.location(), e.getMessage());
-            return false;
-        }
+        Thread recorder = new Thread(() -> {
+            long pauseMillis = 1000;
+            boolean warned = false;
+            while (!stopping) {
+                try {
+                    session.write(store);
+                    return;
+                }
+                catch (IOException e) {
+                    if (!warned) {
+                        log.warn("cannot record the capture session in {} yet: {}", store.location(), e.getMessage());
+                        warned = true;
+                    }
+                }
+                try {
+                    Thread.sleep(pauseMillis);
+                }
+                catch (InterruptedException e) {
+                    return;
+                }
+                pauseMillis = Math.min(pauseMillis * 2, Uploader.MAX_BACKOFF.toMillis());
+            }
+        }, "wirelake-session-recorder");
+        recorder.setDaemon(true);
+        recorder.start();
     }
 
     private PcapHandle open()

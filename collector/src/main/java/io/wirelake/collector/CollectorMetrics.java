@@ -29,6 +29,11 @@ public final class CollectorMetrics
     final Gauge spoolBytes = gauge("wirelake_collector_spool_bytes", "Bytes waiting in the spool for upload");
     final Gauge storedBytes = gauge("wirelake_collector_stored_bytes", "Bytes this node holds in the object store (raw and meta)");
     final Counter metadataEvents = counter("wirelake_collector_metadata_events", "Kubernetes IP-ownership events written");
+    final Counter spoolWriteFailures = counter("wirelake_collector_spool_write_failures", "Failed writes to the spool (a full disk); capture goes on when there is room");
+    final Counter packetsDroppedNoSpace = counter("wirelake_collector_packets_dropped_no_space", "Captured packets not stored because the spool could not be written");
+    final Counter spoolDroppedSegments = counter("wirelake_collector_spool_dropped_segments", "Segments dropped unuploaded, oldest first, to keep the spool within --spool-size");
+    final Counter spoolDroppedBytes = counter("wirelake_collector_spool_dropped_bytes", "Bytes of the segments dropped to keep the spool within --spool-size");
+    final Counter segmentsQuarantined = counter("wirelake_collector_segments_quarantined", "Segments the store refused repeatedly while it took others, moved to the spool's quarantine/");
     private HTTPServer server;
 
     private Counter counter(String name, String help)

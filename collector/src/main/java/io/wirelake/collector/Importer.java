@@ -45,6 +45,14 @@ public final class Importer
             throws IOException
     {
         Spool spool = new Spool(spoolDirectory, node);
+        try (java.io.Closeable lock = spool.lock()) {
+            return importFiles(spool, captures, metadataFiles, progress);
+        }
+    }
+
+    private Result importFiles(Spool spool, List<Path> captures, List<Path> metadataFiles, Consumer<String> progress)
+            throws IOException
+    {
         CollectorMetrics metrics = new CollectorMetrics();
         Uploader uploader = new Uploader(spool, store, 0, metrics);
         long packets = 0;

@@ -8,6 +8,8 @@ package io.wirelake.collector;
 public record Rotation(long seconds, long bytes)
 {
     public static final Rotation DEFAULT = new Rotation(60, 64L << 20);
+    /** The largest object S3 takes in one PutObject (and CopyObject, which snapshots use). */
+    public static final long MAX_BYTES = 5L << 30;
 
     public Rotation
     {
@@ -16,6 +18,10 @@ public record Rotation(long seconds, long bytes)
         }
         if (bytes < 4096) {
             throw new IllegalArgumentException("--rotate-bytes must be at least 4096: " + bytes);
+        }
+        if (bytes > MAX_BYTES) {
+            // Refused before capturing, not discovered at the first upload hours later.
+            throw new IllegalArgumentException("--rotate-bytes must be at most 5GiB (" + MAX_BYTES + "), the largest object S3 takes in one upload: " + bytes);
         }
     }
 

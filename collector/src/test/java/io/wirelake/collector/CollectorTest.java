@@ -7,10 +7,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,47 +32,13 @@ class CollectorTest
     @TempDir
     Path temporary;
 
-    private static final class Traffic
-            implements AutoCloseable
-    {
-        final DatagramSocket receiver = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-        final DatagramSocket sender = new DatagramSocket();
-
-        Traffic()
-                throws IOException
-        {
-        }
-
-        int port()
-        {
-            return receiver.getLocalPort();
-        }
-
-        void send(int from, int to, Duration pause)
-                throws Exception
-        {
-            for (int i = from; i < to; i++) {
-                byte[] payload = Segments.marker(i);
-                sender.send(new DatagramPacket(payload, payload.length, InetAddress.getLoopbackAddress(), port()));
-                Thread.sleep(pause.toMillis());
-            }
-        }
-
-        @Override
-        public void close()
-        {
-            receiver.close();
-            sender.close();
-        }
-    }
-
     private Collector.Options options(String node, int port, Rotation rotation, long budget)
     {
         return new Collector.Options(node, "lo", Optional.of("udp and dst port " + port), 65535, rotation, temporary.resolve("spool-" + node),
-                budget, "127.0.0.1", 0, true, Duration.ofSeconds(30));
+                budget, 0, "127.0.0.1", 0, true, Duration.ofSeconds(30));
     }
 
-    private static Thread start(Collector collector)
+    static Thread start(Collector collector)
             throws InterruptedException
     {
         List<Throwable> errors = new ArrayList<>();
@@ -98,7 +60,7 @@ class CollectorTest
             throws Exception
     {
         ObjectStore store = SharedS3Proxy.store("collector-" + UUID.randomUUID());
-        try (Traffic traffic = new Traffic()) {
+        try (LoopbackTraffic traffic = new LoopbackTraffic()) {
             Collector collector = new Collector(options("node-a", traffic.port(), new Rotation(1, 1 << 20), 0), store, Optional.empty());
             Thread thread = start(collector);
             traffic.send(0, 100, Duration.ofMillis(10));
@@ -135,7 +97,7 @@ class CollectorTest
             throws Exception
     {
         LocalObjectStore store = new LocalObjectStore(temporary.resolve("store"));
-        try (Traffic traffic = new Traffic()) {
+        try (LoopbackTraffic traffic = new LoopbackTraffic()) {
             // 4 KiB segments (about 16 markers each) under a 16 KiB budget.
             Collector collector = new Collector(options("node-b", traffic.port(), new Rotation(60, 4096), 16 * 1024), store, Optional.empty());
             Thread thread = start(collector);
@@ -159,11 +121,11 @@ class CollectorTest
     {
         LocalObjectStore store = new LocalObjectStore(temporary.resolve("store"));
         Collector.Options badFilter = new Collector.Options("node-c", "lo", Optional.of("udp and port"), 65535, Rotation.DEFAULT, temporary.resolve("s1"),
-                0, "127.0.0.1", -1, true, Duration.ofSeconds(1));
+                0, 0, "127.0.0.1", -1, true, Duration.ofSeconds(1));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Collector(badFilter, store, Optional.empty()).run())
                 .hasMessageContaining("invalid capture filter 'udp and port'");
         Collector.Options badInterface = new Collector.Options("node-c", "no-such-if0", Optional.empty(), 65535, Rotation.DEFAULT, temporary.resolve("s2"),
-                0, "127.0.0.1", -1, true, Duration.ofSeconds(1));
+                0, 0, "127.0.0.1", -1, true, Duration.ofSeconds(1));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Collector(badInterface, store, Optional.empty()).run())
                 .hasMessageContaining("cannot capture on no-such-if0");
     }

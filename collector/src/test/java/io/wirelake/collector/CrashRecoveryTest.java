@@ -59,7 +59,7 @@ class CrashRecoveryTest
             // Restart: the spool is recovered before capture begins.
             LocalObjectStore store = new LocalObjectStore(storeDirectory);
             Collector collector = new Collector(new Collector.Options("node-k", "lo", Optional.of("udp and dst port " + port), 65535,
-                    Rotation.DEFAULT, spool, 0, "127.0.0.1", -1, true, Duration.ofSeconds(10)), store, Optional.empty());
+                    Rotation.DEFAULT, spool, 0, 0, "127.0.0.1", -1, true, Duration.ofSeconds(10)), store, Optional.empty());
             Thread thread = new Thread(() -> {
                 try {
                     collector.run();

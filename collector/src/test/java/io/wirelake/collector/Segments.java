@@ -49,6 +49,11 @@ final class Segments
 
     static byte[] marker(int number)
     {
-        return ("wirelake-marker-" + number + "-" + "x".repeat(200)).getBytes(StandardCharsets.US_ASCII);
+        return marker(number, 200);
+    }
+
+    static byte[] marker(int number, int padding)
+    {
+        return ("wirelake-marker-" + number + "-" + "x".repeat(padding)).getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -82,7 +82,7 @@ final class Distribution
                 trinoPort = socket.getLocalPort();
             }
             trinoHome = Path.of("target", "wirelake-home").toAbsolutePath();
-            io.wirelake.catalog.Directories.deleteTree(trinoHome.resolve("trino/metastore"));
+            io.wirelake.catalog.Directories.deleteTree(new LocalTrino(trinoHome.resolve("trino"), trinoPort, Optional.empty()).metastoreDirectory());
             Path home = trinoHome;
             int port = trinoPort;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wirelake.catalog.LocalTrino;
 import io.wirelake.columns.Table;
 import io.wirelake.kfl.SqlText;
 import io.wirelake.query.LakeTables;
@@ -24,7 +25,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.Statement;
@@ -36,7 +36,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -545,12 +544,11 @@ class NotebooksTest
     private static JsonNode jdbcRows(String sql)
             throws Exception
     {
-        Properties properties = new Properties();
-        properties.setProperty("user", "wirelake");
-        properties.setProperty("timezone", "UTC");
         DateTimeFormatter micros = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
         ObjectNode result = JSON.createObjectNode();
-        try (Connection connection = DriverManager.getConnection("jdbc:trino://127.0.0.1:" + environment.get("WIRELAKE_TRINO_PORT") + "/hive", properties);
+        // the local Trino's own session: HTTPS trusting its certificate alone, the query user's password
+        LocalTrino local = new LocalTrino(Path.of(environment.get("WIRELAKE_HOME"), "trino"), Integer.parseInt(environment.get("WIRELAKE_TRINO_PORT")), Optional.empty());
+        try (Connection connection = local.connect();
                 Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery(sql)) {
             ResultSetMetaData metadata = rows.getMetaData();

@@ -82,6 +82,7 @@ class CollectorChartTest
         assertThat(run.<String>matchedOptionValue("--kubernetes", null)).isEqualTo("on");
         assertThat(run.<String>matchedOptionValue("--kubernetes-scope", null)).isEqualTo("node");
         assertThat(run.<java.nio.file.Path>matchedOptionValue("--spool", null)).hasToString("/var/lib/wirelake/spool");
+        assertThat(run.<String>matchedOptionValue("--spool-size", null)).isEqualTo("2GiB");
         assertThat(run.hasMatchedOption("--filter")).isFalse();
 
         Container filtered = collector(Chart.render(Chart.BUCKET_ONLY + """

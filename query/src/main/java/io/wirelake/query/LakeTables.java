@@ -53,10 +53,20 @@ public final class LakeTables
         return "lake_" + digest(store.location());
     }
 
-    /** Where a store's tables live, as Trino names it. */
+    /**
+     * Where a store's tables live for a Trino of the operator's own ({@code catalog ddl}): the store's
+     * URI, or for a directory the same path on the Trino's nodes ({@code local://}).
+     */
     public static String tablesLocation(ObjectStore store)
     {
-        return store instanceof LocalObjectStore local ? "local://" + local.root().toAbsolutePath().normalize().resolve("tables") : store.uri("tables");
+        return store instanceof LocalObjectStore local ? "local://" + local.root().toAbsolutePath().normalize() + "/tables" : store.uri("tables");
+    }
+
+    /** Where a store's tables live, as this Trino names it: under the location it reads the store's directory at, or the store's URI. */
+    public static String tablesLocation(ObjectStore store, TrinoAccess trino)
+            throws java.io.IOException
+    {
+        return store instanceof LocalObjectStore local ? trino.localLocation(local.root()) + "/tables" : store.uri("tables");
     }
 
     public String qualified(String schema, Table table)
@@ -64,8 +74,12 @@ public final class LakeTables
         return SqlText.identifier(catalog) + "." + SqlText.identifier(schema) + "." + SqlText.identifier(table.sqlName());
     }
 
-    /** External tables over a dissect output: DIR/api_calls and DIR/flows, made afresh. */
-    public List<String> createForDirectory(Path directory)
+    /**
+     * External tables over a dissect output, made afresh: {@code <location>/api_calls} and
+     * {@code <location>/flows}, where {@code location} is how Trino reaches the directory
+     * ({@link TrinoAccess#localLocation}).
+     */
+    public List<String> createForDirectory(Path directory, String location)
     {
         String schema = schemaForDirectory(directory);
         List<String> statements = new ArrayList<>();
@@ -73,7 +87,7 @@ public final class LakeTables
         for (Table table : Table.values()) {
             statements.add("DROP TABLE IF EXISTS " + qualified(schema, table));
             statements.add("CREATE TABLE " + qualified(schema, table) + " (" + String.join(", ", columnDefinitions(table)) + ") WITH (external_location = "
-                    + SqlText.string("local://" + directory.toAbsolutePath().normalize().resolve(table.sqlName())) + ", format = 'PARQUET')");
+                    + SqlText.string(location + "/" + table.sqlName()) + ", format = 'PARQUET')");
         }
         return statements;
     }

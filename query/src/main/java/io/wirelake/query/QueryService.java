@@ -47,6 +47,7 @@ public final class QueryService
 
     private final TrinoAccess trino;
     private final LakeTables tables;
+    private final LakeTables ddlTables;
     private final Path workDirectory;
 
     public QueryService(TrinoAccess trino)
@@ -58,6 +59,7 @@ public final class QueryService
     {
         this.trino = requireNonNull(trino, "trino is null");
         this.tables = new LakeTables(trino.catalog());
+        this.ddlTables = new LakeTables(trino.ddlCatalog());
         this.workDirectory = requireNonNull(workDirectory, "workDirectory is null");
     }
 
@@ -83,25 +85,28 @@ public final class QueryService
             throws Exception
     {
         requireReadable(source);
-        Connection connection = trino.connect();
-        try {
-            String schema;
+        String schema;
+        // The tables are made as the admin user (on the local Trino, the one catalog that takes external tables); the session queries them.
+        try (Connection ddl = trino.connectForDdl()) {
             if (source instanceof TableSource.Directory directory) {
                 schema = LakeTables.schemaForDirectory(directory.path());
-                try (Statement statement = connection.createStatement()) {
-                    for (String ddl : tables.createForDirectory(directory.path())) {
-                        statement.execute(ddl);
+                try (Statement statement = ddl.createStatement()) {
+                    for (String statementText : ddlTables.createForDirectory(directory.path(), trino.localLocation(directory.path()))) {
+                        statement.execute(statementText);
                     }
                 }
             }
             else {
                 TableSource.Snapshots snapshots = (TableSource.Snapshots) source;
                 schema = LakeTables.schemaForStore(snapshots.store());
-                prepareStore(connection, snapshots.store(), schema);
+                prepareStore(ddl, snapshots.store(), schema);
                 for (String id : snapshots.ids()) {
-                    registerPartition(connection, schema, id);
+                    registerPartition(ddl, schema, id);
                 }
             }
+        }
+        Connection connection = trino.connect();
+        try {
             connection.setSchema(schema);
             return new LakeSession(connection, tables, schema, source);
         }
@@ -137,8 +142,8 @@ public final class QueryService
     public void unregister(ObjectStore store, String id)
             throws Exception
     {
-        try (Connection connection = trino.connect(); Statement statement = connection.createStatement()) {
-            for (String call : tables.unregisterPartition(LakeTables.schemaForStore(store), id)) {
+        try (Connection connection = trino.connectForDdl(); Statement statement = connection.createStatement()) {
+            for (String call : ddlTables.unregisterPartition(LakeTables.schemaForStore(store), id)) {
                 statement.execute(call);
             }
         }
@@ -165,7 +170,7 @@ public final class QueryService
     }
 
     private void prepareStore(Connection connection, ObjectStore store, String schema)
-            throws SQLException
+            throws SQLException, java.io.IOException
     {
         if (store instanceof LocalObjectStore && !trino.readsLocalFiles()) {
             throw new IllegalArgumentException(trino.description() + " cannot read the local store " + store.location()
@@ -176,7 +181,7 @@ public final class QueryService
             // registered again as they are queried.
             for (Table table : Table.values()) {
                 List<String> columns = new ArrayList<>();
-                try (ResultSet existing = statement.executeQuery("SELECT column_name FROM " + SqlText.identifier(tables.catalog())
+                try (ResultSet existing = statement.executeQuery("SELECT column_name FROM " + SqlText.identifier(ddlTables.catalog())
                         + ".information_schema.columns WHERE table_schema = " + SqlText.string(schema) + " AND table_name = " + SqlText.string(table.sqlName())
                         + " ORDER BY ordinal_position")) {
                     while (existing.next()) {
@@ -184,10 +189,10 @@ public final class QueryService
                     }
                 }
                 if (!columns.isEmpty() && !columns.equals(LakeTables.partitionedColumnNames(table))) {
-                    statement.execute("DROP TABLE " + tables.qualified(schema, table));
+                    statement.execute("DROP TABLE " + ddlTables.qualified(schema, table));
                 }
             }
-            for (String ddl : tables.createPartitioned(schema, LakeTables.tablesLocation(store))) {
+            for (String ddl : ddlTables.createPartitioned(schema, LakeTables.tablesLocation(store, trino))) {
                 statement.execute(ddl);
             }
         }
@@ -202,7 +207,7 @@ public final class QueryService
                 if (isRegistered(statement, schema, table, id)) {
                     continue;
                 }
-                String call = tables.registerPartition(schema, id).get(table.ordinal());
+                String call = ddlTables.registerPartition(schema, id).get(table.ordinal());
                 try {
                     statement.execute(call);
                 }
@@ -219,7 +224,7 @@ public final class QueryService
     private boolean isRegistered(Statement statement, String schema, Table table, String id)
             throws SQLException
     {
-        try (ResultSet partitions = statement.executeQuery("SELECT count(*) FROM " + SqlText.identifier(tables.catalog()) + "." + SqlText.identifier(schema)
+        try (ResultSet partitions = statement.executeQuery("SELECT count(*) FROM " + SqlText.identifier(ddlTables.catalog()) + "." + SqlText.identifier(schema)
                 + "." + SqlText.identifier(table.sqlName() + "$partitions") + " WHERE " + SqlText.identifier(LakeTables.PARTITION_COLUMN) + " = " + SqlText.string(id))) {
             partitions.next();
             return partitions.getLong(1) > 0;

@@ -22,15 +22,26 @@ import static java.util.Objects.requireNonNull;
  */
 public sealed interface TrinoAccess
 {
-    /** A ready connection; may start the local Trino. */
+    /** A ready connection for queries; may start the local Trino. */
     Connection connect()
             throws SQLException, IOException, InterruptedException;
 
-    /** The catalog that holds the lake's tables. */
+    /** A ready connection for making the lake's tables and registering partitions (in {@link #ddlCatalog}). */
+    Connection connectForDdl()
+            throws SQLException, IOException, InterruptedException;
+
+    /** The catalog that holds the lake's tables, as queries name them. */
     String catalog();
+
+    /** The catalog the lake's tables are made in: the same tables as {@link #catalog}'s (on the local Trino, a catalog only its admin user may use). */
+    String ddlCatalog();
 
     /** Whether it reads the local file system ({@code local://} locations: a dissect output, a local store). */
     boolean readsLocalFiles();
+
+    /** The location under which it reads a local directory; only where {@link #readsLocalFiles}. */
+    String localLocation(java.nio.file.Path directory)
+            throws IOException;
 
     String description();
 
@@ -74,15 +85,36 @@ public sealed interface TrinoAccess
         }
 
         @Override
+        public Connection connectForDdl()
+                throws SQLException, IOException, InterruptedException
+        {
+            connect().close();
+            return trino.connectAsAdmin();
+        }
+
+        @Override
         public String catalog()
         {
-            return "hive";
+            return LocalTrino.QUERY_CATALOG;
+        }
+
+        @Override
+        public String ddlCatalog()
+        {
+            return LocalTrino.ADMIN_CATALOG;
         }
 
         @Override
         public boolean readsLocalFiles()
         {
             return true;
+        }
+
+        @Override
+        public String localLocation(java.nio.file.Path directory)
+                throws IOException
+        {
+            return trino.locationOf(directory);
         }
 
         @Override
@@ -150,9 +182,28 @@ public sealed interface TrinoAccess
         }
 
         @Override
+        public Connection connectForDdl()
+                throws SQLException
+        {
+            return connect();
+        }
+
+        @Override
+        public String ddlCatalog()
+        {
+            return catalog;
+        }
+
+        @Override
         public boolean readsLocalFiles()
         {
             return false;
+        }
+
+        @Override
+        public String localLocation(java.nio.file.Path directory)
+        {
+            throw new IllegalArgumentException(description() + " cannot read the local directory " + directory);
         }
 
         @Override

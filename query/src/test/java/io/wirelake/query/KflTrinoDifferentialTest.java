@@ -86,10 +86,10 @@ class KflTrinoDifferentialTest
         Path data = Path.of("target", "differential").toAbsolutePath();
         GeneratedRows.write(rows, data.resolve("api_calls/rows.parquet"));
         GeneratedRows.write(List.of(), data.resolve("flows/empty.parquet"));
-        for (String statement : new LakeTables("hive").createForDirectory(data)) {
-            SharedTrino.execute(statement);
+        for (String statement : SharedTrino.ddl().createForDirectory(data, SharedTrino.get().locationOf(data))) {
+            SharedTrino.executeAsAdmin(statement);
         }
-        table = new LakeTables("hive").qualified(LakeTables.schemaForDirectory(data), Table.API_CALLS);
+        table = SharedTrino.queries().qualified(LakeTables.schemaForDirectory(data), Table.API_CALLS);
     }
 
     @Test

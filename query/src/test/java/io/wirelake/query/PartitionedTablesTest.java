@@ -26,20 +26,20 @@ class PartitionedTablesTest
         java.nio.file.Files.createDirectories(lake.resolve("tables/flows/snapshot_id=incident-1"));
         java.nio.file.Files.createDirectories(lake.resolve("tables/flows/snapshot_id=daily-2026-03-14"));
         String schema = "lake_test";
-        for (String statement : new LakeTables("hive").createPartitioned(schema, "local://" + lake.resolve("tables"))) {
-            SharedTrino.execute(statement);
+        for (String statement : SharedTrino.ddl().createPartitioned(schema, SharedTrino.get().locationOf(lake) + "/tables")) {
+            SharedTrino.executeAsAdmin(statement);
         }
-        String table = new LakeTables("hive").qualified(schema, Table.API_CALLS);
+        String table = SharedTrino.queries().qualified(schema, Table.API_CALLS);
         assertThat(SharedTrino.ids("SELECT id FROM " + table)).as("nothing before registration").isEmpty();
 
-        for (String statement : new LakeTables("hive").registerPartition(schema, "incident-1")) {
-            SharedTrino.execute(statement);
+        for (String statement : SharedTrino.ddl().registerPartition(schema, "incident-1")) {
+            SharedTrino.executeAsAdmin(statement);
         }
         assertThat(SharedTrino.ids("SELECT id FROM " + table + " ORDER BY id")).hasSize(30);
         assertThat(SharedTrino.ids("SELECT count(*) FROM " + table + " WHERE snapshot_id = 'incident-1'")).containsExactly(30L);
 
-        for (String statement : new LakeTables("hive").registerPartition(schema, "daily-2026-03-14")) {
-            SharedTrino.execute(statement);
+        for (String statement : SharedTrino.ddl().registerPartition(schema, "daily-2026-03-14")) {
+            SharedTrino.executeAsAdmin(statement);
         }
         assertThat(SharedTrino.ids("SELECT count(*) FROM " + table)).containsExactly(50L);
         assertThat(SharedTrino.ids("SELECT count(*) FROM " + table + " WHERE snapshot_id = 'daily-2026-03-14'")).containsExactly(20L);

@@ -28,13 +28,13 @@ class S3TablesTest
         GeneratedRows.write(rows, bucket.resolve("tables/api_calls/snapshot_id=s3-snap/part-0.parquet"));
         GeneratedRows.write(List.of(), bucket.resolve("tables/flows/snapshot_id=s3-snap/part-0.parquet"));
         String schema = "s3_lake";
-        for (String statement : new LakeTables("hive").createPartitioned(schema, "s3://" + SharedS3Proxy.BUCKET + "/tables")) {
-            SharedTrino.execute(statement);
+        for (String statement : SharedTrino.ddl().createPartitioned(schema, "s3://" + SharedS3Proxy.BUCKET + "/tables")) {
+            SharedTrino.executeAsAdmin(statement);
         }
-        for (String statement : new LakeTables("hive").registerPartition(schema, "s3-snap")) {
-            SharedTrino.execute(statement);
+        for (String statement : SharedTrino.ddl().registerPartition(schema, "s3-snap")) {
+            SharedTrino.executeAsAdmin(statement);
         }
-        String table = new LakeTables("hive").qualified(schema, Table.API_CALLS);
+        String table = SharedTrino.queries().qualified(schema, Table.API_CALLS);
         assertThat(SharedTrino.ids("SELECT count(*) FROM " + table + " WHERE snapshot_id = 's3-snap'")).containsExactly(60L);
 
         CompiledFilter filter = new KflCompiler().compile("http && (status_code >= 500 || path.startsWith(\"/api\"))", Instant.now());

@@ -31,11 +31,11 @@ final class SharedTrino
                 port = socket.getLocalPort();
             }
             Path home = Path.of("target", "trino-home").toAbsolutePath();
-            Directories.deleteTree(home.resolve("metastore"));
             // s3:// locations go to the shared S3Proxy, credentials through the Trino process's environment.
             LocalTrino.S3Settings s3 = new LocalTrino.S3Settings(SharedS3Proxy.endpoint(), "us-east-1", true,
                     Optional.of(SharedS3Proxy.IDENTITY), Optional.of(SharedS3Proxy.CREDENTIAL));
             LocalTrino started = new LocalTrino(home, port, Optional.empty(), Optional.of(s3));
+            Directories.deleteTree(started.metastoreDirectory());
             started.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
@@ -50,12 +50,25 @@ final class SharedTrino
         return trino;
     }
 
-    static void execute(String sql)
+    /** Runs DDL as the admin user: the lake's tables are made in the admin catalog ({@link LocalTrino#ADMIN_CATALOG}). */
+    static void executeAsAdmin(String sql)
             throws Exception
     {
-        try (Connection connection = get().connect(); Statement statement = connection.createStatement()) {
+        try (Connection connection = get().connectAsAdmin(); Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
+    }
+
+    /** The tables' DDL, in the admin catalog. */
+    static LakeTables ddl()
+    {
+        return new LakeTables(LocalTrino.ADMIN_CATALOG);
+    }
+
+    /** Qualified names for queries, in the query catalog. */
+    static LakeTables queries()
+    {
+        return new LakeTables(LocalTrino.QUERY_CATALOG);
     }
 
     static List<Long> ids(String sql)

@@ -45,9 +45,12 @@ class TrinoClusterTest
         Path data = Path.of("target", "differential-cluster").toAbsolutePath();
         GeneratedRows.write(rows, data.resolve("api_calls/rows.parquet"));
         GeneratedRows.write(List.of(), data.resolve("flows/empty.parquet"));
-        for (String statement : new LakeTables("hive").createForDirectory(data)) {
+        // the cluster's hive catalog reads local files; the single node's tables are made in its admin catalog, as wirelake makes them
+        for (String statement : new LakeTables("hive").createForDirectory(data, "local://" + data)) {
             TrinoCluster.get().execute("hive", statement);
-            SharedTrino.execute(statement);
+        }
+        for (String statement : SharedTrino.ddl().createForDirectory(data, SharedTrino.get().locationOf(data))) {
+            SharedTrino.executeAsAdmin(statement);
         }
         table = new LakeTables("hive").qualified(LakeTables.schemaForDirectory(data), Table.API_CALLS);
     }

@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
  * sessions/&lt;node&gt;/&lt;start-micros&gt;.json        how a capture was made (collector version, interface, filter)
  * keys/&lt;fingerprint&gt;.pub                       public keys that sealed manifests (old ones stay)
  * chain/head.json, chain/manifests/&lt;seq&gt;-&lt;id&gt;.json   the store's hash chain of sealed manifests
+ * chain/links/&lt;seq&gt;.json                       who took each link of the chain (written once, conditionally)
  * settings/&lt;name&gt;.json                         store-wide settings (retention classes)
+ * staging/dissect/&lt;id&gt;/&lt;run&gt;/&lt;table&gt;/snapshot_id=&lt;id&gt;/  a dissection's tables until they replace the partition
  * </pre>
  */
 public final class Layout
@@ -32,6 +34,7 @@ public final class Layout
     public static final String KEYS = "keys/";
     public static final String CHAIN = "chain/";
     public static final String SETTINGS = "settings/";
+    public static final String STAGING = "staging/";
 
     /** A snapshot's files that are not frozen objects: its manifest, status, seal, custody log and retention record. */
     public static final java.util.List<String> SNAPSHOT_CONTROL_FILES = java.util.List.of("manifest.json", "status.json", "manifest.sig", "manifest.tsr",
@@ -172,6 +175,15 @@ public final class Layout
     }
 
     /**
+     * The claim on one link of the chain: written only if absent, so of two seals racing for the
+     * same sequence number exactly one takes it, and the other links after it.
+     */
+    public static String chainLink(long sequence)
+    {
+        return CHAIN + "links/" + "%010d".formatted(sequence) + ".json";
+    }
+
+    /**
      * The sealed manifest's bytes as the chain keeps them, also after the snapshot is deleted (and
      * its name used again: the sequence number tells the two apart).
      */
@@ -195,6 +207,21 @@ public final class Layout
     public static String session(String node, long startMicros)
     {
         return SESSIONS + checkName("node", node) + "/" + startMicros + ".json";
+    }
+
+    /**
+     * Where one run of a snapshot's dissection writes its tables ({@code <prefix><table>/snapshot_id=<id>/}),
+     * outside the tables Trino reads; they replace the partitions only when the job has succeeded.
+     */
+    public static String dissectionStaging(String id, String run)
+    {
+        return dissectionStagingOf(id) + checkName("run", run) + "/";
+    }
+
+    /** The prefix of every run's staging of a snapshot's dissection (to clear what crashed runs left). */
+    public static String dissectionStagingOf(String id)
+    {
+        return STAGING + "dissect/" + checkName("snapshot", id) + "/";
     }
 
     public static String tablePartition(String table, String id)

@@ -27,7 +27,9 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * A directory as the object store (the embedded default). Objects are files; a write goes to a
- * hidden temporary file first and is renamed into place, so readers never see half an object.
+ * hidden temporary file first and is renamed into place, so readers never see half an object, and
+ * it is forced to the disk before the rename and the directory after it ({@link Durable}), so a
+ * power loss cannot leave an object empty or lose one the collector has deleted from its spool.
  *
  * <p>Object locks are records under {@code .wirelake-locks/} (one JSON file per locked key) that
  * every write and delete of this class checks: an object under legal hold or unexpired retention
@@ -92,7 +94,7 @@ public final class LocalObjectStore
         Path target = prepare(key);
         Path temporary = temporary(target);
         Files.copy(file, temporary, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Durable.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
     }
 
     @Override
@@ -103,7 +105,7 @@ public final class LocalObjectStore
         Path target = prepare(key);
         Path temporary = temporary(target);
         Files.write(temporary, content);
-        Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Durable.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
     }
 
     @Override
@@ -114,8 +116,10 @@ public final class LocalObjectStore
         Path temporary = temporary(target);
         Files.write(temporary, content);
         try {
+            Durable.force(temporary);
             // link(2) fails when the name exists: the one atomic "create if absent" for a whole file.
             Files.createLink(target, temporary);
+            Durable.forceDirectory(target.getParent());
             return true;
         }
         catch (java.nio.file.FileAlreadyExistsException e) {
@@ -302,7 +306,7 @@ public final class LocalObjectStore
         Files.createDirectories(record.getParent());
         Path temporary = temporary(record);
         Files.write(temporary, JSON.writeValueAsBytes(node));
-        Files.move(temporary, record, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Durable.move(temporary, record, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private void remove(String key)

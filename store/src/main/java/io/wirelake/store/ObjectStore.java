@@ -59,6 +59,17 @@ public interface ObjectStore
     void delete(String key)
             throws IOException;
 
+    /**
+     * Aborts the multipart uploads under the prefix that were started and never completed (a
+     * writer that failed or was killed mid-file, such as a dissection's Parquet writer on S3): S3
+     * keeps and bills their parts until then. Returns how many. A directory has none.
+     */
+    default int abortIncompleteUploads(String prefix)
+            throws IOException
+    {
+        return 0;
+    }
+
     default byte[] read(String key)
             throws IOException
     {

@@ -188,6 +188,20 @@ public final class S3ObjectStore
     }
 
     @Override
+    public int abortIncompleteUploads(String keyPrefix)
+            throws IOException
+    {
+        return call("abort the incomplete uploads under", keyPrefix, () -> {
+            int aborted = 0;
+            for (var upload : client.listMultipartUploadsPaginator(request -> request.bucket(bucket).prefix(prefix + keyPrefix)).uploads()) {
+                client.abortMultipartUpload(request -> request.bucket(bucket).key(upload.key()).uploadId(upload.uploadId()));
+                aborted++;
+            }
+            return aborted;
+        });
+    }
+
+    @Override
     public void retain(String key, LockMode mode, Instant until, boolean bypassGovernance)
             throws IOException
     {

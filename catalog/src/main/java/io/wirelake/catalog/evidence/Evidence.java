@@ -92,32 +92,49 @@ public final class Evidence
         return (target, manifest) -> seal(manifest).manifest();
     }
 
+    /** How often a seal takes the next link again after another seal took the one it wanted. */
+    private static final int LINK_ATTEMPTS = 20;
+
     /**
-     * Seals a manifest: links it to the store's chain head, signs its canonical bytes, writes the
-     * manifest, signature and chain entry, starts the custody log, asks the TSA for a token, and
-     * moves the chain head last.
+     * Seals a manifest: links it to the store's newest chain link, signs its canonical bytes, writes
+     * its chain entry, claims the link with a conditional write (of seals racing for one sequence
+     * number exactly one wins; the others link after the winner), writes the manifest and signature,
+     * starts the custody log, asks the TSA for a token, and moves the head last.
      */
     private SealReport seal(Manifest manifest)
             throws IOException
     {
         SealKey key = SealKey.loadOrCreate(settings.keyFile());
         key.publish(store);
-        Optional<ChainHead> head = ChainHead.read(store);
-        Manifest.Chain chain = new Manifest.Chain(head.map(ChainHead::sequence).orElse(0L) + 1, head.map(ChainHead::snapshot).orElse(""),
-                head.map(ChainHead::sequence).orElse(0L), head.map(ChainHead::sha256).orElse(""), key.fingerprint(), Instant.now().toString());
-        Manifest sealed = manifest.withChain(chain);
-        byte[] bytes = CanonicalJson.of(sealed);
-        String sha256 = Hashes.sha256(bytes);
-        String id = sealed.id();
-        store.put(Layout.manifestSignature(id), key.sign(bytes));
-        store.put(Layout.manifest(id), bytes);
-        store.put(Layout.chainEntry(chain.sequence(), id), bytes);
-        if (!ChainHead.read(store).equals(head)) {
-            // Two seals raced for the same link; the store has no compare-and-swap to settle it, so this one gives way.
-            store.delete(Layout.chainEntry(chain.sequence(), id));
-            throw new SnapshotException("another snapshot was sealed in " + store.location() + " at the same moment; create " + id + " again");
+        String id = manifest.id();
+        for (int attempt = 1; ; attempt++) {
+            Optional<ChainHead> head = ChainHead.newest(store);
+            Manifest.Chain chain = new Manifest.Chain(head.map(ChainHead::sequence).orElse(0L) + 1, head.map(ChainHead::snapshot).orElse(""),
+                    head.map(ChainHead::sequence).orElse(0L), head.map(ChainHead::sha256).orElse(""), key.fingerprint(), Instant.now().toString());
+            Manifest sealed = manifest.withChain(chain);
+            byte[] bytes = CanonicalJson.of(sealed);
+            String sha256 = Hashes.sha256(bytes);
+            ChainHead link = new ChainHead(id, chain.sequence(), sha256);
+            // The entry first: whoever finds the link claimed can read the manifest it stands for.
+            store.put(Layout.chainEntry(chain.sequence(), id), bytes);
+            if (!link.claim(store)) {
+                store.delete(Layout.chainEntry(chain.sequence(), id));
+                if (attempt == LINK_ATTEMPTS) {
+                    throw new SnapshotException("link #" + chain.sequence() + " of the chain in " + store.location() + " was taken by another seal "
+                            + LINK_ATTEMPTS + " times in a row; create " + id + " again");
+                }
+                continue;
+            }
+            store.put(Layout.manifestSignature(id), key.sign(bytes));
+            store.put(Layout.manifest(id), bytes);
+            link.write(store);
+            return sealed(sealed, id, bytes, sha256, key, chain);
         }
-        new ChainHead(id, chain.sequence(), sha256).write(store);
+    }
+
+    private SealReport sealed(Manifest sealed, String id, byte[] bytes, String sha256, SealKey key, Manifest.Chain chain)
+            throws IOException
+    {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("manifestSha256", sha256);
         details.put("key", key.fingerprint());
@@ -347,6 +364,10 @@ public final class Evidence
     public int delete(String id, boolean bypassGovernance)
             throws IOException
     {
+        if (snapshots.unfinished(id)) {
+            // A create that died before sealing: nothing was sealed, so there is no custody to keep.
+            return snapshots.delete(id, bypassGovernance);
+        }
         Manifest manifest = snapshots.manifest(id);
         snapshots.checkDeletable(id, bypassGovernance);
         if (manifest.sealed()) {

@@ -5,14 +5,18 @@ import java.util.Map;
 import static java.util.Objects.requireNonNull;
 
 /**
- * A snapshot's lifecycle ({@code created → dissecting → dissected | failed}) and what the last
- * dissection reported. The only file of a snapshot that changes.
+ * A snapshot's lifecycle ({@code creating → created → dissecting → dissected | failed}) and what
+ * the last dissection reported. The only file of a snapshot that changes. Its first version,
+ * {@code creating}, is written with a conditional write: it claims the name (see
+ * {@link Snapshots#create}).
  *
  * @param protocols the protocols the last dissection was limited to (empty: all it knows)
  */
 public record SnapshotStatus(String id, String state, String updatedAt, Map<String, Long> stats, java.util.List<String> damage, String error,
                              java.util.List<String> protocols)
 {
+    /** The name is claimed and the objects are being frozen; no manifest yet. */
+    public static final String CREATING = "creating";
     public static final String CREATED = "created";
     public static final String DISSECTING = "dissecting";
     public static final String DISSECTED = "dissected";

@@ -97,19 +97,72 @@ public final class Snapshots
      * Freezes a window. Capture segments of the chosen nodes (all by default) that may hold packets
      * in [from, to] are copied, with every node's metadata segments needed to resolve them (the one
      * in force at {@code from} and the later ones up to {@code to}).
+     *
+     * <p>The name is claimed first, by writing the {@code creating} status only if the snapshot has
+     * none (S3's {@code If-None-Match: *}, an exclusive link in a directory): of two creates of one
+     * name, one claims it and the other is refused before it writes anything, so a failing create
+     * only ever cleans up the prefix it owns, never another's finished snapshot.
      */
     public Manifest create(String name, Optional<Long> from, Optional<Long> to, List<String> nodes, Consumer<String> progress)
             throws IOException
     {
         String id = Layout.checkName("snapshot", name);
-        if (store.stat(Layout.manifest(id)).isPresent() || store.stat(Layout.status(id)).isPresent()) {
-            throw new SnapshotException("snapshot " + id + " already exists in " + store.location() + "; choose another name or delete it first");
-        }
         long start = from.orElse(Long.MIN_VALUE);
         long end = to.orElse(Long.MAX_VALUE);
         if (start > end) {
             throw new SnapshotException("the window is empty: --from " + format(start) + " is after --to " + format(end));
         }
+        claim(id);
+        try {
+            return createClaimed(id, start, end, nodes, progress);
+        }
+        catch (IOException | RuntimeException e) {
+            // No half-made snapshot stays behind. Everything under the prefix is this run's: the claim kept others out.
+            try {
+                for (ObjectInfo object : store.list(Layout.snapshotPrefix(id))) {
+                    if (!object.key().equals(Layout.status(id))) {
+                        store.delete(object.key());
+                    }
+                }
+                // The claim goes last: while it stands, nobody else writes under the prefix.
+                store.delete(Layout.status(id));
+            }
+            catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    /** Claims a snapshot's name, or says why it cannot: it exists, or another create holds it. */
+    private void claim(String id)
+            throws IOException
+    {
+        SnapshotStatus claim = SnapshotStatus.of(id, SnapshotStatus.CREATING);
+        if (!store.putIfAbsent(Layout.status(id), JSON.writeValueAsBytes(claim))) {
+            SnapshotStatus holder = null;
+            try {
+                holder = JSON.readValue(store.read(Layout.status(id)), SnapshotStatus.class);
+            }
+            catch (IOException e) {
+                // deleted in between, or unreadable: the plain refusal below says enough
+            }
+            if (holder != null && holder.state().equals(SnapshotStatus.CREATING)) {
+                throw new SnapshotException("snapshot " + id + " is being created in " + store.location() + " (claimed at " + holder.updatedAt()
+                        + "); choose another name, or if that run died, 'wirelake snapshot delete " + id + "' removes what it left");
+            }
+            throw new SnapshotException("snapshot " + id + " already exists in " + store.location() + "; choose another name or delete it first");
+        }
+        if (store.stat(Layout.manifest(id)).isPresent()) {
+            // A snapshot with a manifest and no status (copied by an older wirelake): it exists.
+            store.delete(Layout.status(id));
+            throw new SnapshotException("snapshot " + id + " already exists in " + store.location() + "; choose another name or delete it first");
+        }
+    }
+
+    private Manifest createClaimed(String id, long start, long end, List<String> nodes, Consumer<String> progress)
+            throws IOException
+    {
         Map<String, List<Segment>> raw = segmentsByNode(Layout.RAW);
         if (raw.isEmpty()) {
             throw new SnapshotException("no captures in " + store.location() + ": run a collector or 'wirelake import' first");
@@ -153,48 +206,39 @@ public final class Snapshots
         int done = 0;
         List<Segment> all = new ArrayList<>(selected);
         all.addAll(metadata);
-        try {
-            for (Segment segment : all) {
-                try {
-                    store.copy(segment.key(), prefix + segment.key());
-                }
-                catch (NoSuchFileException e) {
-                    throw new SnapshotException(segment.key() + " was evicted while the snapshot was made; choose a later --from");
-                }
-                // The manifest describes the frozen copy, as read back from the store.
-                try (InputStream input = store.open(prefix + segment.key())) {
-                    ObjectDigest digest = ObjectDigest.of(input, segment.segment().kind() == Layout.Kind.RAW);
-                    boolean outside = digest.packets() > 0 && (digest.lastPacketMicros() < start || digest.firstPacketMicros() > end);
-                    if (segment.segment().kind() == Layout.Kind.RAW && outside) {
-                        // Its name said it might reach into the window; its packets say it does not.
-                        store.delete(prefix + segment.key());
-                        progress.accept("skipped " + segment.key() + " (no packet in the window)");
-                        continue;
-                    }
-                    entries.add(new Manifest.Entry(segment.key(), digest.size(), digest.sha256(), digest.firstPacketMicros(), digest.lastPacketMicros(), digest.packets()));
-                }
-                progress.accept("froze " + ++done + "/" + all.size() + " " + segment.key());
+        for (Segment segment : all) {
+            try {
+                store.copy(segment.key(), prefix + segment.key());
             }
-            List<String> capturedNodes = entries.stream().filter(Manifest.Entry::isCapture).map(entry -> Layout.parse(entry.key()).orElseThrow().node())
-                    .distinct().sorted().toList();
-            if (capturedNodes.isEmpty()) {
-                throw emptyWindow(chosen, start, end, raw);
+            catch (NoSuchFileException e) {
+                throw new SnapshotException(segment.key() + " was evicted while the snapshot was made; choose a later --from");
             }
-            long first = entries.stream().filter(Manifest.Entry::isCapture).filter(entry -> entry.packets() > 0).mapToLong(Manifest.Entry::firstPacketMicros).min().orElse(0);
-            long last = entries.stream().filter(Manifest.Entry::isCapture).mapToLong(Manifest.Entry::lastPacketMicros).max().orElse(0);
-            Manifest manifest = new Manifest(Manifest.VERSION, id, Instant.now().toString(), Math.max(start, first), Math.min(end, last), capturedNodes, entries,
-                    sessions(capturedNodes, start, end), null);
-            Manifest written = sealing.write(store, manifest);
-            writeStatus(SnapshotStatus.of(id, SnapshotStatus.CREATED));
-            return written;
+            // The manifest describes the frozen copy, as read back from the store.
+            try (InputStream input = store.open(prefix + segment.key())) {
+                ObjectDigest digest = ObjectDigest.of(input, segment.segment().kind() == Layout.Kind.RAW);
+                boolean outside = digest.packets() > 0 && (digest.lastPacketMicros() < start || digest.firstPacketMicros() > end);
+                if (segment.segment().kind() == Layout.Kind.RAW && outside) {
+                    // Its name said it might reach into the window; its packets say it does not.
+                    store.delete(prefix + segment.key());
+                    progress.accept("skipped " + segment.key() + " (no packet in the window)");
+                    continue;
+                }
+                entries.add(new Manifest.Entry(segment.key(), digest.size(), digest.sha256(), digest.firstPacketMicros(), digest.lastPacketMicros(), digest.packets()));
+            }
+            progress.accept("froze " + ++done + "/" + all.size() + " " + segment.key());
         }
-        catch (IOException | RuntimeException e) {
-            // No half-made snapshot stays behind.
-            for (ObjectInfo object : store.list(prefix)) {
-                store.delete(object.key());
-            }
-            throw e;
+        List<String> capturedNodes = entries.stream().filter(Manifest.Entry::isCapture).map(entry -> Layout.parse(entry.key()).orElseThrow().node())
+                .distinct().sorted().toList();
+        if (capturedNodes.isEmpty()) {
+            throw emptyWindow(chosen, start, end, raw);
         }
+        long first = entries.stream().filter(Manifest.Entry::isCapture).filter(entry -> entry.packets() > 0).mapToLong(Manifest.Entry::firstPacketMicros).min().orElse(0);
+        long last = entries.stream().filter(Manifest.Entry::isCapture).mapToLong(Manifest.Entry::lastPacketMicros).max().orElse(0);
+        Manifest manifest = new Manifest(Manifest.VERSION, id, Instant.now().toString(), Math.max(start, first), Math.min(end, last), capturedNodes, entries,
+                sessions(capturedNodes, start, end), null);
+        Manifest written = sealing.write(store, manifest);
+        writeStatus(SnapshotStatus.of(id, SnapshotStatus.CREATED));
+        return written;
     }
 
     /**
@@ -288,6 +332,18 @@ public final class Snapshots
     public int delete(String id, boolean bypassGovernance)
             throws IOException
     {
+        if (unfinished(id)) {
+            // What a create that died left: its copies, then its claim. Nothing of it was locked or dissected.
+            int deleted = 0;
+            for (ObjectInfo object : store.list(Layout.snapshotPrefix(id))) {
+                if (!object.key().equals(Layout.status(id))) {
+                    store.delete(object.key());
+                    deleted++;
+                }
+            }
+            store.delete(Layout.status(id));
+            return deleted + 1;
+        }
         manifest(id);
         checkDeletable(id, bypassGovernance);
         int deleted = 0;
@@ -302,6 +358,21 @@ public final class Snapshots
         // The manifest goes last: a failed delete can be run again.
         deleteObject(Layout.manifest(id), bypassGovernance);
         return deleted + 1;
+    }
+
+    /** Whether the name is claimed by a create that has not written the manifest: one that runs now, or one that died. */
+    public boolean unfinished(String id)
+            throws IOException
+    {
+        if (store.stat(Layout.manifest(id)).isPresent()) {
+            return false;
+        }
+        try {
+            return JSON.readValue(store.read(Layout.status(id)), SnapshotStatus.class).state().equals(SnapshotStatus.CREATING);
+        }
+        catch (NoSuchFileException e) {
+            return false;
+        }
     }
 
     /** Refuses, naming the lock, when the snapshot's manifest (locked with all its objects) cannot be deleted now. */
