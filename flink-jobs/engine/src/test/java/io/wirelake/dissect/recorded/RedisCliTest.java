@@ -75,8 +75,9 @@ class RedisCliTest
 
     /**
      * Whether each direction of each connection holds every byte from the handshake on to its last
-     * sequence number (seen twice under CI load: a 170 KB reply missing although tshark flagged
-     * no lost segment).
+     * sequence number. (Added when a 170 KB reply seemed missing although tshark flagged no lost
+     * segment; that was the dissector reading a COMMAND DOCS reply that starts with "subscribe" as
+     * a subscription confirmation, see RedisPairingTest.)
      */
     private static boolean everyByteCaptured(Path capture)
             throws Exception

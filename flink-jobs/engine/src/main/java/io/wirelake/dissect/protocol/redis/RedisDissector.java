@@ -22,6 +22,14 @@ import java.util.Set;
  * Pub/sub messages and RESP3 pushes come from the server unasked: each is a row of its own with
  * the message type in {@code redis_type} and the channel in {@code redis_key}. Subscription
  * confirmations answer SUBSCRIBE-family commands.
+ * <p>
+ * In RESP2 a message is an ordinary array ({@code [message, channel, payload]}), so its shape
+ * alone says nothing: an LRANGE of a list that starts with "message", or COMMAND DOCS whose
+ * first command is "subscribe" (Redis lists them in hash order), has it too. An array is read as
+ * a message or a confirmation only where a reply cannot be: when the connection is subscribed
+ * (RESP2 then allows only the SUBSCRIBE family, PING, QUIT and RESET), when a SUBSCRIBE-family
+ * command waits for it, or when no command waits at all (a capture that began after the
+ * SUBSCRIBE). Anywhere else it is the reply of the oldest waiting command.
  */
 final class RedisDissector
         implements StreamDissector
@@ -39,6 +47,10 @@ final class RedisDissector
     private final RespParser commands;
     private final RespParser replies;
     private long now;
+    /** RESP2 subscribed mode: the last subscription confirmation counted subscriptions still active. */
+    private boolean subscribed;
+    /** Commands given up on when too many waited: their replies come first and answer no row. */
+    private long evictedAwaitingReply;
 
     RedisDissector(DissectionContext context)
     {
@@ -60,6 +72,7 @@ final class RedisDissector
         (fromClient ? commands : replies).gap();
         if (!fromClient) {
             // Replies may have been lost: pairing by order can no longer be trusted.
+            evictedAwaitingReply = 0;
             while (!pending.isEmpty()) {
                 Command command = pending.pollFirst();
                 emit(command.value(), command.timestampMicros(), null, 0);
@@ -87,23 +100,37 @@ final class RedisDissector
             context.anomaly("redis.too_many_pending_commands");
             Command oldest = pending.pollFirst();
             emit(oldest.value(), oldest.timestampMicros(), null, 0);
+            // Its reply is still to come, ahead of the others': it must not answer the next command.
+            evictedAwaitingReply++;
         }
     }
 
     private void reply(RespValue value)
     {
         String kind = pushKind(value);
-        if (value.type() == '>' || PUSHES.contains(kind)) {
+        boolean push = value.type() == '>';
+        Command head = pending.peekFirst();
+        boolean nothingWaits = head == null && evictedAwaitingReply == 0;
+        if (SUBSCRIPTIONS.contains(kind)) {
+            if (head != null && verb(head.value()).equalsIgnoreCase(kind)) {
+                // One confirmation per channel: the first answers the SUBSCRIBE-family command.
+                pending.pollFirst();
+                subscription(value, push);
+                emit(head.value(), head.timestampMicros(), value, now);
+                return;
+            }
+            if (push || subscribed || nothingWaits) {
+                // The confirmation of a further channel, or of a command before the capture began.
+                subscription(value, push);
+                return;
+            }
+        }
+        else if (push || (PUSHES.contains(kind) && (subscribed || nothingWaits))) {
             emitPush(value, kind);
             return;
         }
-        if (SUBSCRIPTIONS.contains(kind)) {
-            // One confirmation per channel: the first answers the pending SUBSCRIBE-family command.
-            Command head = pending.peekFirst();
-            if (head != null && verb(head.value()).equalsIgnoreCase(kind)) {
-                pending.pollFirst();
-                emit(head.value(), head.timestampMicros(), value, now);
-            }
+        if (evictedAwaitingReply > 0) {
+            evictedAwaitingReply--;
             return;
         }
         Command command = pending.pollFirst();
@@ -112,7 +139,25 @@ final class RedisDissector
             emit(null, 0, value, now);
             return;
         }
+        if (verb(command.value()).equalsIgnoreCase("RESET")) {
+            // RESET leaves subscribed mode (and RESP3).
+            subscribed = false;
+        }
         emit(command.value(), command.timestampMicros(), value, now);
+    }
+
+    /**
+     * A RESP2 confirmation's last element counts the subscriptions still active: subscribed mode
+     * lasts while it is above zero. RESP3 has no such mode (its messages are pushes by type).
+     */
+    private void subscription(RespValue confirmation, boolean push)
+    {
+        if (push) {
+            return;
+        }
+        List<RespValue> elements = confirmation.elements();
+        RespValue count = elements.size() == 3 ? elements.get(2) : null;
+        subscribed = count == null || count.type() != ':' || !count.text().equals("0");
     }
 
     private static String pushKind(RespValue value)

@@ -11,14 +11,19 @@ import java.util.function.Consumer;
  * An incremental RESP2/RESP3 parser for one direction, as a state machine over lines and bulk
  * payloads. Clients may also send inline commands (a plain text line). Named limits bound what is
  * kept: aggregates keep their first {@link #MAX_KEPT_ELEMENTS} elements, texts their first
- * {@link #MAX_TEXT} characters, nesting stops at {@link #MAX_DEPTH}; bulk payloads of any size are
- * counted without being kept. Bad framing is an anomaly and the parser resynchronises on the next
- * line that starts a value.
+ * {@link #MAX_TEXT} characters, lines their first {@link #MAX_LINE} bytes, aggregates nested
+ * deeper than {@link #MAX_DEPTH} none of their elements; bulk payloads of any size are counted
+ * without being kept. A limit reached is an anomaly, and the value is still whole, with its size
+ * on the wire, so what follows it is read as it should be. Only nesting deeper than
+ * {@link #MAX_FRAMED_DEPTH} (which no server sends) and bad framing lose the value: an anomaly,
+ * and the parser resynchronises on the next line that starts a value.
  */
 final class RespParser
 {
     static final int MAX_LINE = 64 * 1024;
     static final int MAX_DEPTH = 32;
+    /** Levels of nesting followed (counted, their elements not kept) before the framing is given up. */
+    static final int MAX_FRAMED_DEPTH = 1024;
     static final int MAX_KEPT_ELEMENTS = 64;
     static final int MAX_TEXT = 1024;
 
@@ -36,13 +41,16 @@ final class RespParser
         final char type;
         long remaining;
         final List<RespValue> elements = new ArrayList<>();
+        /** Beyond {@link #MAX_DEPTH} an aggregate is counted, its elements not kept. */
+        final boolean kept;
         long wireSize;
 
-        Frame(char type, long remaining, long headerSize)
+        Frame(char type, long remaining, long headerSize, boolean kept)
         {
             this.type = type;
             this.remaining = remaining;
             this.wireSize = headerSize;
+            this.kept = kept;
         }
     }
 
@@ -54,6 +62,8 @@ final class RespParser
     private byte[] line = new byte[64];
     private int lineFill;
     private long lineBytes;
+    /** The line being read passed {@link #MAX_LINE}: its rest is counted, not kept. */
+    private boolean lineCut;
     private State state = State.LINE;
     private char bulkType;
     private long bulkRemaining;
@@ -92,6 +102,7 @@ final class RespParser
         stack.clear();
         lineFill = 0;
         lineBytes = 0;
+        lineCut = false;
         state = State.RESYNC;
         resyncAtStart = true;
         onAnomaly.accept("redis.gap");
@@ -104,17 +115,18 @@ final class RespParser
             newline++;
         }
         int count = newline - at;
-        if (lineFill + count > MAX_LINE) {
-            // the byte that would make the line longer than the limit is where the framing is given up
-            lineBytes += MAX_LINE - lineFill + 1;
-            violation("redis.line_too_long");
-            return at + MAX_LINE - lineFill + 1;
+        // past MAX_LINE the line is counted, not kept: its value (cut) still answers its command
+        int keep = Math.min(count, MAX_LINE - lineFill);
+        if (keep < count) {
+            lineCut = true;
         }
-        if (lineFill + count > line.length) {
-            line = java.util.Arrays.copyOf(line, Math.min(MAX_LINE, Math.max(lineFill + count, line.length * 2)));
+        if (keep > 0) {
+            if (lineFill + keep > line.length) {
+                line = java.util.Arrays.copyOf(line, Math.min(MAX_LINE, Math.max(lineFill + keep, line.length * 2)));
+            }
+            System.arraycopy(data, at, line, lineFill, keep);
+            lineFill += keep;
         }
-        System.arraycopy(data, at, line, lineFill, count);
-        lineFill += count;
         lineBytes += count;
         if (newline == end) {
             return end;
@@ -124,6 +136,10 @@ final class RespParser
         long size = lineBytes;
         lineFill = 0;
         lineBytes = 0;
+        if (lineCut) {
+            lineCut = false;
+            onAnomaly.accept("redis.line_too_long");
+        }
         header(line, length, size);
         return newline + 1;
     }
@@ -162,13 +178,16 @@ final class RespParser
                 else if (count < 0) {
                     violation("redis.bad_length");
                 }
-                else if (stack.size() >= MAX_DEPTH) {
+                else if (stack.size() >= MAX_FRAMED_DEPTH) {
                     violation("redis.too_deep");
                 }
                 else {
+                    if (stack.size() == MAX_DEPTH) {
+                        onAnomaly.accept("redis.nesting_not_kept");
+                    }
                     // Maps and attributes hold key/value pairs: twice as many values.
                     long values = type == '%' || type == '|' ? count * 2 : count;
-                    Frame frame = new Frame(type, values, size);
+                    Frame frame = new Frame(type, values, size, stack.size() < MAX_DEPTH);
                     if (values == 0) {
                         value(new RespValue(type, "", List.of(), size));
                     }
@@ -263,7 +282,7 @@ final class RespParser
                 return;
             }
             parent.wireSize += completed.wireSize();
-            if (parent.elements.size() < MAX_KEPT_ELEMENTS) {
+            if (parent.kept && parent.elements.size() < MAX_KEPT_ELEMENTS) {
                 parent.elements.add(completed);
             }
             if (--parent.remaining > 0) {
@@ -336,6 +355,7 @@ final class RespParser
         stack.clear();
         lineFill = 0;
         lineBytes = 0;
+        lineCut = false;
         state = State.RESYNC;
     }
 
