@@ -55,7 +55,7 @@ final class McpCommand
         Path work = Files.createTempDirectory("wirelake-mcp");
         try (ObjectStore store = Wirelake.openStore(spec)) {
             Lake lake = new Lake(EvidenceCommands.evidence(store), Wirelake.queryService(spec), work);
-            WirelakeMcpServer server = new WirelakeMcpServer(lake, new FlinkLaunchers(work, RedactionOptions.redaction(RedactionOptions.forStore(java.util.Optional.empty(), store), store.uri(""))), new McpSettings(allowWrite, exports), log, !noWarmUp);
+            WirelakeMcpServer server = new WirelakeMcpServer(lake, new FlinkLaunchers(work, RedactionOptions.redaction(RedactionOptions.forStore(java.util.Optional.empty(), store), store.location())), new McpSettings(allowWrite, exports), log, !noWarmUp);
             log.println("wirelake mcp: store " + store.location() + ", " + lake.queries().trino().description());
             server.serve(System.in, protocol, new Wirelake.Version().getVersion()[0].replaceFirst("^wirelake ", ""));
         }

@@ -70,7 +70,7 @@ final class SnapshotDissector
         double cpuBefore = JobReportPrinter.processCpuSeconds();
         Path temporary = Files.createTempDirectory("wirelake-flink");
         // the store's own key: equal secrets correlate across this store's snapshots, not across stores
-        Redaction redaction = RedactionOptions.redaction(RedactionOptions.forStore(redact, snapshots.store()), snapshots.store().uri(""));
+        Redaction redaction = RedactionOptions.redaction(RedactionOptions.forStore(redact, snapshots.store()), snapshots.store().location());
         FlinkLauncher launcher = flink.isPresent()
                 ? new RemoteFlinkLauncher(flink.get(), settings, redaction, line -> {
                     terminal.done();
