@@ -64,6 +64,7 @@ public final class Collector
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch started = new CountDownLatch(1);
     private volatile boolean stopping;
+    private volatile boolean sessionRecorded;
     private volatile int metricsPort = -1;
     private volatile String failure;
     private PcapHandle handle;
@@ -102,6 +103,7 @@ public final class Collector
             uploader.wake();
         }, metrics);
         KubernetesWatcher watcher = null;
+        io.wirelake.store.meta.CaptureSession session = null;
         try {
             spool.recover();
             uploader.wake();
@@ -114,7 +116,7 @@ public final class Collector
                 watcher.start(options.node(), options.kubernetesNodeScope());
             }
             handle = open();
-            io.wirelake.store.meta.CaptureSession session = new io.wirelake.store.meta.CaptureSession(options.node(), nowMicros(),
+            session = new io.wirelake.store.meta.CaptureSession(options.node(), nowMicros(),
                     io.wirelake.store.meta.CaptureSession.LIVE, io.wirelake.store.meta.CaptureSession.runningVersion(),
                     io.wirelake.store.meta.CaptureSession.localHost(), options.interfaceName(), options.filter().orElse(""), options.snapLength());
             recordSessionInTheBackground(session);
@@ -163,6 +165,17 @@ public final class Collector
                 handle.close();
             }
             boolean drained = uploader.drain(options.drainTimeout());
+            if (session != null && !sessionRecorded) {
+                // The recorder may be in a back-off pause while the store is back: one last try, so
+                // the segments just uploaded are not left without the record of how they were made.
+                try {
+                    session.write(store);
+                    sessionRecorded = true;
+                }
+                catch (IOException e) {
+                    log.warn("stopped without recording the capture session in {}: {}; snapshot manifests will not name how these segments were captured", store.location(), e.getMessage());
+                }
+            }
             if (drained) {
                 log.info("stopped; every segment is uploaded");
             }
@@ -222,6 +235,7 @@ public final class Collector
             while (!stopping) {
                 try {
                     session.write(store);
+                    sessionRecorded = true;
                     return;
                 }
                 catch (IOException e) {

@@ -28,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SpoolDurabilityTest
 {
     /** A rename that succeeded, or one another thread's call interrupted in the trace ("unfinished"; its result follows later). */
-    private static final Pattern RENAME = Pattern.compile("^\\d+ rename(?:at2?)?\\((?:[^,]+, )?\"([^\"]+)\", (?:[^,]+, )?\"([^\"]+)\"(?:.*= 0| <unfinished \\.\\.\\.>)$");
-    private static final Pattern FSYNC = Pattern.compile("^\\d+ fsync\\(\\d+<([^>]+)>(?:\\)\\s+= 0| <unfinished \\.\\.\\.>)$");
+    private static final Pattern RENAME = Pattern.compile("^\\d+\\s+rename(?:at2?)?\\((?:[^,]+, )?\"([^\"]+)\", (?:[^,]+, )?\"([^\"]+)\"(?:.*= 0| <unfinished \\.\\.\\.>)$");
+    private static final Pattern FSYNC = Pattern.compile("^\\d+\\s+fsync\\(\\d+<([^>]+)>(?:\\)\\s+= 0| <unfinished \\.\\.\\.>)$");
 
     @TempDir
     Path temporary;
