@@ -157,6 +157,40 @@ public final class LocalTrino
         return "jdbc:trino://127.0.0.1:" + port + "/hive";
     }
 
+    /** The server's address for clients: HTTPS on loopback, with {@link #certificateFile} as its only trusted certificate. */
+    public String httpsUrl()
+    {
+        return "https://127.0.0.1:" + port;
+    }
+
+    /** The user that runs queries (the {@code hive} catalog, read only). */
+    public String queryUser()
+    {
+        return LocalTrinoSecrets.USER;
+    }
+
+    /** The 0600 file holding the query user's password (key {@code password}); made by the first start. */
+    public Path credentialsFile()
+    {
+        return secretsDirectory().resolve(LocalTrinoSecrets.CREDENTIALS);
+    }
+
+    /** The server's self-signed certificate (PEM): a client trusts it and nothing else. */
+    public Path certificateFile()
+    {
+        return secretsDirectory().resolve(LocalTrinoSecrets.CERTIFICATE);
+    }
+
+    /**
+     * A JDBC URL that any Trino JDBC client (DBeaver, a notebook's driver) can use as it is, with
+     * {@link #queryUser} and the password in {@link #credentialsFile}: TLS verified against this
+     * install's certificate only.
+     */
+    public String clientJdbcUrl()
+    {
+        return jdbcUrl() + "?SSL=true&SSLVerification=FULL&SSLTrustStorePath=" + certificateFile();
+    }
+
     /** The installed server ({@code bin/launcher}, {@code lib/}, {@code plugin/}), which other nodes of a cluster can run too. */
     public Path serverDirectory()
     {

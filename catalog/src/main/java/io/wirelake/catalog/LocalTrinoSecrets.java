@@ -42,9 +42,9 @@ final class LocalTrinoSecrets
 {
     static final String USER = "wirelake";
     static final String ADMIN_USER = "wirelake-admin";
-    private static final String CREDENTIALS = "credentials.properties";
+    static final String CREDENTIALS = "credentials.properties";
     private static final String KEYSTORE = "tls.p12";
-    private static final String CERTIFICATE = "tls.pem";
+    static final String CERTIFICATE = "tls.pem";
     private static final String PASSWORD_FILE = "password.db";
     private static final int PBKDF2_ITERATIONS = 65_536;
     private static final SecureRandom RANDOM = new SecureRandom();

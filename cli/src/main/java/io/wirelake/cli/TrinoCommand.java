@@ -32,13 +32,15 @@ final class TrinoCommand
         {
             LocalTrino trino = LocalTrino.fromEnvironment();
             if (trino.isReady() && trino.settingsMismatch().isEmpty()) {
-                System.out.println("trino: already running at " + trino.jdbcUrl());
+                System.out.println("trino: already running at " + trino.httpsUrl());
+                printConnection(trino);
                 return 0;
             }
             System.err.println("trino: starting (the first start installs it; it takes up to a minute) ...");
             long start = System.nanoTime();
             trino.start();
-            System.out.printf("trino: ready at %s after %.0f s%n", trino.jdbcUrl(), (System.nanoTime() - start) / 1e9);
+            System.out.printf("trino: ready at %s after %.0f s%n", trino.httpsUrl(), (System.nanoTime() - start) / 1e9);
+            printConnection(trino);
             return 0;
         }
     }
@@ -66,11 +68,23 @@ final class TrinoCommand
         {
             LocalTrino trino = LocalTrino.fromEnvironment();
             if (trino.isReady()) {
-                System.out.println("trino: running, answering queries at " + trino.jdbcUrl());
+                System.out.println("trino: running, answering queries at " + trino.httpsUrl());
+                printConnection(trino);
                 return 0;
             }
             System.out.println("trino: not running (start it with: wirelake trino start)");
             return 3;
         }
+    }
+
+    /** How another client connects: the server trusts passwords over TLS only, and the client trusts our certificate only. */
+    static void printConnection(LocalTrino trino)
+    {
+        System.out.println("  user         " + trino.queryUser() + " (password: the \"password\" line of " + trino.credentialsFile() + ", readable by you only)");
+        System.out.println("  certificate  " + trino.certificateFile() + " (self-signed: trust this file, nothing else)");
+        System.out.println("  JDBC         " + trino.clientJdbcUrl());
+        System.out.println("  trino CLI    trino --server " + trino.httpsUrl() + " --truststore-path " + trino.certificateFile() + " --user " + trino.queryUser()
+                + " --password --catalog hive");
+        System.out.println("  notebooks    notebooks/wirelake_trino.py finds all of this by itself (see notebooks/README.md)");
     }
 }

@@ -124,8 +124,12 @@ class McpServerTest
     {
         JsonNode boundaries = ok(server, "get_data_boundaries", Map.of());
         JsonNode days = lake.truth().path("days");
-        assertThat(boundaries.path("cluster").path("oldest_ts").asLong()).isLessThanOrEqualTo(millis(days.path("baseline").path("from").asText()));
-        assertThat(boundaries.path("cluster").path("newest_ts").asLong()).isGreaterThanOrEqualTo(millis(days.path("incident").path("to").asText()) - 1000);
+        // The oldest capture is the baseline day's first packet: inside the day the generator was asked for.
+        assertThat(boundaries.path("cluster").path("oldest_ts").asLong()).isBetween(millis(days.path("baseline").path("from").asText()),
+                millis(days.path("baseline").path("to").asText()));
+        // and the newest, the incident day's last packet (the day's traffic ends before the window asked for does).
+        assertThat(boundaries.path("cluster").path("newest_ts").asLong()).isBetween(millis(days.path("incident").path("from").asText()),
+                millis(days.path("incident").path("to").asText()));
         assertThat(boundaries.path("nodes")).hasSize(3);
         for (JsonNode node : boundaries.path("nodes")) {
             assertThat(node.fieldNames()).toIterable().contains("name", "oldest_ts", "newest_ts", "oldest", "newest", "segments", "bytes");
@@ -432,7 +436,11 @@ class McpServerTest
         // Every tool a prompt names is one of the server's.
         for (McpSchema.Prompt each : prompts) {
             Map<String, Object> arguments = new HashMap<>();
-            each.arguments().forEach(argument -> arguments.put(argument.name(), argument.name().equals("kfl") ? "http" : "x"));
+            each.arguments().forEach(argument -> arguments.put(argument.name(), switch (argument.name()) {
+                case "kfl" -> "http";
+                case "threshold_ms" -> "1500";
+                default -> "x";
+            }));
             String body = ((McpSchema.TextContent) server.client().getPrompt(McpServers.prompt(each.name(), arguments)).messages().get(0).content()).text();
             java.util.regex.Matcher tools = java.util.regex.Pattern.compile("\\b((?:get|list|create|start|export|diff|run)_[a-z0-9_]+|kfl_check)\\b").matcher(body);
             while (tools.find()) {
@@ -441,6 +449,8 @@ class McpServerTest
         }
         assertThatThrownBy(() -> server.client().getPrompt(McpServers.prompt("find_errors", Map.of()))).isInstanceOf(McpError.class)
                 .hasMessageContaining("snapshot_id");
+        assertThatThrownBy(() -> server.client().getPrompt(McpServers.prompt("latency_analysis", Map.of("snapshot_id", "incident", "threshold_ms", "soon"))))
+                .isInstanceOf(McpError.class).hasMessageContaining("threshold_ms must be a whole number of milliseconds, not soon");
     }
 
     static List<String> concat(List<String> first, List<String> second)

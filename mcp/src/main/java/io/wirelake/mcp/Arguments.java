@@ -28,6 +28,16 @@ final class Arguments
                 .orElseThrow(() -> new ToolException("the argument '" + name + "' is required (a non-empty string)"));
     }
 
+    /** Strings no longer than the schema allows (a client may skip the schema's check). */
+    void requireMaximumLengths(Map<String, Integer> maximumLengths)
+    {
+        maximumLengths.forEach((name, maximum) -> {
+            if (values.get(name) instanceof String text && text.length() > maximum) {
+                throw new ToolException("the argument '" + name + "' is " + text.length() + " characters; at most " + maximum + " are accepted");
+            }
+        });
+    }
+
     Optional<String> optionalString(String name)
     {
         Object value = values.get(name);

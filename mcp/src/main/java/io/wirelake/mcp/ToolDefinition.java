@@ -46,4 +46,18 @@ record ToolDefinition(String name, String description, Map<String, Object> input
     {
         return ((Map<String, Object>) inputSchema.get("properties")).keySet();
     }
+
+    /** The longest each string argument may be, by name (the schema's {@code maxLength}). */
+    @SuppressWarnings("unchecked")
+    Map<String, Integer> maximumLengths()
+    {
+        Map<String, Integer> lengths = new java.util.HashMap<>();
+        ((Map<String, Object>) inputSchema.get("properties")).forEach((name, property) -> {
+            Object maximum = ((Map<String, Object>) property).get("maxLength");
+            if (maximum instanceof Integer length) {
+                lengths.put(name, length);
+            }
+        });
+        return lengths;
+    }
 }

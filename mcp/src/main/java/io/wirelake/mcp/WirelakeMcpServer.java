@@ -106,6 +106,7 @@ public final class WirelakeMcpServer
         try {
             Arguments arguments = new Arguments(request.arguments());
             arguments.requireOnly(tool.argumentNames());
+            arguments.requireMaximumLengths(tool.maximumLengths());
             result = ToolResults.success(tool.handler().call(arguments));
         }
         catch (Exception | LinkageError e) {

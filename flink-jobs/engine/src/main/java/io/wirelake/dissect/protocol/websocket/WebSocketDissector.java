@@ -60,7 +60,7 @@ final class WebSocketDissector
         long length;
         long payloadRead;
         long frameTime;
-        // the data message being assembled: its first bytes, unmasked, in a buffer sized from the frame headers
+        // the data message being assembled: its first bytes, unmasked, in a buffer that grows as they arrive
         int messageOpcode = -1;
         boolean messageCompressed;
         long messageLength;
@@ -165,13 +165,6 @@ final class WebSocketDissector
                 messageCompressed = rsv1;
                 messageTime = frameTime;
             }
-            if (opcode < 8) {
-                // room for what this frame adds to the message, once: the payload is unmasked straight into it
-                int wanted = (int) Math.min(messageFill + length, MAX_KEPT_MESSAGE);
-                if (wanted > message.length) {
-                    message = java.util.Arrays.copyOf(message, wanted);
-                }
-            }
             if (length == 0) {
                 frameEnd();
             }
@@ -186,8 +179,16 @@ final class WebSocketDissector
                 return;
             }
             messageLength += count;
-            int keep = Math.min(count, message.length - messageFill);
+            int keep = Math.min(count, MAX_KEPT_MESSAGE - messageFill);
             if (keep > 0) {
+                if (messageFill + keep > message.length) {
+                    // Room grows with the bytes that came, never from the frame's length field: a header
+                    // announcing 2^40 bytes costs nothing until they arrive. Doubling keeps copies few;
+                    // the frame's own remaining length caps it, so a message of exact size is not padded.
+                    long frameLeft = length - payloadRead;
+                    long room = Math.max(messageFill + keep, Math.min((long) message.length * 2, messageFill + frameLeft));
+                    message = java.util.Arrays.copyOf(message, (int) Math.min(room, MAX_KEPT_MESSAGE));
+                }
                 unmask(data, offset, keep, message, messageFill);
                 messageFill += keep;
             }
