@@ -1,20 +1,33 @@
 package io.wirelake.dist;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wirelake.columns.Table;
 import io.wirelake.demo.DemoCluster;
 import io.wirelake.demo.DemoTrafficGenerator;
+import io.wirelake.demo.GeneratorOptions;
+import io.wirelake.demo.GeneratorSummary;
 import io.wirelake.store.testing.SharedS3Proxy;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,13 +38,25 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and S3 (S3Proxy; endpoint and credentials reach the command through its environment only, as a
  * user's would). Answers are checked against independent oracles: the snapshot query, on both
  * engines, against CEL evaluating the filter over the partition's Parquet files; the export against
- * tcpdump applying the same filter to the original captures.
+ * tcpdump applying the same filter to the original captures; the cross-node de-duplication against
+ * the generator's ground truth and tshark: the demo's traffic between nodes is in two nodes'
+ * captures, and every HTTP request it made (by its X-Request-Id, as tshark reads them from the
+ * captures) is one row, every DNS lookup one row, every TCP connection (by its SYN, as tshark reads
+ * them) one flow.
  */
 class LakeCommandsTest
 {
     private static final String KFL = "http && dst.pod.namespace == \"payments\" && src.service.name == \"orders\"";
 
+    private static final Pattern REQUEST_ID = Pattern.compile("X-Request-Id: ([0-9a-f-]{36})");
+
     private static Path work;
+    /** What the generator made, from the generator itself (the same options as the command's, the same bytes). */
+    private static GeneratorSummary truth;
+    /** The X-Request-Id of every HTTP request in any node's capture, as tshark reads them. */
+    private static Set<String> requestIds;
+    /** Every TCP connection (client ip:port > server ip:port of its SYN) in any node's capture, and how many captures hold it. */
+    private static Map<String, Integer> connections;
 
     enum Store
     {
@@ -47,6 +72,34 @@ class LakeCommandsTest
         Files.createDirectories(work);
         Distribution.Run generated = Distribution.run(work, Map.of(), "generate", "--out", "captures", "--size", "2MB", "--cross-node-copies");
         assertThat(generated.exit()).as(generated.both()).isZero();
+
+        // The ground truth: the generator run here with the command's defaults makes the same captures, and says what they hold.
+        Path same = work.resolve("captures-in-process");
+        Files.createDirectories(same);
+        truth = DemoTrafficGenerator.generate(GeneratorOptions.defaults(2L << 20).withCrossNodeCopies(true), same, bytes -> {});
+        requestIds = new HashSet<>();
+        connections = new TreeMap<>();
+        for (DemoCluster.Node node : DemoCluster.NODES) {
+            Path capture = work.resolve("captures").resolve(node.name() + ".pcap");
+            assertThat(Files.mismatch(capture, same.resolve(node.name() + ".pcap"))).as("the command's capture of %s is the generator's", node.name())
+                    .isEqualTo(-1L);
+            // tshark knows HTTP on 80 and 8080; the demo's services also serve it on 9000, 8443 and 8081.
+            for (String line : tshark(capture, "http.request", "-d", "tcp.port==9000,http", "-d", "tcp.port==8443,http", "-d", "tcp.port==8081,http",
+                    "-E", "aggregator=|", "-e", "http.request.line")) {
+                Matcher id = REQUEST_ID.matcher(line);
+                while (id.find()) {
+                    requestIds.add(id.group(1));
+                }
+            }
+            for (String line : tshark(capture, "tcp.flags.syn == 1 && tcp.flags.ack == 0", "-e", "ip.src", "-e", "tcp.srcport", "-e", "ip.dst", "-e",
+                    "tcp.dstport")) {
+                String[] fields = line.split("\t");
+                connections.merge(fields[0] + ":" + fields[1] + " > " + fields[2] + ":" + fields[3], 1, Integer::sum);
+            }
+        }
+        assertThat(requestIds).as("requests tshark finds, and the generator made").hasSize((int) truth.httpRequests());
+        assertThat(connections).as("connections tshark finds, and the generator made").hasSize((int) truth.tcpConnections());
+        assertThat(connections.values()).as("connections captured on two nodes").contains(2);
     }
 
     @ParameterizedTest
@@ -111,6 +164,27 @@ class LakeCommandsTest
             assertThat(Distribution.trinoS3Settings()).contains(SharedS3Proxy.endpoint());
         }
         assertThat(Distribution.run(directory, environment, "snapshot", "get", "s1").out()).contains("status     dissected");
+
+        // Cross-node traffic was captured twice: each request, lookup and connection is one row all the same.
+        Distribution.Run requests = Distribution.run(directory, environment, "query", "--snapshot", "s1", "--kfl", "http && !gql && !grpc && status_code != 101",
+                "--columns", "request.headers", "--format", "jsonl", "--limit", "100000");
+        assertThat(requests.exit()).as(requests.both()).isZero();
+        ObjectMapper json = new ObjectMapper();
+        List<String> rowIds = new ArrayList<>();
+        for (String line : requests.out().lines().toList()) {
+            rowIds.add(json.readTree(line).path("request_headers").path("x-request-id").asText());
+        }
+        assertThat(rowIds).as("the X-Request-Id of every HTTP row").doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(requestIds);
+        Distribution.Run lookups = Distribution.run(directory, environment, "query", "--snapshot", "s1", "--kfl", "dns && dns_request", "--columns", "id",
+                "--format", "csv", "--limit", "100000");
+        assertThat(lookups.exit()).as(lookups.both()).isZero();
+        assertThat(ids(lookups)).as("DNS lookups").hasSize((int) truth.dnsQueries());
+        Distribution.Run flows = Distribution.run(directory, environment, "query", "--snapshot", "s1", "--kfl", "tcp_conn", "--columns",
+                "src.ip,src.port,dst.ip,dst.port", "--format", "csv", "--limit", "100000");
+        assertThat(flows.exit()).as(flows.both()).isZero();
+        List<String> flowKeys = flows.out().lines().skip(1).map(line -> line.split(",")).map(cells -> cells[0] + ":" + cells[1] + " > " + cells[2] + ":" + cells[3])
+                .toList();
+        assertThat(flowKeys).as("TCP flows").doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(connections.keySet());
 
         // Trino and the local CEL engine over the snapshot's partition select what CEL selects from its files.
         Path partition = objects.resolve("tables/api_calls/snapshot_id=s1");
@@ -179,6 +253,23 @@ class LakeCommandsTest
     private static List<Long> ids(Distribution.Run csv)
     {
         return csv.out().lines().skip(1).map(Long::parseLong).sorted().toList();
+    }
+
+    /** tshark's fields for the frames a display filter selects, one line per frame, tab-separated; fails if tshark does. */
+    private static List<String> tshark(Path capture, String filter, String... options)
+            throws IOException, InterruptedException
+    {
+        List<String> command = new ArrayList<>(List.of("tshark", "-n", "-r", capture.toString(), "-Y", filter, "-T", "fields", "-E", "occurrence=a"));
+        command.addAll(List.of(options));
+        Path errors = Files.createTempFile(work, "tshark", ".err");
+        Process process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("tshark ends").isTrue();
+        String complaints = Files.readString(errors).lines().filter(line -> !line.startsWith("Running as user \"root\"")).collect(Collectors.joining("\n"));
+        Files.delete(errors);
+        assertThat(process.exitValue()).as("tshark (Debian: apt-get install tshark) %s: %s", command, complaints).isZero();
+        assertThat(complaints).as("tshark's complaints about %s", command).isEmpty();
+        return output.lines().filter(line -> !line.isEmpty()).toList();
     }
 
     /** Packets tcpdump reads from a capture through a filter (an empty filter: all of them). */

@@ -10,14 +10,17 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Every KFL2 filter shown in the seed documents (../shared/seed). */
-final class SeedFilters
+/**
+ * Every KFL2 filter shown in the seed documents (../shared/seed). Shared (kfl-to-sql's test-jar)
+ * with the distribution's tests, which run each on dissected data on both engines.
+ */
+public final class SeedFilters
 {
     private static final Pattern REFERENCE_EXPRESSION = Pattern.compile("`((?:[a-z_.]+\\[\"[^\"]+\"\\])|(?:map_get\\([^`]+\\)))`");
 
     private SeedFilters() {}
 
-    static Path seed()
+    public static Path seed()
     {
         String configured = System.getProperty("wirelake.shared.dir");
         Path shared = configured != null ? Path.of(configured) : Path.of("..", "..", "shared");
@@ -31,7 +34,7 @@ final class SeedFilters
      * Filters in the code blocks of the KFL skill (except the blocks that list function
      * signatures) and of the RCA skill's filter sections; comments after {@code //} removed.
      */
-    static List<String> filters()
+    public static List<String> filters()
             throws IOException
     {
         Set<String> filters = new LinkedHashSet<>();
@@ -41,7 +44,7 @@ final class SeedFilters
     }
 
     /** Expressions the reference shows (map access, map_get): values, not filters. */
-    static List<String> referenceExpressions()
+    public static List<String> referenceExpressions()
             throws IOException
     {
         Set<String> expressions = new LinkedHashSet<>();

@@ -76,7 +76,15 @@ class StalledReceiverTest
         assertThat(flow.get("tcp_dup_acks")).isEqualTo(duplicateAcks);
         assertThat(flow.get("tcp_rtt_samples")).isEqualTo(samples);
         assertThat(flow.get("tcp_completeness")).isEqualTo(31L);
-        assertThat((Long) flow.get("tcp_local_window_scale")).isGreaterThanOrEqualTo(0L);
+        // The shifts each side's SYN offers, as tshark reads them (Linux offers window scaling on both sides, so both apply).
+        List<String[]> syn = Tshark.fields(capture, List.of("-Y", "tcp.flags.syn == 1 && tcp.flags.ack == 0"), "tcp.options.wscale.shift");
+        List<String[]> synAck = Tshark.fields(capture, List.of("-Y", "tcp.flags.syn == 1 && tcp.flags.ack == 1"), "tcp.options.wscale.shift");
+        assertThat(syn).hasSize(1);
+        assertThat(synAck).hasSize(1);
+        assertThat(syn.get(0)[0]).as("the client's SYN offers window scaling").isNotEmpty();
+        assertThat(synAck.get(0)[0]).as("the server's SYN-ACK offers window scaling").isNotEmpty();
+        assertThat(flow.get("tcp_local_window_scale")).isEqualTo(Long.parseLong(syn.get(0)[0]));
+        assertThat(flow.get("tcp_remote_window_scale")).isEqualTo(Long.parseLong(synAck.get(0)[0]));
         assertThat(flow.get("tcp_local_goodput")).isNotEqualTo(0L);
     }
 }

@@ -116,7 +116,6 @@ class WebSocketEchoTest
             assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("pong");
             CompletableFuture<WebSocket> closed = socket.sendClose(1000, "done");
             closed.get(10, TimeUnit.SECONDS);
-            Thread.sleep(300);
             capture = recording.stop();
         }
         finally {

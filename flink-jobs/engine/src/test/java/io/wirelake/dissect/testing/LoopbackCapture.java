@@ -88,11 +88,15 @@ public final class LoopbackCapture
         return new LoopbackCapture(process, file, errors);
     }
 
-    /** Stops the capture (SIGTERM lets tcpdump flush) and returns the file. */
+    /**
+     * Stops the capture once it has gone quiet (tcpdump -U writes every packet as it comes: the
+     * file unchanged for {@link #QUIET}, at most {@link #QUIET_LIMIT}, so the last packets of a
+     * slow exchange on a loaded machine are in it) and returns the file; SIGTERM lets tcpdump flush.
+     */
     public Path stop()
             throws InterruptedException
     {
-        Thread.sleep(300);
+        waitUntilQuiet();
         tcpdump.destroy();
         tcpdump.waitFor(10, TimeUnit.SECONDS);
         // tcpdump's closing statistics: "N packets dropped by kernel".
@@ -109,6 +113,28 @@ public final class LoopbackCapture
             dropped = -1;
         }
         return file;
+    }
+
+    private static final java.time.Duration QUIET = java.time.Duration.ofMillis(300);
+    private static final java.time.Duration QUIET_LIMIT = java.time.Duration.ofSeconds(10);
+
+    private void waitUntilQuiet()
+            throws InterruptedException
+    {
+        long deadline = System.nanoTime() + QUIET_LIMIT.toNanos();
+        long size = -1;
+        long unchangedSince = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            long now = file.toFile().length();
+            if (now != size) {
+                size = now;
+                unchangedSince = System.nanoTime();
+            }
+            else if (System.nanoTime() - unchangedSince >= QUIET.toNanos()) {
+                return;
+            }
+            Thread.sleep(20);
+        }
     }
 
     /** Packets the kernel dropped before tcpdump read them (-1 if tcpdump did not say). */
