@@ -53,7 +53,7 @@ class CollectorFaultsTest
                 collector = new Collector(options("node-d", traffic.port(), new Rotation(1, 1 << 20), 0), store, Optional.empty());
                 thread = CollectorTest.start(collector);
                 traffic.send(0, 100, Duration.ofMillis(10));
-                assertThat(metric(scrape(collector.metricsPort()), "wirelake_collector_packets_captured_total")).isEqualTo(100);
+                assertThat(metric(CollectorTest.awaitCaptured(collector.metricsPort(), 100), "wirelake_collector_packets_captured_total")).isEqualTo(100);
             }
             finally {
                 SharedS3Proxy.endpoint();
