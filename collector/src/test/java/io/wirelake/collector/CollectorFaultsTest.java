@@ -59,6 +59,11 @@ class CollectorFaultsTest
                 SharedS3Proxy.endpoint();
             }
             traffic.send(100, 150, Duration.ofMillis(10));
+            // The session's recorder retries with back-off: wait for its next attempt, which finds the store back.
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (store.list(Layout.SESSIONS + "node-d/").isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
             collector.stop();
             thread.join(Duration.ofSeconds(60).toMillis());
             assertThat(Segments.markers(store, "node-d")).containsExactlyElementsOf(IntStream.range(0, 150).boxed().toList());
