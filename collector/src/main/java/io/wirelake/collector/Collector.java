@@ -33,6 +33,16 @@ import static java.util.Objects.requireNonNull;
 public final class Collector
 {
     private static final Logger log = LoggerFactory.getLogger(Collector.class);
+    /**
+     * How long the kernel keeps a block of the capture ring before handing it over partly filled
+     * (libpcap's read timeout). It bounds how late packets reach a segment, not what is captured;
+     * docs/BENCHMARKS.md ("Collector under load") has the measurements it was chosen by.
+     */
+    static final int READ_TIMEOUT_MILLIS = Integer.getInteger("wirelake.collector.read-timeout-ms", 50);
+    /** The capture ring in the kernel, mapped into the process: about 0.4 s of 200,000 packets a second of 400 bytes. */
+    static final int BUFFER_BYTES = Integer.getInteger("wirelake.collector.buffer-bytes", 32 << 20);
+    /** Beyond twice the read timeout, how long the drain after a stop waits for a block the kernel hands over late. */
+    private static final int DRAIN_MARGIN_MILLIS = 200;
 
     /**
      * @param storageBytes the node's FIFO budget in the store (0 = unlimited)
@@ -65,6 +75,7 @@ public final class Collector
     private final CountDownLatch started = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile boolean sessionRecorded;
+    private volatile long stopMicros = Long.MAX_VALUE;
     private volatile int metricsPort = -1;
     private volatile String failure;
     private PcapHandle handle;
@@ -142,13 +153,17 @@ public final class Collector
                     log.warn("cannot flush the open segment: {}", e.getMessage());
                 }
             }, 200, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+            // libpcap's counters on the timer: the capture thread may wait long for a packet.
+            timer.scheduleWithFixedDelay(this::recordStatistics, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
             try {
-                capture(segments, metadata);
+                capture(segments);
+                drain(segments);
             }
             finally {
                 timer.shutdownNow();
                 timer.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
             }
+            recordStatistics();
             segments.close();
         }
         catch (PcapNativeException | NotOpenException e) {
@@ -188,9 +203,13 @@ public final class Collector
         }
     }
 
-    /** Ends the capture; {@link #run()} then finishes the segment and drains the spool. */
+    /**
+     * Ends the capture; {@link #run()} then reads what libpcap received before this call, finishes
+     * the segment and drains the spool.
+     */
     public void stop()
     {
+        stopMicros = nowMicros();
         stopping = true;
         PcapHandle current = handle;
         if (current != null) {
@@ -260,12 +279,15 @@ public final class Collector
     private PcapHandle open()
             throws PcapNativeException, NotOpenException
     {
+        // Buffered, not immediate: libpcap then shares the ring among packets by their size (TPACKET_V3),
+        // where immediate mode gives each packet a slot of the snap length (a 256 KiB snap length leaves
+        // a 32 MiB ring 128 slots, which a pause of the JVM of a few milliseconds overruns at 10,000 pps).
         PcapHandle opened = new PcapHandle.Builder(options.interfaceName())
                 .snaplen(options.snapLength())
                 .promiscuousMode(PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
-                .timeoutMillis(100)
-                .bufferSize(32 << 20)
-                .immediateMode(true)
+                .timeoutMillis(READ_TIMEOUT_MILLIS)
+                .bufferSize(BUFFER_BYTES)
+                .immediateMode(false)
                 .timestampPrecision(PcapHandle.TimestampPrecision.MICRO)
                 .build();
         if (options.filter().isPresent()) {
@@ -280,19 +302,19 @@ public final class Collector
         return opened;
     }
 
-    private void capture(SegmentWriter segments, MetadataWriter metadata)
+    private void capture(SegmentWriter segments)
             throws IOException, NotOpenException
     {
-        long lastStats = System.nanoTime();
         while (!stopping) {
-            byte[] packet;
             try {
-                packet = handle.getNextRawPacketEx();
+                byte[] packet = handle.getNextRawPacketEx();
+                write(segments, packet);
             }
             catch (TimeoutException e) {
-                packet = null;
+                // A read timeout with nothing captured: the segment timer flushes and rotates.
             }
             catch (EOFException e) {
+                // breakLoop: stop() was called.
                 break;
             }
             catch (PcapNativeException e) {
@@ -301,29 +323,75 @@ public final class Collector
                 }
                 throw new IOException("capture on " + options.interfaceName() + " failed: " + e.getMessage(), e);
             }
-            if (packet != null) {
-                Timestamp timestamp = handle.getTimestamp();
-                long micros = Math.floorDiv(timestamp.getTime(), 1000L) * 1_000_000L + timestamp.getNanos() / 1000;
-                Integer original = handle.getOriginalLength();
-                segments.write(micros, packet, 0, packet.length, original != null ? original : packet.length);
-                metrics.packetsCaptured.inc();
-                metrics.bytesCaptured.inc(packet.length);
+        }
+    }
+
+    /**
+     * Reads what libpcap still holds after {@link #stop()}: the packets it received before the
+     * stop, which the kernel hands over only when their block of the ring is full or the read
+     * timeout ends it. Reading goes on, without blocking, until a packet captured after the stop
+     * shows that everything before it is read, or nothing has come for longer than the kernel
+     * takes to hand over a block.
+     */
+    private void drain(SegmentWriter segments)
+            throws IOException, NotOpenException, InterruptedException
+    {
+        try {
+            handle.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
+        }
+        catch (PcapNativeException e) {
+            log.warn("cannot read the packets left in libpcap's buffer after the stop: {}", e.getMessage());
+            return;
+        }
+        long quietNanos = Duration.ofMillis(2L * READ_TIMEOUT_MILLIS + DRAIN_MARGIN_MILLIS).toNanos();
+        long lastPacket = System.nanoTime();
+        while (System.nanoTime() - lastPacket < quietNanos) {
+            byte[] packet;
+            try {
+                packet = handle.getNextRawPacketEx();
             }
-            else {
-                segments.tick();
+            catch (TimeoutException e) {
+                Thread.sleep(1);
+                continue;
             }
-            metadata.tick();
-            if (System.nanoTime() - lastStats > 1_000_000_000L) {
-                lastStats = System.nanoTime();
-                try {
-                    PcapStat stats = handle.getStats();
-                    metrics.packetsDropped.set(stats.getNumPacketsDropped());
-                    metrics.packetsDroppedByInterface.set(stats.getNumPacketsDroppedByIf());
-                }
-                catch (PcapNativeException e) {
-                    // statistics are best effort
-                }
+            catch (EOFException e) {
+                // A breakLoop the capture loop did not consume (the stop came between two reads): libpcap has reset it.
+                continue;
             }
+            catch (PcapNativeException e) {
+                log.warn("cannot read the packets left in libpcap's buffer after the stop: {}", e.getMessage());
+                return;
+            }
+            lastPacket = System.nanoTime();
+            if (write(segments, packet) > stopMicros) {
+                return;
+            }
+        }
+    }
+
+    /** Writes a packet just read, with libpcap's header of it. Returns its capture time. */
+    private long write(SegmentWriter segments, byte[] packet)
+            throws IOException
+    {
+        Timestamp timestamp = handle.getTimestamp();
+        long micros = Math.floorDiv(timestamp.getTime(), 1000L) * 1_000_000L + timestamp.getNanos() / 1000;
+        Integer original = handle.getOriginalLength();
+        segments.write(micros, packet, 0, packet.length, original != null ? original : packet.length);
+        metrics.packetsCaptured.inc();
+        metrics.bytesCaptured.inc(packet.length);
+        return micros;
+    }
+
+    /** libpcap's counters into the metrics; called from the segment timer, and once at the end. */
+    private void recordStatistics()
+    {
+        try {
+            PcapStat stats = handle.getStats();
+            metrics.packetsDropped.set(stats.getNumPacketsDropped());
+            metrics.packetsDroppedByInterface.set(stats.getNumPacketsDroppedByIf());
+        }
+        catch (PcapNativeException | NotOpenException e) {
+            // statistics are best effort
         }
     }
 

@@ -119,7 +119,7 @@ public final class SegmentWriter
     }
 
     /**
-     * Called about every 200 ms from a timer (libpcap in immediate mode may block while no packet
+     * Called about every 200 ms from a timer (a libpcap read blocks for as long as no packet
      * arrives): flushes, and ends a segment that has been open for the rotation time.
      */
     public synchronized void tick()

@@ -53,12 +53,17 @@ class CollectorFaultsTest
                 collector = new Collector(options("node-d", traffic.port(), new Rotation(1, 1 << 20), 0), store, Optional.empty());
                 thread = CollectorTest.start(collector);
                 traffic.send(0, 100, Duration.ofMillis(10));
-                assertThat(metric(scrape(collector.metricsPort()), "wirelake_collector_packets_captured_total")).isEqualTo(100);
+                assertThat(metric(CollectorTest.awaitCaptured(collector.metricsPort(), 100), "wirelake_collector_packets_captured_total")).isEqualTo(100);
             }
             finally {
                 SharedS3Proxy.endpoint();
             }
             traffic.send(100, 150, Duration.ofMillis(10));
+            // The session's recorder retries with back-off: wait for its next attempt, which finds the store back.
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (store.list(Layout.SESSIONS + "node-d/").isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
             collector.stop();
             thread.join(Duration.ofSeconds(60).toMillis());
             assertThat(Segments.markers(store, "node-d")).containsExactlyElementsOf(IntStream.range(0, 150).boxed().toList());

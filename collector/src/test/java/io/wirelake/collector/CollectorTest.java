@@ -76,8 +76,7 @@ class CollectorTest
                 SharedS3Proxy.endpoint();
             }
             traffic.send(250, 300, Duration.ofMillis(10));
-            Thread.sleep(300);
-            String metrics = scrape(collector.metricsPort());
+            String metrics = awaitCaptured(collector.metricsPort(), 300);
             collector.stop();
             thread.join(Duration.ofSeconds(60).toMillis());
             assertThat(thread.isAlive()).isFalse();
@@ -135,6 +134,23 @@ class CollectorTest
     {
         HttpClient client = HttpClient.newHttpClient();
         return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /**
+     * Scrapes the metrics until the collector counts {@code packets} captured, for at most ten
+     * seconds: libpcap hands packets over a block of its ring at a time, up to its read timeout
+     * after they arrived.
+     */
+    static String awaitCaptured(int port, long packets)
+            throws Exception
+    {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        String metrics = scrape(port);
+        while (metric(metrics, "wirelake_collector_packets_captured_total") < packets && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            metrics = scrape(port);
+        }
+        return metrics;
     }
 
     static double metric(String exposition, String name)
