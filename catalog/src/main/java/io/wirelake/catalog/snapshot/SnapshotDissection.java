@@ -12,10 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -158,26 +156,12 @@ public final class SnapshotDissection
     /**
      * A job reading in place would count a missing capture as damage and carry on; a frozen object
      * that is gone or changed size means the snapshot itself is damaged, so nothing is dissected.
-     * (The staged path fails the same way when it downloads.) One listing, not a request per object.
+     * (The staged path fails the same way when it downloads.)
      */
     private void requireFrozenObjects(Manifest manifest)
             throws IOException
     {
-        String prefix = Layout.snapshotPrefix(manifest.id());
-        Map<String, Long> stored = new HashMap<>();
-        for (ObjectInfo object : snapshots.store().list(prefix)) {
-            stored.put(object.key(), object.size());
-        }
-        List<String> problems = new ArrayList<>();
-        for (Manifest.Entry entry : manifest.objects()) {
-            Long size = stored.get(prefix + entry.key());
-            if (size == null) {
-                problems.add(entry.key() + " is missing");
-            }
-            else if (size != entry.size()) {
-                problems.add(entry.key() + " has " + size + " bytes, not the manifest's " + entry.size());
-            }
-        }
+        List<String> problems = snapshots.missingOrResized(manifest);
         if (!problems.isEmpty()) {
             throw new IOException("snapshot " + manifest.id() + " is damaged in " + snapshots.store().location() + ": " + String.join("; ", problems.subList(0, Math.min(5, problems.size())))
                     + (problems.size() > 5 ? " (and " + (problems.size() - 5) + " more)" : "") + "; wirelake snapshot verify " + manifest.id() + " lists every difference");

@@ -402,6 +402,32 @@ public final class Snapshots
         }
     }
 
+    /**
+     * The frozen objects of a manifest that the store lacks or holds at another size, from one
+     * listing and without reading content: the quick check before work on a snapshot
+     * ({@link #verify} re-reads every byte).
+     */
+    public List<String> missingOrResized(Manifest manifest)
+            throws IOException
+    {
+        String prefix = Layout.snapshotPrefix(manifest.id());
+        java.util.Map<String, Long> stored = new java.util.HashMap<>();
+        for (ObjectInfo object : store.list(prefix)) {
+            stored.put(object.key(), object.size());
+        }
+        List<String> problems = new ArrayList<>();
+        for (Manifest.Entry entry : manifest.objects()) {
+            Long size = stored.get(prefix + entry.key());
+            if (size == null) {
+                problems.add(entry.key() + " is missing");
+            }
+            else if (size != entry.size()) {
+                problems.add(entry.key() + " has " + size + " bytes, not the manifest's " + entry.size());
+            }
+        }
+        return problems;
+    }
+
     /** Re-reads every frozen object and compares size and SHA-256 with the manifest. */
     public Verification verify(String id, Consumer<String> progress)
             throws IOException
