@@ -36,9 +36,7 @@ class CollectorPipelineTest
         Process id = new ProcessBuilder("id", "-u").start();
         assertThat(new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip())
                 .as("capturing on loopback needs root (libpcap opens the interface)").isEqualTo("0");
-        Path work = Path.of("target", "collector-pipeline").toAbsolutePath();
-        io.wirelake.catalog.Directories.deleteTree(work);
-        Files.createDirectories(work);
+        Path work = Distribution.emptyDirectory("collector-pipeline");
 
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {

@@ -55,9 +55,7 @@ final class Distribution
             if (!Files.isRegularFile(tarball)) {
                 throw new IOException("no distribution at " + tarball + ": the tests run after package (./mvnw verify)");
             }
-            Path empty = Path.of("target", "unpacked").toAbsolutePath();
-            io.wirelake.catalog.Directories.deleteTree(empty);
-            Files.createDirectories(empty);
+            Path empty = emptyDirectory("unpacked");
             Process tar = new ProcessBuilder("tar", "-xzf", tarball.toString(), "-C", empty.toString()).inheritIO().start();
             if (tar.waitFor() != 0) {
                 throw new IOException("tar could not unpack " + tarball);
@@ -71,6 +69,15 @@ final class Distribution
             }
         }
         return root;
+    }
+
+    /** {@code target/NAME} as an empty directory (what an earlier run left there removed), absolute. */
+    static Path emptyDirectory(String name)
+            throws IOException
+    {
+        Path directory = Path.of("target", name).toAbsolutePath();
+        io.wirelake.catalog.Directories.deleteTree(directory);
+        return Files.createDirectories(directory);
     }
 
     /** The environment every command of this JVM shares: the one local Trino, its home and port. */

@@ -151,9 +151,7 @@ class DistributionTest
     void generatesDissectsImportsSnapshotsAndQueriesFromTheUnpackedTree()
             throws Exception
     {
-        Path work = Path.of("target", "distribution-run").toAbsolutePath();
-        io.wirelake.catalog.Directories.deleteTree(work);
-        Files.createDirectories(work);
+        Path work = Distribution.emptyDirectory("distribution-run");
 
         Distribution.Run generated = Distribution.run(work, Map.of(), "generate", "--out", "captures", "--size", "1MB", "--seed", "7");
         assertThat(generated.exit()).as(generated.both()).isZero();

@@ -68,9 +68,7 @@ final class DriftLake
     private static DriftLake make()
             throws Exception
     {
-        Path work = Path.of("target", "drift-lake").toAbsolutePath();
-        io.wirelake.catalog.Directories.deleteTree(work);
-        Files.createDirectories(work);
+        Path work = Distribution.emptyDirectory("drift-lake");
         Distribution.Run generated = Distribution.run(work, Map.of(), "generate", "--scenario", "drift", "--size", "8MB", "--cross-node-copies", "--out", "demo");
         check(generated);
         JsonNode truth = JSON.readTree(work.resolve("demo/drift-truth.json").toFile());

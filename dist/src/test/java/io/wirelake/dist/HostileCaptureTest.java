@@ -25,9 +25,7 @@ class HostileCaptureTest
     void dissectsWithinHalfAGigabyteAndCountsWhatItDropped()
             throws Exception
     {
-        Path work = Path.of("target", "hostile-capture").toAbsolutePath();
-        io.wirelake.catalog.Directories.deleteTree(work);
-        Files.createDirectories(work);
+        Path work = Distribution.emptyDirectory("hostile-capture");
         HostileTraffic.Truth truth = HostileTraffic.write(work.resolve("hostile.pcap"), HostileTraffic.Options.full());
 
         Path temporary = Files.createDirectories(Path.of("target", "tmp").toAbsolutePath());

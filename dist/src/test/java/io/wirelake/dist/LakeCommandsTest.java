@@ -67,9 +67,7 @@ class LakeCommandsTest
     static void generate()
             throws Exception
     {
-        work = Path.of("target", "lake-commands").toAbsolutePath();
-        io.wirelake.catalog.Directories.deleteTree(work);
-        Files.createDirectories(work);
+        work = Distribution.emptyDirectory("lake-commands");
         Distribution.Run generated = Distribution.run(work, Map.of(), "generate", "--out", "captures", "--size", "2MB", "--cross-node-copies");
         assertThat(generated.exit()).as(generated.both()).isZero();
 

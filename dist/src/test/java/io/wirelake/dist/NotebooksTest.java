@@ -75,9 +75,7 @@ class NotebooksTest
     static void theQuickstartsSnapshots()
             throws Exception
     {
-        work = Path.of("target", "notebooks").toAbsolutePath();
-        io.wirelake.catalog.Directories.deleteTree(work);
-        Files.createDirectories(work);
+        work = Distribution.emptyDirectory("notebooks");
         environment = new HashMap<>(Distribution.trino());
         Distribution.Run jupyter = runOrExplain(List.of("jupyter", "nbconvert", "--version"));
         assertThat(jupyter.exit()).as("jupyter nbconvert (Debian: %s)\n%s", PACKAGES, jupyter.both()).isZero();

@@ -40,9 +40,7 @@ class QueryEnginesTest
     static void dissect()
             throws Exception
     {
-        directory = Path.of("target", "query-engines").toAbsolutePath();
-        io.wirelake.catalog.Directories.deleteTree(directory);
-        Files.createDirectories(directory);
+        directory = Distribution.emptyDirectory("query-engines");
         environment = new HashMap<>(Distribution.trino());
         environment.put("WIRELAKE_STORE", directory.resolve("store").toString());
         Distribution.Run generated = Distribution.run(directory, environment, "generate", "--out", "captures", "--size", "2MB", "--cross-node-copies");
