@@ -54,6 +54,14 @@ public final class LocalTrino
     static final int MINIMUM_JAVA = 24;
     private static final long START_TIMEOUT_SECONDS = 240;
     private static final int READY_STREAK = 3;
+    /**
+     * How long a server this process has seen answer queries is taken as ready without asking
+     * again: each check costs two queries (about a second), and a report or an MCP call opens a
+     * session per query. The TLS probe still runs every time, so a server that stopped is noticed.
+     */
+    private static final long READY_MEMORY_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** Per server (home and port): when this process last saw it answer queries. */
+    private static final Map<String, Long> LAST_SEEN_READY = new java.util.concurrent.ConcurrentHashMap<>();
     private static final String HIVE_CATALOG = "catalog/hive.properties";
     private static final String ADMIN_CATALOG_FILE = "catalog/lake_admin.properties";
     /** The catalog queries run in: external tables refused. */
@@ -358,7 +366,7 @@ public final class LocalTrino
         while (System.nanoTime() < deadline) {
             // Right after start-up queries fail now and then ("No nodes available"): ready means
             // queries on both catalogs succeed several times in a row.
-            consecutive = isReady() ? consecutive + 1 : 0;
+            consecutive = probe() == PortState.OURS && answersQueries() ? consecutive + 1 : 0;
             if (consecutive >= READY_STREAK) {
                 return;
             }
@@ -373,6 +381,7 @@ public final class LocalTrino
     public void stop()
             throws IOException, InterruptedException
     {
+        LAST_SEEN_READY.remove(serverKey());
         if (Files.isDirectory(home.resolve("server"))) {
             launcher(detectJava(), "stop");
         }
@@ -414,19 +423,34 @@ public final class LocalTrino
     public boolean isReady()
     {
         if (probe() != PortState.OURS) {
+            LAST_SEEN_READY.remove(serverKey());
             return false;
         }
+        Long seen = LAST_SEEN_READY.get(serverKey());
+        return (seen != null && System.nanoTime() - seen < READY_MEMORY_NANOS) || answersQueries();
+    }
+
+    /** Whether queries on both catalogs run now (asked, not remembered); remembers when they do. */
+    private boolean answersQueries()
+    {
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
             for (String query : List.of("SELECT count(*) FROM tpch.tiny.region", "SELECT count(*) FROM hive.information_schema.schemata")) {
                 try (var results = statement.executeQuery(query)) {
                     results.next();
                 }
             }
+            LAST_SEEN_READY.put(serverKey(), System.nanoTime());
             return true;
         }
         catch (SQLException e) {
+            LAST_SEEN_READY.remove(serverKey());
             return false;
         }
+    }
+
+    private String serverKey()
+    {
+        return home.toAbsolutePath().normalize() + ":" + port;
     }
 
     /** A session of the query user in the {@code hive} catalog, over HTTPS to this install's Trino only. */

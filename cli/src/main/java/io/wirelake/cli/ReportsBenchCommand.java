@@ -14,6 +14,7 @@ import io.wirelake.query.report.DriftReport;
 import io.wirelake.query.report.DriftThresholds;
 import io.wirelake.query.report.SnapshotWindows;
 import io.wirelake.query.report.Stats;
+import io.wirelake.query.report.Window;
 import io.wirelake.store.Layout;
 import io.wirelake.store.LocalObjectStore;
 import org.apache.avro.generic.GenericData;
@@ -63,6 +64,9 @@ final class ReportsBenchCommand
     @Option(names = "--dir", defaultValue = "wirelake-bench/reports", paramLabel = "DIR", description = "Working directory (default: ${DEFAULT-VALUE}).")
     Path directory;
 
+    @Option(names = "--reuse", description = "Keep the rows an earlier run wrote in --dir with the same counts, instead of writing them again.")
+    boolean reuse;
+
     @Option(names = "--runs", defaultValue = "3", description = "Timed runs of each, after one that warms Trino up (default: ${DEFAULT-VALUE}).")
     int runs;
 
@@ -70,31 +74,74 @@ final class ReportsBenchCommand
     public Integer call()
             throws Exception
     {
-        io.wirelake.catalog.Directories.deleteTree(directory);
+        Path marker = directory.resolve("rows.properties");
+        String rows = "stats=" + statsRows + "\ndiff=" + diffRows + "\n";
+        boolean written = reuse && Files.isRegularFile(marker) && Files.readString(marker).equals(rows);
+        if (!written) {
+            io.wirelake.catalog.Directories.deleteTree(directory);
+        }
         try (LocalObjectStore store = new LocalObjectStore(directory.resolve("store"))) {
-            write(store, "stats-10m", statsRows, 1, false);
-            write(store, "diff-baseline", diffRows, 2, false);
-            write(store, "diff-current", diffRows, 3, true);
+            if (written) {
+                System.err.println("bench: reusing the rows in " + directory);
+            }
+            else {
+                write(store, "stats-10m", statsRows, 1, false);
+                write(store, "diff-baseline", diffRows, 2, false);
+                write(store, "diff-current", diffRows, 3, true);
+                Files.writeString(marker, rows);
+            }
             QueryService queries = Wirelake.queryService(spec);
             Snapshots snapshots = new Snapshots(store);
+            Map<String, Window> windows = SnapshotWindows.of(snapshots, List.of("stats-10m"));
+            Map<String, Stats.Result> last = new java.util.HashMap<>();
             System.out.println("| measure | rows | first run (s) | warm runs (s) |");
             System.out.println("|---|---:|---:|---|");
-            measure(String.format(Locale.ROOT, "stats --group-by endpoint (%,d groups)", 0), statsRows, () -> {
-                try (LakeSession session = queries.open(TableSource.snapshot(store, "stats-10m"))) {
-                    return Stats.compute(session, SnapshotWindows.of(snapshots, List.of("stats-10m")), Stats.GroupBy.ENDPOINT, Optional.empty()).groups().size();
+            for (Stats.GroupBy groupBy : List.of(Stats.GroupBy.SERVICE, Stats.GroupBy.ENDPOINT)) {
+                for (boolean exact : List.of(false, true)) {
+                    String what = "stats --group-by " + groupBy.label() + (exact ? " --exact-up-to all" : "");
+                    measure(what, statsRows, () -> {
+                        try (LakeSession session = queries.open(TableSource.snapshot(store, "stats-10m"))) {
+                            Stats.Result result = Stats.compute(session, windows, groupBy, Optional.empty(), exact ? Long.MAX_VALUE : Stats.EXACT_PERCENTILES_UP_TO);
+                            last.put(what, result);
+                            return result.groups().size();
+                        }
+                    });
                 }
-            });
-            measure("stats --group-by service", statsRows, () -> {
-                try (LakeSession session = queries.open(TableSource.snapshot(store, "stats-10m"))) {
-                    return Stats.compute(session, SnapshotWindows.of(snapshots, List.of("stats-10m")), Stats.GroupBy.SERVICE, Optional.empty()).groups().size();
-                }
-            });
+            }
             measure("diff (all checks)", 2 * diffRows, () -> {
                 DriftReport report = Drift.compare(queries, store, "diff-baseline", "diff-current", DriftThresholds.defaults(), Optional.empty());
                 return report.findings().size();
             });
+            for (Stats.GroupBy groupBy : List.of(Stats.GroupBy.SERVICE, Stats.GroupBy.ENDPOINT)) {
+                String what = "stats --group-by " + groupBy.label();
+                System.out.println();
+                System.out.println(accuracy(what, last.get(what), last.get(what + " --exact-up-to all")));
+            }
         }
         return 0;
+    }
+
+    /** How far the approximate percentiles are from the exact ones: the largest relative difference per percentile. */
+    private static String accuracy(String what, Stats.Result approximate, Stats.Result exact)
+    {
+        Map<String, Stats.Metrics> truth = new java.util.HashMap<>();
+        exact.groups().forEach(group -> truth.put(group.key(), group.bySnapshot().values().iterator().next()));
+        double[] worst = new double[3];
+        long smallest = Long.MAX_VALUE;
+        for (Stats.Group group : approximate.groups()) {
+            Stats.Metrics sketch = group.bySnapshot().values().iterator().next();
+            Stats.Metrics sorted = truth.get(group.key());
+            smallest = Math.min(smallest, sorted.requests());
+            double[][] pairs = {{sketch.p50Millis(), sorted.p50Millis()}, {sketch.p95Millis(), sorted.p95Millis()}, {sketch.p99Millis(), sorted.p99Millis()}};
+            for (int index = 0; index < 3; index++) {
+                if (pairs[index][1] > 0) {
+                    worst[index] = Math.max(worst[index], Math.abs(pairs[index][0] - pairs[index][1]) / pairs[index][1]);
+                }
+            }
+        }
+        return String.format(Locale.ROOT, "%s: percentiles %s; approx_percentile against the exact nearest rank over %d groups of %,d calls or more: "
+                        + "largest difference p50 %.2f%%, p95 %.2f%%, p99 %.2f%%",
+                what, approximate.exactPercentiles() ? "exact" : "approximate", approximate.groups().size(), smallest, worst[0] * 100, worst[1] * 100, worst[2] * 100);
     }
 
     private interface Measured

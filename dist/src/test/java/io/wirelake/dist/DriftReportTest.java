@@ -73,10 +73,23 @@ class DriftReportTest
     void statsGiveEachEndpointAsGenerated()
             throws Exception
     {
-        Distribution.Run stats = Distribution.run(work, environment, "stats", "baseline", "incident", "--group-by", "endpoint", "--format", "json",
-                "--kfl", "http");
+        // Exact percentiles (the default at this size), then Trino's sketch as beyond --exact-up-to.
+        for (boolean exact : List.of(true, false)) {
+            endpointsAsGenerated(exact);
+        }
+    }
+
+    private void endpointsAsGenerated(boolean exact)
+            throws Exception
+    {
+        List<String> arguments = new ArrayList<>(List.of("stats", "baseline", "incident", "--group-by", "endpoint", "--format", "json", "--kfl", "http"));
+        if (!exact) {
+            arguments.addAll(List.of("--exact-up-to", "0"));
+        }
+        Distribution.Run stats = Distribution.run(work, environment, arguments.toArray(String[]::new));
         assertThat(stats.exit()).as(stats.both()).isZero();
         JsonNode result = JSON.readTree(stats.out());
+        assertThat(result.path("percentiles").asText()).isEqualTo(exact ? "exact" : "approximate");
         Map<String, JsonNode> groups = new HashMap<>();
         for (JsonNode group : result.path("groups")) {
             groups.put(comparable("new_endpoint", group.path("key").asText()), group.path("snapshots"));
@@ -94,10 +107,13 @@ class DriftReportTest
                 long bytes = endpoint.path("request_headers_bytes").asLong() + endpoint.path("request_body_bytes").asLong()
                         + endpoint.path("response_headers_bytes").asLong() + endpoint.path("response_body_bytes").asLong();
                 assertThat(numbers.path("bytes").asLong()).as(day + " bytes of " + subject).isEqualTo(bytes);
-                // Trino's approx_percentile against the generator's nearest-rank percentiles.
+                // Nearest rank as the generator computes it (to the JSON's microsecond). Trino's sketch interpolates, and on
+                // these few calls per endpoint (15 to 183) misses by up to 43% (docs/REPORTS.md): it must still be the
+                // percentile asked for, in milliseconds (the demo's p99 is 3.2 times its median).
                 for (String percentile : List.of("p50_ms", "p95_ms", "p99_ms")) {
                     double expected = endpoint.path(percentile).asDouble();
-                    assertThat(numbers.path(percentile).asDouble()).as(day + " " + percentile + " of " + subject).isCloseTo(expected, within(0.1 * expected + 0.5));
+                    assertThat(numbers.path(percentile).asDouble()).as(day + " " + percentile + " of " + subject + (exact ? "" : " (approximate)"))
+                            .isCloseTo(expected, within(exact ? 0.0006 : 0.5 * expected));
                 }
                 assertThat(numbers.path("rate_per_s").asDouble()).as(day + " rate of " + subject)
                         .isCloseTo(endpoint.path("requests").asLong() / seconds, within(1e-3));

@@ -309,7 +309,7 @@ final class CallTools
         try (LakeSession session = tables.open(snapshots)) {
             Stats.Result result = Stats.compute(session, windows, groupBy, filter);
             List<Stats.Group> groups = result.groups().subList(0, Math.min(limit, result.groups().size()));
-            ObjectNode answer = StatsJson.of(new Stats.Result(result.snapshots(), result.groupBy(), result.kfl(), result.windows(), groups));
+            ObjectNode answer = StatsJson.of(result.withGroups(groups));
             answer.put("total_groups", result.groups().size());
             answer.put("truncated", groups.size() < result.groups().size());
             return answer;

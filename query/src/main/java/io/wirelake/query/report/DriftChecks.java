@@ -84,7 +84,7 @@ public final class DriftChecks
                 shown.add(group);
             }
         }
-        Stats.Result endpoints = new Stats.Result(all.snapshots(), all.groupBy(), all.kfl(), all.windows(), shown);
+        Stats.Result endpoints = all.withGroups(shown);
         List<DriftReport.EdgePresence> edges = new ArrayList<>();
         for (List<Object> row : session.rows("SELECT " + Subjects.workload("src") + ", " + Subjects.server() + ", count_if(" + inBaseline() + "), count_if("
                 + inCurrent() + ") FROM " + flows() + " AND " + Subjects.inCluster("src") + " GROUP BY 1, 2 ORDER BY 1, 2")) {

@@ -9,7 +9,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 /**
- * Stats as JSON: {@code {"snapshots": [...], "group_by": ..., "kfl": ..., "windows": {name:
+ * Stats as JSON: {@code {"snapshots": [...], "group_by": ..., "kfl": ..., "percentiles": "exact" or
+ * "approximate", "windows": {name:
  * {from, to, seconds}}, "groups": [{"key": ..., "snapshots": {name: {requests, errors,
  * error_rate, p50_ms, p95_ms, p99_ms, bytes, rate_per_s}}}]}}; latencies are null when no call
  * of the group had one.
@@ -27,6 +28,7 @@ public final class StatsJson
         result.snapshots().forEach(snapshots::add);
         root.put("group_by", result.groupBy().label());
         result.kfl().ifPresentOrElse(kfl -> root.put("kfl", kfl), () -> root.putNull("kfl"));
+        root.put("percentiles", result.exactPercentiles() ? "exact" : "approximate");
         ObjectNode windows = root.putObject("windows");
         result.windows().forEach((name, window) -> windows.putObject(name)
                 .put("from", Instant.EPOCH.plus(window.fromMicros(), ChronoUnit.MICROS).toString())
