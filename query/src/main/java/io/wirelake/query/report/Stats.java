@@ -19,8 +19,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * The numbers an engineer asks for first, per group of calls of one or more snapshots: requests,
  * errors and error rate, latency percentiles, bytes and the rate over the snapshot's window. One
- * SQL query over the snapshots' partitions of {@code api_calls} (and a count that decides whether
- * percentiles are exact); groups are named by {@link Subjects}.
+ * SQL query over the snapshots' partitions of {@code api_calls} (a second one, with exact
+ * percentiles, when the first finds few enough latencies to sort); groups are named by
+ * {@link Subjects}.
  */
 public final class Stats
 {
@@ -141,18 +142,15 @@ public final class Stats
         });
         List<String> snapshots = List.copyOf(windows.keySet());
         String where = session.scope() + filter.map(compiled -> " AND (" + compiled.predicate() + ")").orElse("");
-        boolean exact = exactUpTo == Long.MAX_VALUE || latencyCount(session, where) <= exactUpTo;
-        // Percentiles by nearest rank (the value at rank ceil(p * n) of the sorted latencies): exact, as an engineer reading p99 expects.
-        String latencies = exact
-                ? "array_sort(array_agg(" + Subjects.latencyMillis() + ") FILTER (WHERE " + Subjects.latencyMillis() + " IS NOT NULL))"
-                : "approx_percentile(" + Subjects.latencyMillis() + ", ARRAY[0.5, 0.95, 0.99])";
-        String sql = "WITH groups AS (SELECT " + SqlText.identifier(LakeTables.PARTITION_COLUMN) + " AS snapshot, " + groupBy.sql() + " AS subject, count(*) AS calls, "
-                + "count_if(" + Subjects.error() + ") AS errors, sum(" + Subjects.bytes() + ") AS bytes, " + latencies + " AS latencies FROM "
-                + session.table(Table.API_CALLS) + " WHERE " + where + " GROUP BY 1, 2) "
-                + "SELECT snapshot, subject, calls, errors, " + (exact ? "ARRAY[" + rank("0.5") + ", " + rank("0.95") + ", " + rank("0.99") + "]" : "latencies")
-                + ", bytes FROM groups";
+        boolean exact = exactUpTo == Long.MAX_VALUE;
+        List<List<Object>> rows = session.rows(sql(session, where, groupBy, exact));
+        if (!exact && rows.stream().mapToLong(row -> ((Number) row.get(6)).longValue()).sum() <= exactUpTo) {
+            // Few enough latencies to sort them all: the exact answer replaces the sketch's (a second query, on little data).
+            exact = true;
+            rows = session.rows(sql(session, where, groupBy, true));
+        }
         Map<String, Map<String, Metrics>> bySubject = new TreeMap<>();
-        for (List<Object> row : session.rows(sql)) {
+        for (List<Object> row : rows) {
             String snapshot = (String) row.get(0);
             String subject = (String) row.get(1);
             long requests = ((Number) row.get(2)).longValue();
@@ -177,11 +175,17 @@ public final class Stats
         return new Result(snapshots, groupBy, filter.map(CompiledFilter::kfl), windows, groups, exact);
     }
 
-    /** How many calls of the selection have a latency. */
-    private static long latencyCount(LakeSession session, String where)
-            throws Exception
+    /** Per snapshot and group: calls, errors, p50/p95/p99 (exact or sketched), bytes, and calls with a latency. */
+    private static String sql(LakeSession session, String where, GroupBy groupBy, boolean exact)
     {
-        List<List<Object>> rows = session.rows("SELECT count(*) FROM " + session.table(Table.API_CALLS) + " WHERE (" + where + ") AND " + Subjects.latencyMillis() + " IS NOT NULL");
-        return ((Number) rows.get(0).get(0)).longValue();
+        // Percentiles by nearest rank (the value at rank ceil(p * n) of the sorted latencies): exact, as an engineer reading p99 expects.
+        String latencies = exact
+                ? "array_sort(array_agg(" + Subjects.latencyMillis() + ") FILTER (WHERE " + Subjects.latencyMillis() + " IS NOT NULL))"
+                : "approx_percentile(" + Subjects.latencyMillis() + ", ARRAY[0.5, 0.95, 0.99])";
+        return "WITH groups AS (SELECT " + SqlText.identifier(LakeTables.PARTITION_COLUMN) + " AS snapshot, " + groupBy.sql() + " AS subject, count(*) AS calls, "
+                + "count_if(" + Subjects.error() + ") AS errors, sum(" + Subjects.bytes() + ") AS bytes, " + latencies + " AS latencies, "
+                + "count(" + Subjects.latencyMillis() + ") AS timed FROM " + session.table(Table.API_CALLS) + " WHERE " + where + " GROUP BY 1, 2) "
+                + "SELECT snapshot, subject, calls, errors, " + (exact ? "ARRAY[" + rank("0.5") + ", " + rank("0.95") + ", " + rank("0.99") + "]" : "latencies")
+                + ", bytes, timed FROM groups";
     }
 }
