@@ -165,6 +165,7 @@ public final class Collector
             }
             recordStatistics();
             segments.close();
+            reportDrops();
         }
         catch (PcapNativeException | NotOpenException e) {
             failure = e.getMessage();
@@ -330,8 +331,9 @@ public final class Collector
      * Reads what libpcap still holds after {@link #stop()}: the packets it received before the
      * stop, which the kernel hands over only when their block of the ring is full or the read
      * timeout ends it. Reading goes on, without blocking, until a packet captured after the stop
-     * shows that everything before it is read, or nothing has come for longer than the kernel
-     * takes to hand over a block.
+     * shows that everything before it is read, or a read begun when nothing had come for longer
+     * than the kernel takes to hand over a block finds nothing. (The read after the quiet time
+     * matters on a busy machine: a thread that was not scheduled for that long has not looked.)
      */
     private void drain(SegmentWriter segments)
             throws IOException, NotOpenException, InterruptedException
@@ -345,12 +347,17 @@ public final class Collector
         }
         long quietNanos = Duration.ofMillis(2L * READ_TIMEOUT_MILLIS + DRAIN_MARGIN_MILLIS).toNanos();
         long lastPacket = System.nanoTime();
-        while (System.nanoTime() - lastPacket < quietNanos) {
+        long drained = 0;
+        while (true) {
+            long attempt = System.nanoTime();
             byte[] packet;
             try {
                 packet = handle.getNextRawPacketEx();
             }
             catch (TimeoutException e) {
+                if (attempt - lastPacket >= quietNanos) {
+                    break;
+                }
                 Thread.sleep(1);
                 continue;
             }
@@ -364,9 +371,11 @@ public final class Collector
             }
             lastPacket = System.nanoTime();
             if (write(segments, packet) > stopMicros) {
-                return;
+                break;
             }
+            drained++;
         }
+        log.debug("read {} packets libpcap still held at the stop", drained);
     }
 
     /** Writes a packet just read, with libpcap's header of it. Returns its capture time. */
@@ -380,6 +389,18 @@ public final class Collector
         metrics.packetsCaptured.inc();
         metrics.bytesCaptured.inc(packet.length);
         return micros;
+    }
+
+    /** Says at the stop what the kernel or libpcap dropped in this run, which the segments therefore lack. */
+    private void reportDrops()
+    {
+        long dropped = (long) metrics.packetsDropped.get();
+        long droppedByInterface = (long) metrics.packetsDroppedByInterface.get();
+        if (dropped > 0 || droppedByInterface > 0) {
+            log.warn("captured {} packets; libpcap counted {} dropped by the kernel and {} by the interface, which the segments lack "
+                    + "(a larger ring helps, WIRELAKE_JAVA_OPTS=\"-Dwirelake.collector.buffer-bytes=...\", or a narrower --filter)",
+                    (long) metrics.packetsCaptured.get(), dropped, droppedByInterface);
+        }
     }
 
     /** libpcap's counters into the metrics; called from the segment timer, and once at the end. */

@@ -6,10 +6,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
@@ -33,26 +38,45 @@ class GracefulStopTest
             throws Exception
     {
         Path storeDirectory = temporary.resolve("store");
+        // The collector's log, read all along (a full pipe would stall it) and shown when the markers disagree.
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        long backlogDropsBefore = -1;
         try (LoopbackTraffic traffic = new LoopbackTraffic()) {
             Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), CollectorProcess.class.getName(),
                     storeDirectory.toString(), temporary.resolve("spool").toString(), "node-t", String.valueOf(traffic.port()))
                     .redirectErrorStream(true).start();
-            try {
-                BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream()));
-                for (String line = output.readLine(); line != null && !line.equals("STARTED"); line = output.readLine()) {
-                    assertThat(process.isAlive()).as(line).isTrue();
+            CountDownLatch started = new CountDownLatch(1);
+            Thread reader = new Thread(() -> {
+                try (BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream()))) {
+                    for (String line = output.readLine(); line != null; line = output.readLine()) {
+                        log.add(line);
+                        if (line.equals("STARTED")) {
+                            started.countDown();
+                        }
+                    }
                 }
+                catch (IOException e) {
+                    log.add("(reading the output failed: " + e + ")");
+                }
+            }, "collector-output");
+            reader.start();
+            try {
+                assertThat(started.await(60, TimeUnit.SECONDS)).as("started: %s", log).isTrue();
                 // As fast as one thread sends, then SIGTERM at once: the shutdown hook calls stop().
-                traffic.send(0, BURST, Duration.ZERO);
+                backlogDropsBefore = LoopbackTraffic.backlogDrops();
+                traffic.burst(0, BURST);
                 process.destroy();
-                assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stopped within a minute").isTrue();
-                assertThat(process.exitValue()).as("ended by SIGTERM through its shutdown hook").isEqualTo(143);
+                assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stopped within a minute: %s", log).isTrue();
+                assertThat(process.exitValue()).as("ended by SIGTERM through its shutdown hook: %s", log).isEqualTo(143);
             }
             finally {
                 process.destroyForcibly();
+                reader.join(Duration.ofSeconds(10).toMillis());
             }
-            assertThat(Segments.markers(new LocalObjectStore(storeDirectory), "node-t"))
+            List<Integer> markers = Segments.markers(new LocalObjectStore(storeDirectory), "node-t");
+            assertThat(markers).as("%d markers (missing %s; the kernel's backlog dropped %d packets meanwhile); the collector said: %s",
+                            markers.size(), missing(markers), LoopbackTraffic.backlogDrops() - backlogDropsBefore, log)
                     .containsExactlyElementsOf(IntStream.range(0, BURST).boxed().toList());
         }
     }
@@ -62,15 +86,34 @@ class GracefulStopTest
             throws Exception
     {
         LocalObjectStore store = new LocalObjectStore(temporary.resolve("store"));
+        long backlogDropsBefore;
         try (LoopbackTraffic traffic = new LoopbackTraffic()) {
             Collector collector = new Collector(new Collector.Options("node-u", "lo", Optional.of("udp and dst port " + traffic.port()), 65535,
                     Rotation.DEFAULT, temporary.resolve("spool"), 0, 0, "127.0.0.1", -1, true, Duration.ofSeconds(30)), store, Optional.empty());
             Thread thread = CollectorTest.start(collector);
-            traffic.send(0, BURST, Duration.ZERO);
+            backlogDropsBefore = LoopbackTraffic.backlogDrops();
+            traffic.burst(0, BURST);
             collector.stop();
             thread.join(Duration.ofSeconds(60).toMillis());
             assertThat(thread.isAlive()).as("stopped within a minute").isFalse();
         }
-        assertThat(Segments.markers(store, "node-u")).containsExactlyElementsOf(IntStream.range(0, BURST).boxed().toList());
+        List<Integer> markers = Segments.markers(store, "node-u");
+        assertThat(markers).as("%d markers (missing %s; the kernel's backlog dropped %d packets meanwhile)",
+                        markers.size(), missing(markers), LoopbackTraffic.backlogDrops() - backlogDropsBefore)
+                .containsExactlyElementsOf(IntStream.range(0, BURST).boxed().toList());
+    }
+
+    /** The markers not there, as ranges: a short description of a long list. */
+    private static String missing(List<Integer> markers)
+    {
+        java.util.BitSet seen = new java.util.BitSet(BURST);
+        markers.forEach(seen::set);
+        List<String> ranges = new ArrayList<>();
+        for (int from = seen.nextClearBit(0); from < BURST; from = seen.nextClearBit(from)) {
+            int to = Math.min(seen.nextSetBit(from) < 0 ? BURST : seen.nextSetBit(from), BURST);
+            ranges.add(to - from == 1 ? String.valueOf(from) : from + "-" + (to - 1));
+            from = to;
+        }
+        return ranges.isEmpty() ? "none" : String.join(", ", ranges);
     }
 }

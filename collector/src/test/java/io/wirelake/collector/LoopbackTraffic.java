@@ -4,7 +4,15 @@ import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
 
 /** Numbered marker datagrams to a port of its own on loopback, for a collector filtering on that port. */
 final class LoopbackTraffic
@@ -40,6 +48,78 @@ final class LoopbackTraffic
                 Thread.sleep(pause.toMillis());
             }
         }
+    }
+
+    /**
+     * How far a burst may run ahead of what the receiving socket got. libpcap captures loopback
+     * traffic on the receive side, after the kernel's backlog queue ({@code netdev_max_backlog},
+     * 1,000 packets by default): a sender unchecked on a busy machine, where the queue is served
+     * late, overflows it, and those packets are lost before any capture could see them.
+     */
+    private static final int BURST_WINDOW = 64;
+    /** The longest a burst waits for the receiver before it sends anyway (a datagram the socket dropped never arrives). */
+    private static final long BURST_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    /**
+     * Markers {@code from} to {@code to - 1} as fast as one thread sends, but at most
+     * {@link #BURST_WINDOW} ahead of the receiving socket, so every one passes the capture point.
+     */
+    void burst(int from, int to)
+            throws Exception
+    {
+        AtomicInteger received = new AtomicInteger(from - 1);
+        Thread reader = new Thread(() -> {
+            byte[] buffer = new byte[2048];
+            DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+            try {
+                receiver.setSoTimeout(200);
+                while (received.get() < to - 1) {
+                    try {
+                        receiver.receive(packet);
+                    }
+                    catch (SocketTimeoutException e) {
+                        if (Thread.interrupted()) {
+                            return;
+                        }
+                        continue;
+                    }
+                    Matcher matcher = Segments.MARKER.matcher(new String(buffer, 0, packet.getLength(), StandardCharsets.ISO_8859_1));
+                    if (matcher.find()) {
+                        received.accumulateAndGet(Integer.parseInt(matcher.group(1)), Math::max);
+                    }
+                }
+            }
+            catch (IOException e) {
+                // closed: the burst is over
+            }
+        }, "loopback-receiver");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            for (int i = from; i < to; i++) {
+                long giveUp = System.nanoTime() + BURST_WAIT_NANOS;
+                while (i - received.get() > BURST_WINDOW && System.nanoTime() < giveUp) {
+                    LockSupport.parkNanos(20_000);
+                }
+                byte[] payload = Segments.marker(i);
+                sender.send(new DatagramPacket(payload, payload.length, InetAddress.getLoopbackAddress(), port()));
+            }
+        }
+        finally {
+            reader.interrupt();
+            reader.join(Duration.ofSeconds(5).toMillis());
+        }
+    }
+
+    /** Packets the kernel dropped from its backlog queues so far (all CPUs; {@code /proc/net/softnet_stat}, second column). */
+    static long backlogDrops()
+            throws IOException
+    {
+        long drops = 0;
+        for (String line : Files.readAllLines(Path.of("/proc/net/softnet_stat"))) {
+            drops += Long.parseLong(line.trim().split("\\s+")[1], 16);
+        }
+        return drops;
     }
 
     @Override

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 /** Reads a node's uploaded segments back: the markers test traffic carried, in capture order. */
 final class Segments
 {
-    private static final Pattern MARKER = Pattern.compile("wirelake-marker-(\\d+)-");
+    static final Pattern MARKER = Pattern.compile("wirelake-marker-(\\d+)-");
 
     private Segments() {}
 
