@@ -331,6 +331,17 @@ public final class LocalTrino
     public void start()
             throws IOException, InterruptedException
     {
+        start(() -> {});
+    }
+
+    /**
+     * As {@link #start()}, calling {@code beforeLaunch} only when it installs or launches a server
+     * (the wait of half a minute a caller may want to announce), not when one that fits runs. A
+     * running server that fits costs one TLS probe here, and no query within a minute of the last.
+     */
+    public void start(Runnable beforeLaunch)
+            throws IOException, InterruptedException
+    {
         PortState state = probe();
         if (state == PortState.STRANGER) {
             if (startedWithoutTlsOnThisPort() && launcherStatus(detectJava())) {
@@ -342,7 +353,7 @@ public final class LocalTrino
                 throw new IOException(strangerMessage());
             }
         }
-        else if (state == PortState.OURS && isReady()) {
+        else if (state == PortState.OURS && answersOrAnswered()) {
             Optional<String> mismatch = settingsMismatch();
             if (mismatch.isEmpty()) {
                 return;
@@ -354,6 +365,7 @@ public final class LocalTrino
                         + "; stop it, or give wirelake a port of its own with WIRELAKE_TRINO_PORT");
             }
         }
+        beforeLaunch.run();
         Path java = detectJava();
         install();
         LocalTrinoSecrets.privateDirectory(home);
@@ -426,6 +438,12 @@ public final class LocalTrino
             LAST_SEEN_READY.remove(serverKey());
             return false;
         }
+        return answersOrAnswered();
+    }
+
+    /** For a server the probe found ours: it answered queries within the last minute, or answers now. */
+    private boolean answersOrAnswered()
+    {
         Long seen = LAST_SEEN_READY.get(serverKey());
         return (seen != null && System.nanoTime() - seen < READY_MEMORY_NANOS) || answersQueries();
     }

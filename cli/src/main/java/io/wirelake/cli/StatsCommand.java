@@ -52,9 +52,10 @@ final class StatsCommand
     @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "Show the N busiest groups (default: all).")
     int limit;
 
-    @Option(names = "--exact-up-to", defaultValue = "1000000", paramLabel = "CALLS|all",
-            description = "Exact nearest-rank percentiles when at most CALLS calls of the selection have a latency (default: ${DEFAULT-VALUE}; all: always), "
-                    + "Trino's approx_percentile beyond: exact ones sort every latency, about 4.5 s more per ten million calls on two cores.")
+    @Option(names = "--exact-up-to", paramLabel = "CALLS|all",
+            description = "Exact nearest-rank percentiles when at most CALLS calls of the selection have a latency (default: "
+                    + Stats.EXACT_PERCENTILES_UP_TO + "; all: always), Trino's approx_percentile beyond: exact ones sort every latency, "
+                    + "5.3-6.6 s instead of 3.1-3.4 s for ten million calls on two cores (docs/BENCHMARKS.md).")
     String exactUpTo;
 
     @Override
@@ -68,7 +69,7 @@ final class StatsCommand
         }
         long exactLimit;
         try {
-            exactLimit = exactUpTo.equalsIgnoreCase("all") ? Long.MAX_VALUE : Long.parseLong(exactUpTo.replace("_", "").replace(",", ""));
+            exactLimit = exactUpTo == null ? Stats.EXACT_PERCENTILES_UP_TO : exactUpTo.equalsIgnoreCase("all") ? Long.MAX_VALUE : Long.parseLong(exactUpTo.replace("_", "").replace(",", ""));
         }
         catch (NumberFormatException e) {
             exactLimit = -1;

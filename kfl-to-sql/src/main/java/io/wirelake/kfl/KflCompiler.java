@@ -121,9 +121,13 @@ public final class KflCompiler
         Set<String> known = Columns.all().stream().map(Column::kflName).collect(Collectors.toSet());
         known.addAll(Set.of("map_get", "now", "timestamp", "duration", "size", "matches", "contains", "startsWith", "endsWith"));
         String lower = name.toLowerCase(java.util.Locale.ROOT);
+        int limit = Math.max(1, Math.min(3, name.length() / 3));
+        // Lengths further apart than the limit cannot be within it: a long name (a hostile filter's
+        // megabyte of letters) costs a comparison of lengths per candidate, not a distance table.
         return known.stream()
+                .filter(candidate -> Math.abs(candidate.length() - lower.length()) <= limit)
                 .map(candidate -> new Object[] {candidate, distance(lower, candidate.toLowerCase(java.util.Locale.ROOT))})
-                .filter(pair -> (int) pair[1] <= Math.max(1, Math.min(3, name.length() / 3)))
+                .filter(pair -> (int) pair[1] <= limit)
                 .min(Comparator.comparingInt((Object[] pair) -> (int) pair[1]).thenComparing(pair -> (String) pair[0]))
                 .map(pair -> (String) pair[0]);
     }

@@ -25,6 +25,14 @@ class KflCompilerTest
                 .hasMessageContaining("line 2, column")
                 .hasMessageContaining("did you mean 'dst.pod.namespace'?");
         assertThatThrownBy(() -> compiler.compile("http && satus_code == 500", NOW)).hasMessageContaining("did you mean 'status_code'?");
+        // Up to three edits on a long name, counted as Damerau-Levenshtein: two letters added, one transposed.
+        assertThatThrownBy(() -> compiler.compile("stauts_codexx == 500", NOW)).hasMessageContaining("did you mean 'status_code'?");
+        // Too far from every known name: no suggestion, for a name of any length.
+        assertThatThrownBy(() -> compiler.compile("status_code_of_the_reply == 500", NOW))
+                .hasMessageStartingWith("line 1, column 1: unknown name 'status_code_of_the_reply'\n");
+        String longName = "a".repeat(50_000);
+        assertThatThrownBy(() -> compiler.compile(longName + " == 1", NOW))
+                .hasMessageStartingWith("line 1, column 1: unknown name '" + longName + "'\n");
     }
 
     @Test

@@ -76,11 +76,8 @@ public sealed interface TrinoAccess
         public Connection connect()
                 throws SQLException, IOException, InterruptedException
         {
-            if (!trino.isReady()) {
-                notices.accept("starting the local Trino (stop it with: wirelake trino stop) ...");
-            }
             // Also restarts a running one whose settings do not fit the store (S3 endpoint, region, path style).
-            trino.start();
+            trino.start(() -> notices.accept("starting the local Trino (stop it with: wirelake trino stop) ..."));
             return trino.connect();
         }
 

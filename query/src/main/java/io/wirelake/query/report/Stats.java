@@ -105,8 +105,9 @@ public final class Stats
 
     /**
      * Latencies up to which percentiles are exact by default. Exact percentiles sort every latency of
-     * a group (on Trino, an array per group): about 4.5 s more on ten million calls on two cores,
-     * where the sketch costs next to nothing. Below this many, the sort takes under half a second.
+     * a group (on Trino, an array per group): 5.3-6.6 s instead of 3.1-3.4 s for stats by service
+     * on ten million calls on two cores (docs/BENCHMARKS.md, "Reports on Trino"). Below this many,
+     * the sort takes under half a second.
      */
     public static final long EXACT_PERCENTILES_UP_TO = 1_000_000;
 
