@@ -3,6 +3,7 @@ package io.wirelake.kfl;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelIssue;
 import dev.cel.common.CelValidationException;
+import dev.cel.common.CelValidationResult;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import io.wirelake.columns.Column;
@@ -39,19 +40,18 @@ public final class KflCompiler
             throws KflException
     {
         String text = kfl.isBlank() ? "true" : kfl;
-        CelAbstractSyntaxTree ast;
-        try {
-            ast = CEL.parse(text).getAst();
+        // The results' errors, not getAst()'s exception: that one formats every error of the text
+        // with its snippet, where the message names only the first (a third of the time a garbled
+        // filter takes).
+        CelValidationResult parsed = CEL.parse(text);
+        if (parsed.hasError()) {
+            throw describe(parsed, "syntax error: ");
         }
-        catch (CelValidationException e) {
-            throw describe(e, "syntax error: ");
+        CelValidationResult checked = CEL.check(ast(parsed));
+        if (checked.hasError()) {
+            throw describe(checked, "");
         }
-        try {
-            ast = CEL.check(ast).getAst();
-        }
-        catch (CelValidationException e) {
-            throw describe(e, "");
-        }
+        CelAbstractSyntaxTree ast = ast(checked);
         if (!ast.getResultType().equals(SimpleType.BOOL)) {
             throw new KflException("line 1, column 1: a filter must be a boolean expression, but this one is " + ast.getResultType().name(), 1, 1);
         }
@@ -84,9 +84,20 @@ public final class KflCompiler
         return possible.contains(Table.API_CALLS) ? Table.API_CALLS : Table.FLOWS;
     }
 
-    private static KflException describe(CelValidationException exception, String prefix)
+    /** The tree of a result without errors. */
+    private static CelAbstractSyntaxTree ast(CelValidationResult result)
     {
-        CelIssue issue = exception.getErrors().get(0);
+        try {
+            return result.getAst();
+        }
+        catch (CelValidationException e) {
+            throw new IllegalStateException("CEL gave no tree for a result without errors", e);
+        }
+    }
+
+    private static KflException describe(CelValidationResult result, String prefix)
+    {
+        CelIssue issue = result.getErrors().get(0);
         int line = Math.max(1, issue.getSourceLocation().getLine());
         int column = issue.getSourceLocation().getColumn() + 1;
         String message = prefix + issue.getMessage().replaceFirst("^Syntax error: ", "");
@@ -94,14 +105,14 @@ public final class KflCompiler
         Optional<String> suggestion = Optional.empty();
         if (undeclared.find()) {
             // CEL names the first segment of a dotted name: take the whole name from the source.
-            String name = exception.getSource().getSnippet(line)
+            String name = result.getSource().getSnippet(line)
                     .map(text -> dottedNameAt(text, column - 1))
                     .filter(dotted -> dotted.startsWith(undeclared.group(1)))
                     .orElse(undeclared.group(1));
             suggestion = nearest(name);
             message = "unknown name '" + name + "'" + suggestion.map(known -> " (did you mean '" + known + "'?)").orElse("");
         }
-        String snippet = exception.getSource().getSnippet(line).map(text -> "\n  | " + text + "\n  | " + " ".repeat(Math.max(0, column - 1)) + "^").orElse("");
+        String snippet = result.getSource().getSnippet(line).map(text -> "\n  | " + text + "\n  | " + " ".repeat(Math.max(0, column - 1)) + "^").orElse("");
         return new KflException("line " + line + ", column " + column + ": " + message + snippet, line, column, suggestion);
     }
 

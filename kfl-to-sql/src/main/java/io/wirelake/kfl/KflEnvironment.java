@@ -7,6 +7,8 @@ import dev.cel.common.types.CelType;
 import dev.cel.common.types.ListType;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
+import dev.cel.checker.CelStandardDeclarations;
+import dev.cel.checker.CelStandardDeclarations.StandardFunction.Overload;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerBuilder;
 import dev.cel.compiler.CelCompilerFactory;
@@ -38,7 +40,33 @@ final class KflEnvironment
 
     static CelCompiler compiler()
     {
-        CelCompilerBuilder builder = CelCompilerFactory.standardCelCompilerBuilder()
+        return compiler(CelCompilerFactory.standardCelCompilerBuilder()
+                .setStandardEnvironmentEnabled(false)
+                .setStandardDeclarations(standardDeclarations(OPTIONS)));
+    }
+
+    /**
+     * CEL's standard functions and identifiers for these options, built once. With the standard
+     * environment merely enabled, CEL's checker builds them again for every filter it checks, a
+     * quarter of the time a valid filter takes to compile. The filter is the one cel-java 0.14's
+     * {@code Env.standard} applies; KflEnvironmentTest holds the two environments equal.
+     */
+    static CelStandardDeclarations standardDeclarations(CelOptions options)
+    {
+        return CelStandardDeclarations.newBuilder()
+                .filterFunctions((function, overload) -> switch (function) {
+                    case INT -> options.enableUnsignedLongs() || !overload.equals(Overload.Conversions.INT64_TO_INT64);
+                    case TIMESTAMP -> options.enableTimestampEpoch() || !overload.equals(Overload.Conversions.INT64_TO_TIMESTAMP);
+                    default -> options.enableHeterogeneousNumericComparisons()
+                            || !(overload instanceof Overload.Comparison comparison && comparison.isHeterogeneousComparison());
+                })
+                .build();
+    }
+
+    /** KFL's variables, functions and macros on top of a builder's standard environment. */
+    static CelCompiler compiler(CelCompilerBuilder standard)
+    {
+        CelCompilerBuilder builder = standard
                 .setOptions(OPTIONS)
                 .setStandardMacros(CelStandardMacro.STANDARD_MACROS);
         for (Column column : Columns.all()) {
