@@ -104,6 +104,14 @@ final class Distribution
         return Map.of("WIRELAKE_HOME", trinoHome.toString(), "WIRELAKE_TRINO_PORT", String.valueOf(trinoPort));
     }
 
+    /** The local Trino the distribution tests' commands share (started by the first command that queries), for queries from this JVM. */
+    static LocalTrino localTrino()
+            throws IOException
+    {
+        trino();
+        return new LocalTrino(trinoHome.resolve("trino"), trinoPort, Optional.empty());
+    }
+
     /** What the running local Trino was started with, as LocalTrino records it ("none" for no S3). */
     static String trinoS3Settings()
             throws IOException

@@ -5,6 +5,12 @@ import io.wirelake.demo.DemoTrafficGenerator;
 import io.wirelake.kfl.CompiledFilter;
 import io.wirelake.kfl.KflCompiler;
 import io.wirelake.kfl.SeedFilters;
+import io.wirelake.query.QueryService;
+import io.wirelake.query.Selection;
+import io.wirelake.query.TableSource;
+import io.wirelake.query.TrinoAccess;
+import io.wirelake.store.LocalObjectStore;
+import io.wirelake.store.ObjectStore;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -14,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * query} on a dissected snapshot of the demo cluster (three nodes, cross-node traffic, Kubernetes
  * metadata) on both engines: the local Trino this JVM shares with the other distribution tests, and
  * {@code --engine local}. Each engine's rows are compared with the oracle, CEL's own evaluator over
- * every row of the snapshot's Parquet files read in this JVM ({@link CelOracle}). The SQL the
+ * every row of the snapshot's Parquet files read in this JVM ({@link CelOracle}). Every filter runs
+ * through the query service the command runs, in this JVM; every tenth also through the command. The SQL the
  * compiler writes for them is recorded in kfl-to-sql's seed-filters.baseline; this test is what
  * says that SQL selects the right rows.
  */
@@ -68,23 +76,43 @@ class QueryEnginesTest
         KflCompiler compiler = new KflCompiler();
         List<String> selecting = new ArrayList<>();
         List<String> differing = new ArrayList<>();
-        for (String kfl : filters) {
-            CompiledFilter compiled = compiler.compile(kfl, Instant.now());
-            List<Long> expected = CelOracle.matchingIds(kfl, compiled.table(), tables.resolve(compiled.table().sqlName()).resolve("snapshot_id=" + SNAPSHOT));
-            for (String engine : List.of("trino", "local")) {
-                Distribution.Run query = Distribution.run(directory, environment, "query", "--snapshot", SNAPSHOT, "--engine", engine, "--kfl", kfl,
-                        "--columns", "id", "--format", "csv", "--limit", "1000000");
-                assertThat(query.exit()).as("%s on %s: %s", kfl, engine, query.both()).isZero();
-                List<Long> ids = query.out().lines().skip(1).map(Long::parseLong).sorted().toList();
-                if (!ids.equals(expected)) {
-                    differing.add(engine + ": " + kfl + " selects " + ids.size() + " rows, CEL " + expected.size());
+        int throughTheCommand = 0;
+        // Every filter through the query service the command runs, in this JVM, against the Trino the
+        // command started; every tenth also through bin/wirelake itself, a process per query (164
+        // processes for all of them took twelve minutes of the suite).
+        QueryService service = new QueryService(new TrinoAccess.Local(Distribution.localTrino(), notice -> {}));
+        try (ObjectStore store = new LocalObjectStore(directory.resolve("store"))) {
+            for (int index = 0; index < filters.size(); index++) {
+                String kfl = filters.get(index);
+                CompiledFilter compiled = compiler.compile(kfl, Instant.now());
+                List<Long> expected = CelOracle.matchingIds(kfl, compiled.table(), tables.resolve(compiled.table().sqlName()).resolve("snapshot_id=" + SNAPSHOT));
+                for (QueryService.Engine engine : QueryService.Engine.values()) {
+                    List<Long> ids = new ArrayList<>();
+                    service.select(new Selection(TableSource.snapshots(store, List.of(SNAPSHOT)), compiled, List.of("id"), Selection.MAXIMUM_LIMIT), engine,
+                            values -> ids.add((Long) values.get(0)));
+                    ids.sort(Long::compare);
+                    if (!ids.equals(expected)) {
+                        differing.add(engine + ": " + kfl + " selects " + ids.size() + " rows, CEL " + expected.size());
+                    }
+                    if (index % 10 == 0) {
+                        String name = engine.name().toLowerCase(Locale.ROOT);
+                        Distribution.Run query = Distribution.run(directory, environment, "query", "--snapshot", SNAPSHOT, "--engine", name, "--kfl", kfl,
+                                "--columns", "id", "--format", "csv", "--limit", "1000000");
+                        assertThat(query.exit()).as("%s on %s: %s", kfl, name, query.both()).isZero();
+                        List<Long> printed = query.out().lines().skip(1).map(Long::parseLong).sorted().toList();
+                        if (!printed.equals(expected)) {
+                            differing.add("bin/wirelake query --engine " + name + ": " + kfl + " selects " + printed.size() + " rows, CEL " + expected.size());
+                        }
+                        throughTheCommand++;
+                    }
                 }
-            }
-            if (!expected.isEmpty()) {
-                selecting.add(kfl);
+                if (!expected.isEmpty()) {
+                    selecting.add(kfl);
+                }
             }
         }
         assertThat(differing).as("filters whose rows differ from CEL's").isEmpty();
+        assertThat(throughTheCommand).as("queries through bin/wirelake").isGreaterThanOrEqualTo(12);
         // Many seed filters name things the demo cluster does not have (a "production" namespace, eBPF captures, processes):
         // 33 of them select rows of the demo at seed 42; fewer means the comparison has come to say less.
         assertThat(selecting.size()).as("seed filters that select rows of the demo: %s", selecting).isGreaterThanOrEqualTo(30);
