@@ -69,7 +69,9 @@ final class StatsCommand
         }
         long exactLimit;
         try {
-            exactLimit = exactUpTo == null ? Stats.EXACT_PERCENTILES_UP_TO : exactUpTo.equalsIgnoreCase("all") ? Long.MAX_VALUE : Long.parseLong(exactUpTo.replace("_", "").replace(",", ""));
+            exactLimit = exactUpTo == null ? Stats.EXACT_PERCENTILES_UP_TO
+                    : exactUpTo.equalsIgnoreCase("all") ? Long.MAX_VALUE
+                    : Long.parseLong(exactUpTo.replace("_", "").replace(",", ""));
         }
         catch (NumberFormatException e) {
             exactLimit = -1;
