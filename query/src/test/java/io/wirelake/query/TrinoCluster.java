@@ -236,11 +236,24 @@ final class TrinoCluster
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
         int streak = 0;
         String last = "";
+        boolean relaunched = false;
         while (System.nanoTime() < deadline) {
             for (String node : List.of("coordinator", "worker")) {
-                if (!running(node)) {
-                    throw new IOException("the Trino " + node + " stopped while starting; see " + home.resolve(node).resolve("data/var/log/server.log"));
+                if (running(node)) {
+                    continue;
                 }
+                String logs = logTail(node);
+                if (node.equals("worker") && !relaunched) {
+                    // Once, on another port: a CI run saw the worker die within seconds of its launch with
+                    // no log at all (a port taken between freePort() and the bind is one way to get there).
+                    System.err.println("TrinoCluster: the worker stopped while starting; launching it again on another port. " + logs);
+                    Path config = home.resolve("worker/etc/config.properties");
+                    Files.writeString(config, Files.readString(config).replaceFirst("(?m)^http-server\\.http\\.port=\\d+$", "http-server.http.port=" + freePort()));
+                    launcher("worker", "start");
+                    relaunched = true;
+                    continue;
+                }
+                throw new IOException("the Trino " + node + " stopped while starting; see " + home.resolve(node).resolve("data/var/log/server.log") + ". " + logs);
             }
             try {
                 List<Long> workers = ids("hive", "SELECT count(*) FROM system.runtime.nodes WHERE coordinator = false AND state = 'active'");
@@ -274,6 +287,22 @@ final class TrinoCluster
         if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
             throw new IOException("Trino's launcher " + command + " for the " + node + " failed; see " + home.resolve("launcher.log"));
         }
+    }
+
+    /** The end of the launchers' log and of the node's own logs, for a message. */
+    private String logTail(String node)
+    {
+        StringBuilder tail = new StringBuilder();
+        for (Path log : List.of(home.resolve("launcher.log"), home.resolve(node).resolve("data/var/log/launcher.log"), home.resolve(node).resolve("data/var/log/server.log"))) {
+            try {
+                List<String> lines = Files.readAllLines(log);
+                tail.append(log).append(":\n").append(String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()))).append('\n');
+            }
+            catch (IOException e) {
+                tail.append(log).append(": ").append(e.getClass().getSimpleName()).append('\n');
+            }
+        }
+        return tail.toString();
     }
 
     private boolean running(String node)
