@@ -858,9 +858,14 @@ public final class LocalTrino
 
     public String logTail()
     {
+        return logTail(logFile());
+    }
+
+    /** The end of a Trino log for a message: from its last error on (the message comes before a long stack), else its last lines. */
+    public static String logTail(Path log)
+    {
         try {
-            List<String> lines = Files.exists(logFile()) ? Files.readAllLines(logFile()) : List.of("(no log yet)");
-            // From the last error on (its message comes before a long stack), else the last lines.
+            List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of("(no log yet)");
             int from = Math.max(0, lines.size() - 20);
             for (int index = lines.size() - 1; index >= 0; index--) {
                 if (lines.get(index).contains("\tERROR\t")) {

@@ -42,8 +42,7 @@ final class LoopbackTraffic
             throws Exception
     {
         for (int i = from; i < to; i++) {
-            byte[] payload = Segments.marker(i, padding);
-            sender.send(new DatagramPacket(payload, payload.length, InetAddress.getLoopbackAddress(), port()));
+            sendMarker(i, padding);
             if (!pause.isZero()) {
                 Thread.sleep(pause.toMillis());
             }
@@ -101,14 +100,20 @@ final class LoopbackTraffic
                 while (i - received.get() > BURST_WINDOW && System.nanoTime() < giveUp) {
                     LockSupport.parkNanos(20_000);
                 }
-                byte[] payload = Segments.marker(i);
-                sender.send(new DatagramPacket(payload, payload.length, InetAddress.getLoopbackAddress(), port()));
+                sendMarker(i, 200);
             }
         }
         finally {
             reader.interrupt();
             reader.join(Duration.ofSeconds(5).toMillis());
         }
+    }
+
+    private void sendMarker(int number, int padding)
+            throws IOException
+    {
+        byte[] payload = Segments.marker(number, padding);
+        sender.send(new DatagramPacket(payload, payload.length, InetAddress.getLoopbackAddress(), port()));
     }
 
     /** Packets the kernel dropped from its backlog queues so far (all CPUs; {@code /proc/net/softnet_stat}, second column). */

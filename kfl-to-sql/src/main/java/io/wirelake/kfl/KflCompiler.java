@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Compiles KFL2 filters: parsed and type-checked by CEL against the column declarations, then
@@ -28,6 +29,10 @@ public final class KflCompiler
 {
     private static final Pattern UNDECLARED = Pattern.compile("undeclared reference to '([^']+)'");
     private static final CelCompiler CEL = KflEnvironment.compiler();
+    /** What a filter may name: every column's KFL name and the functions a suggestion may point to. */
+    private static final Set<String> KNOWN_NAMES = Stream.concat(Columns.all().stream().map(Column::kflName),
+                    Stream.of("map_get", "now", "timestamp", "duration", "size", "matches", "contains", "startsWith", "endsWith"))
+            .collect(Collectors.toUnmodifiableSet());
 
     /** Compiles for the table the filter's variables call for (api_calls when they fit both). */
     public CompiledFilter compile(String kfl, Instant now)
@@ -129,13 +134,11 @@ public final class KflCompiler
     /** The known variable or function closest to a misspelt name, if any is close. */
     static Optional<String> nearest(String name)
     {
-        Set<String> known = Columns.all().stream().map(Column::kflName).collect(Collectors.toSet());
-        known.addAll(Set.of("map_get", "now", "timestamp", "duration", "size", "matches", "contains", "startsWith", "endsWith"));
         String lower = name.toLowerCase(java.util.Locale.ROOT);
         int limit = Math.max(1, Math.min(3, name.length() / 3));
         // Lengths further apart than the limit cannot be within it: a long name (a hostile filter's
         // megabyte of letters) costs a comparison of lengths per candidate, not a distance table.
-        return known.stream()
+        return KNOWN_NAMES.stream()
                 .filter(candidate -> Math.abs(candidate.length() - lower.length()) <= limit)
                 .map(candidate -> new Object[] {candidate, distance(lower, candidate.toLowerCase(java.util.Locale.ROOT))})
                 .filter(pair -> (int) pair[1] <= limit)

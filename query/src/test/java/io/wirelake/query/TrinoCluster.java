@@ -294,13 +294,7 @@ final class TrinoCluster
     {
         StringBuilder tail = new StringBuilder();
         for (Path log : List.of(home.resolve("launcher.log"), home.resolve(node).resolve("data/var/log/launcher.log"), home.resolve(node).resolve("data/var/log/server.log"))) {
-            try {
-                List<String> lines = Files.readAllLines(log);
-                tail.append(log).append(":\n").append(String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()))).append('\n');
-            }
-            catch (IOException e) {
-                tail.append(log).append(": ").append(e.getClass().getSimpleName()).append('\n');
-            }
+            tail.append(log).append(":\n").append(LocalTrino.logTail(log)).append('\n');
         }
         return tail.toString();
     }
