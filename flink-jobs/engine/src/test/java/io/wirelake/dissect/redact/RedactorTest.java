@@ -11,6 +11,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -163,6 +166,54 @@ class RedactorTest
         assertThat(failure.get()).isNull();
         assertThat(text(rows, Columns.REQUEST_BODY)).startsWith("{\"password\":\"[redacted 64000 bytes");
         assertThat(rows.get(Columns.WS_REQUEST_PAYLOAD_DATA).toString()).startsWith("{\"password\":\"[redacted 64000 bytes");
+    }
+
+    /**
+     * The one-pass parameter scanner against the regular expression it replaced, on random text
+     * made of the characters that matter (separators, '=', white space, letters of secret and
+     * plain names, a long name run): the same parameters redacted, byte for byte.
+     */
+    @Test
+    void parametersAreFoundAsTheRegularExpressionFindsThem()
+    {
+        Pattern parameter = Pattern.compile("(?:^|[?&;])([^=&;?#\\s]{1,256})=([^&;#\\s]*)");
+        Pattern keys = Pattern.compile(String.join("|", RedactionRules.DEFAULT_KEYS.stream().map(key -> "(?:" + key + ")").toList()), Pattern.CASE_INSENSITIVE);
+        // weighted toward what makes a parameter: separators, '=' and names, secret ones among them
+        String[] pieces = {"?", "&", "&", "&", ";", "#", "=", "=", "=", "=", " ", "\t", "\n", "\u000B", "\r", "token", "token", "Password",
+                "user", "x", "v", "[redacted ", "[redacted", "/", "%3D", "a".repeat(255), "b".repeat(256), "c".repeat(300), "d".repeat(251), "e".repeat(252)};
+        Random random = new Random(7);
+        int redactedTexts = 0;
+        for (int round = 0; round < 20_000; round++) {
+            StringBuilder text = new StringBuilder();
+            for (int piece = random.nextInt(24); piece >= 0; piece--) {
+                text.append(pieces[random.nextInt(pieces.length)]);
+            }
+            String expected = expectedParameters(parameter, keys, text.toString());
+            Rows rows = row();
+            rows.set(Columns.URL, text.toString());
+            redactor.call(rows);
+            assertThat(rows.get(Columns.URL)).as("%s", text.toString().replace("\n", "\\n")).isEqualTo(expected);
+            redactedTexts += expected.equals(text.toString()) ? 0 : 1;
+        }
+        // the random texts exercise both outcomes
+        assertThat(redactedTexts).isBetween(500, 19_500);
+    }
+
+    /** What the regular expression redacts: each match whose name is a secret key and whose value is not empty or a marker. */
+    private static String expectedParameters(Pattern parameter, Pattern keys, String text)
+    {
+        Matcher matcher = parameter.matcher(text);
+        StringBuilder result = new StringBuilder();
+        int last = 0;
+        while (matcher.find()) {
+            String value = matcher.group(2);
+            if (value.isEmpty() || value.startsWith("[redacted ") || !keys.matcher(matcher.group(1)).matches()) {
+                continue;
+            }
+            result.append(text, last, matcher.start(2)).append("[redacted ").append(value.length()).append(" bytes hmac ").append(hmac(value)).append(']');
+            last = matcher.end(2);
+        }
+        return result.append(text, last, text.length()).toString();
     }
 
     private static String hmac(String secret)
