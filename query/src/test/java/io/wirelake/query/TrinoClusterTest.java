@@ -59,9 +59,12 @@ class TrinoClusterTest
     void kflFiltersSelectWhatTheSingleNodeAndCelSelect()
             throws Exception
     {
+        // The edge cases and a hundred random filters: what a cluster could change is where the rows
+        // are read, not what a predicate means (KflTrinoDifferentialTest holds a thousand against CEL
+        // on the single node), and each filter costs two queries here.
         Set<String> filters = new LinkedHashSet<>(KflTrinoDifferentialTest.EDGE_CASES);
         FilterGenerator generator = new FilterGenerator(2027);
-        while (filters.size() < KflTrinoDifferentialTest.EDGE_CASES.size() + 300) {
+        while (filters.size() < KflTrinoDifferentialTest.EDGE_CASES.size() + 100) {
             filters.add(generator.next());
         }
         KflCompiler compiler = new KflCompiler();
@@ -82,9 +85,10 @@ class TrinoClusterTest
             }
         }
         assertThat(disagreements).isEmpty();
-        assertThat(discriminating).as("filters that select some but not all rows").isGreaterThan(150);
+        assertThat(discriminating).as("filters that select some but not all rows").isGreaterThan(60);
         // The worker did the reading: the coordinator schedules no table scans on itself (only its own system tables).
-        assertThat(TrinoCluster.get().ids("hive", "SELECT count(*) FROM system.runtime.tasks WHERE node_id = 'worker'").get(0)).isGreaterThan(300);
+        long workerTasks = TrinoCluster.get().ids("hive", "SELECT count(*) FROM system.runtime.tasks WHERE node_id = 'worker'").get(0);
+        assertThat(workerTasks).as("tasks on the worker for %d filters", filters.size()).isGreaterThan(100);
     }
 
     @Test
