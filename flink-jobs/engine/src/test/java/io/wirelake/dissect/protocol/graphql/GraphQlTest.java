@@ -40,6 +40,17 @@ class GraphQlTest
     }
 
     @Test
+    void aQueryKeySpelledWithEscapesIsStillFound()
+    {
+        // JSON lets a key be written with backslash-u escapes; the quick check for "query" must not skip it
+        assertThat(GraphQl.operation("POST", Map.of(), "application/json",
+                "{\"\\u0071uery\":\"query Me { me }\"}".getBytes(StandardCharsets.UTF_8))).contains(new GraphQl.Operation("query", "Me"));
+        assertThat(GraphQl.operation("POST", Map.of(), "application/json", "{\"id\":1,\"items\":[2,3]}".getBytes(StandardCharsets.UTF_8))).isEmpty();
+        assertThat(GraphQl.indexOf("ab\"query\"".getBytes(StandardCharsets.US_ASCII), "\"query\"".getBytes(StandardCharsets.US_ASCII))).isEqualTo(2);
+        assertThat(GraphQl.indexOf("\"quer".getBytes(StandardCharsets.US_ASCII), "\"query\"".getBytes(StandardCharsets.US_ASCII))).isEqualTo(-1);
+    }
+
+    @Test
     void notGraphql()
     {
         assertThat(post("{\"query\":\"SELECT * FROM orders\"}")).isEmpty();
