@@ -38,8 +38,8 @@ public final class Redactor
     private static final List<Column> TEXT_COLUMNS = List.of(Columns.URL, Columns.PATH, Columns.REDIS_COMMAND, Columns.REDIS_KEY, Columns.REDIS_REPLY,
             Columns.WS_REQUEST_PAYLOAD_DATA, Columns.LDAP_SUMMARY, Columns.AMQP_SUMMARY, Columns.GRPC_MESSAGE);
     private static final List<Column> BODY_COLUMNS = List.of(Columns.REQUEST_BODY, Columns.RESPONSE_BODY, Columns.TCP_PAYLOAD, Columns.UDP_PAYLOAD);
-    /** The longest parameter name looked at: a longer run of name characters is not a parameter. */
-    private static final int PARAMETER_NAME_LIMIT = 256;
+    /** The longest key name looked at, a parameter's or a JSON member's: a longer name is not matched against the key rules. */
+    private static final int KEY_NAME_LIMIT = 256;
     /** Lines of text protocols that carry credentials (RFC 959 PASS, RFC 1939 PASS, RFC 4954 AUTH, RFC 9051 LOGIN). */
     private static final Pattern TEXT_COMMAND = Pattern.compile(
             "(?im)^(?:PASS[ \\t]+(.+?)|AUTH[ \\t]+(?:PLAIN|LOGIN|XOAUTH2|CRAM-MD5)[ \\t]+(.+?)|[A-Za-z0-9.]+[ \\t]+LOGIN[ \\t]+\\S+[ \\t]+(.+?)|"
@@ -237,13 +237,16 @@ public final class Redactor
             while (valueEnd < length && parameterValueCharacter(text.charAt(valueEnd))) {
                 valueEnd++;
             }
-            String value = text.substring(valueStart, valueEnd);
-            if (!value.isEmpty() && !value.startsWith("[redacted ") && secretKey(text.substring(nameStart, nameEnd))) {
-                if (result == null) {
-                    result = new StringBuilder(length);
+            // the value is cut out only for a secret name: most parameters are not secrets
+            if (valueEnd > valueStart && secretKey(text.substring(nameStart, nameEnd))) {
+                String value = text.substring(valueStart, valueEnd);
+                if (!value.startsWith("[redacted ")) {
+                    if (result == null) {
+                        result = new StringBuilder(length);
+                    }
+                    result.append(text, last, valueStart).append(marker(value, "parameter"));
+                    last = valueEnd;
                 }
-                result.append(text, last, valueStart).append(marker(value, "parameter"));
-                last = valueEnd;
             }
             at = valueEnd;
         }
@@ -254,10 +257,10 @@ public final class Redactor
     private static int parameterNameEnd(String text, int from)
     {
         int end = from;
-        while (end < text.length() && end - from <= PARAMETER_NAME_LIMIT && parameterNameCharacter(text.charAt(end))) {
+        while (end < text.length() && end - from <= KEY_NAME_LIMIT && parameterNameCharacter(text.charAt(end))) {
             end++;
         }
-        boolean named = end > from && end - from <= PARAMETER_NAME_LIMIT;
+        boolean named = end > from && end - from <= KEY_NAME_LIMIT;
         return named && end < text.length() && text.charAt(end) == '=' ? end : -1;
     }
 
@@ -319,8 +322,7 @@ public final class Redactor
                 }
                 contentStart = valueStart;
             }
-            String name = text.substring(at + 1, nameEnd);
-            if (valueEnd > contentStart && name.length() <= 256 && secretKey(name)) {
+            if (valueEnd > contentStart && nameEnd - at - 1 <= KEY_NAME_LIMIT && secretKey(text.substring(at + 1, nameEnd))) {
                 String value = text.substring(contentStart, valueEnd);
                 if (!value.startsWith("[redacted ")) {
                     if (result == null) {
