@@ -59,6 +59,9 @@ final class KeyedValues
     private static final long HIGHS = 0x8080808080808080L;
     private static final long QUOTES = '"' * ONES;
     private static final long BACKSLASHES = '\\' * ONES;
+    private static final long QUESTION_MARKS = '?' * ONES;
+    private static final long AMPERSANDS = '&' * ONES;
+    private static final long SEMICOLONS = ';' * ONES;
 
     private final Pattern keys;
     /** The marker that stands for a secret value, and what the secret was ("json", "parameter"). */
@@ -223,7 +226,7 @@ final class KeyedValues
                 }
             }
             if (nameEnd < 0) {
-                at++;
+                at = nextSeparator(text, at + 1, to);
                 continue;
             }
             int valueStart = nameEnd + 1;
@@ -431,6 +434,23 @@ final class KeyedValues
             }
         }
         return -1;
+    }
+
+    /** The index of the next {@code ?}, {@code &} or {@code ;} from {@code from}, eight bytes at a time; {@code to} when there is none. */
+    private static int nextSeparator(byte[] text, int from, int to)
+    {
+        int index = from;
+        for (; index + Long.BYTES <= to; index += Long.BYTES) {
+            long word = (long) LONGS.get(text, index);
+            long found = matches(word, QUESTION_MARKS) | matches(word, AMPERSANDS) | matches(word, SEMICOLONS);
+            if (found != 0) {
+                return index + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        while (index < to && text[index] != '?' && text[index] != '&' && text[index] != ';') {
+            index++;
+        }
+        return index;
     }
 
     private static boolean startsWith(byte[] text, int from, int to, byte[] prefix)
