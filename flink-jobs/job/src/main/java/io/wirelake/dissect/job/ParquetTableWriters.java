@@ -5,21 +5,21 @@ import io.wirelake.columns.ColumnStorage;
 import io.wirelake.columns.Table;
 import io.wirelake.columns.TableSchema;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.flink.formats.parquet.ParquetBuilder;
-import org.apache.flink.formats.parquet.ParquetWriterFactory;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.conf.ParquetConfiguration;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.flink.api.common.serialization.BulkWriter;
+import org.apache.flink.core.fs.FSDataOutputStream;
+import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.PositionOutputStream;
 
 import java.io.IOException;
+
+import static java.util.Objects.requireNonNull;
 
 /**
  * Parquet writers for the tables: standard logical types (timestamp-micros, 3-level lists, maps),
  * Snappy compression, readable by Trino, Spark, DuckDB and pandas; rows written by
- * {@link TableWriteSupport}, each column's dictionary and statistics as {@link ColumnStorage}
+ * {@link TableParquetWriter}, each column's dictionary and statistics as {@link ColumnStorage}
  * chooses.
  *
  * <p>Sizes: a row group is at most {@link #ROW_GROUP_BYTES} (Parquet's default is 128 MiB): the
@@ -27,6 +27,10 @@ import java.io.IOException;
  * groups as a unit, so smaller groups cost the dissect job less memory and cost queries little.
  * Pages stay at Parquet's 1 MiB; dictionaries at 1 MiB, past which a column falls back to plain
  * encoding.
+ *
+ * <p>Parquet 1.15's size statistics (per page and column chunk: the bytes of its binary values and
+ * histograms of its levels) are not kept: they cost a step per value written, and Trino does not
+ * read them. Min/max statistics and the column and offset indexes stay.
  */
 final class ParquetTableWriters
 {
@@ -36,76 +40,139 @@ final class ParquetTableWriters
 
     private ParquetTableWriters() {}
 
-    static ParquetWriterFactory<GenericRecord> forTable(Table table)
+    /** The Flink sink's writers of a table's part files. */
+    static BulkWriter.Factory<GenericRecord> forTable(Table table)
     {
-        return new ParquetWriterFactory<>(new Builder(table));
+        return new Factory(table);
     }
 
     /** A writer of a table's rows to a file. */
-    static ParquetWriter<GenericRecord> writer(Table table, OutputFile out)
+    static TableParquetWriter writer(Table table, OutputFile out)
             throws IOException
     {
-        TableWriterBuilder builder = new TableWriterBuilder(out, table)
-                .withConf(new Configuration(false))
-                .withCompressionCodec(CompressionCodecName.SNAPPY)
-                .withRowGroupSize(ROW_GROUP_BYTES)
+        return writer(table, out, ROW_GROUP_BYTES);
+    }
+
+    /** A writer of a table's rows to a file, cutting row groups at {@code rowGroupBytes}. */
+    static TableParquetWriter writer(Table table, OutputFile out, long rowGroupBytes)
+            throws IOException
+    {
+        ParquetProperties.Builder properties = ParquetProperties.builder()
                 .withPageSize(PAGE_BYTES)
-                .withDictionaryPageSize(DICTIONARY_PAGE_BYTES);
+                .withDictionaryPageSize(DICTIONARY_PAGE_BYTES)
+                .withSizeStatisticsEnabled(false);
         for (Column column : TableSchema.of(table).columns()) {
             ColumnStorage storage = ColumnStorage.of(column);
-            builder.withDictionaryEncoding(column.sqlName(), storage.dictionary());
-            builder.withStatisticsEnabled(column.sqlName(), storage.statistics());
+            properties.withDictionaryEncoding(column.sqlName(), storage.dictionary());
+            properties.withStatisticsEnabled(column.sqlName(), storage.statistics());
         }
-        return builder.build();
+        return new TableParquetWriter(table, out, properties.build(), CompressionCodecName.SNAPPY, rowGroupBytes);
     }
 
-    private static final class Builder
-            implements ParquetBuilder<GenericRecord>
+    private record Factory(Table table)
+            implements BulkWriter.Factory<GenericRecord>
     {
-        private final Table table;
-
-        Builder(Table table)
-        {
-            this.table = table;
-        }
-
         @Override
-        public ParquetWriter<GenericRecord> createWriter(OutputFile out)
+        public BulkWriter<GenericRecord> create(FSDataOutputStream out)
                 throws IOException
         {
-            return writer(table, out);
+            TableParquetWriter writer = writer(table, new StreamFile(out));
+            return new BulkWriter<>()
+            {
+                @Override
+                public void addElement(GenericRecord row)
+                        throws IOException
+                {
+                    writer.write(row);
+                }
+
+                @Override
+                public void flush()
+                {
+                    // a Parquet file is written whole row groups at a time: nothing is ready before finish
+                }
+
+                @Override
+                public void finish()
+                        throws IOException
+                {
+                    writer.close();
+                }
+            };
         }
     }
 
-    private static final class TableWriterBuilder
-            extends ParquetWriter.Builder<GenericRecord, TableWriterBuilder>
+    /**
+     * Flink's part-file stream as Parquet's output file. Closing the Parquet stream leaves Flink's
+     * open: the sink closes (and commits) its part files itself.
+     */
+    private record StreamFile(FSDataOutputStream out)
+            implements OutputFile
     {
-        private final Table table;
-
-        TableWriterBuilder(OutputFile file, Table table)
+        StreamFile
         {
-            super(file);
-            this.table = table;
+            requireNonNull(out, "out is null");
         }
 
         @Override
-        protected TableWriterBuilder self()
+        public PositionOutputStream create(long blockSizeHint)
         {
-            return this;
+            return new PositionOutputStream()
+            {
+                @Override
+                public long getPos()
+                        throws IOException
+                {
+                    return out.getPos();
+                }
+
+                @Override
+                public void write(int b)
+                        throws IOException
+                {
+                    out.write(b);
+                }
+
+                @Override
+                public void write(byte[] bytes, int offset, int length)
+                        throws IOException
+                {
+                    out.write(bytes, offset, length);
+                }
+
+                @Override
+                public void flush()
+                        throws IOException
+                {
+                    out.flush();
+                }
+
+                @Override
+                public void close()
+                        throws IOException
+                {
+                    // left open for the sink; what Parquet wrote is flushed to it
+                    out.flush();
+                }
+            };
         }
 
         @Override
-        protected WriteSupport<GenericRecord> getWriteSupport(ParquetConfiguration configuration)
+        public PositionOutputStream createOrOverwrite(long blockSizeHint)
         {
-            return new TableWriteSupport(table);
+            return create(blockSizeHint);
         }
 
-        /** Parquet 1.15 still declares the Hadoop form abstract (and deprecated): the same write support. */
         @Override
-        @SuppressWarnings("deprecation")
-        protected WriteSupport<GenericRecord> getWriteSupport(Configuration configuration)
+        public boolean supportsBlockSize()
         {
-            return new TableWriteSupport(table);
+            return false;
+        }
+
+        @Override
+        public long defaultBlockSize()
+        {
+            return 0;
         }
     }
 }

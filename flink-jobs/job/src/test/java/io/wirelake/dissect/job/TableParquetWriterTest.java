@@ -35,13 +35,13 @@ import java.util.TreeMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The tables' own write support against parquet-avro, the writer it replaced: the same rows
+ * The tables' own Parquet writer against parquet-avro, the writer it replaced: the same rows
  * (the generator's traffic and corpus captures of every protocol) written by both have the same
  * Parquet schema and read back, through parquet-avro's reader, to the same values in every
- * column of every row; each column is dictionary-encoded or not, with statistics or not, as
- * {@link ColumnStorage} says.
+ * column of every row, in one row group and cut into many; each column is dictionary-encoded or
+ * not, with statistics or not, as {@link ColumnStorage} says.
  */
-class TableWriteSupportTest
+class TableParquetWriterTest
 {
     @TempDir
     Path directory;
@@ -64,10 +64,24 @@ class TableWriteSupportTest
             throws Exception
     {
         Path ours = directory.resolve(table.sqlName() + "-ours.parquet");
-        try (ParquetWriter<GenericRecord> writer = ParquetTableWriters.writer(table, new LocalOutputFile(ours))) {
+        try (TableParquetWriter writer = ParquetTableWriters.writer(table, new LocalOutputFile(ours))) {
             for (GenericData.Record row : rows) {
                 writer.write(row);
             }
+        }
+        // small row groups: the rows cut into many groups read back the same
+        Path small = directory.resolve(table.sqlName() + "-small-groups.parquet");
+        try (TableParquetWriter writer = ParquetTableWriters.writer(table, new LocalOutputFile(small), 256 << 10)) {
+            for (GenericData.Record row : rows) {
+                writer.write(row);
+            }
+        }
+        assertThat(footer(small).getBlocks()).hasSizeGreaterThan(1);
+        assertThat(footer(small).getBlocks().stream().mapToLong(BlockMetaData::getRowCount).sum()).isEqualTo(rows.size());
+        List<GenericRecord> smallRows = read(small);
+        assertThat(smallRows).hasSize(rows.size());
+        for (int index = 0; index < rows.size(); index++) {
+            assertThat(plain(smallRows.get(index))).as("%s row %d in small groups", table, index).isEqualTo(plain(rows.get(index)));
         }
         Path reference = directory.resolve(table.sqlName() + "-parquet-avro.parquet");
         Configuration configuration = new Configuration(false);
@@ -80,6 +94,8 @@ class TableWriteSupportTest
         }
         ParquetMetadata ourFooter = footer(ours);
         assertThat(ourFooter.getFileMetaData().getSchema()).isEqualTo(footer(reference).getFileMetaData().getSchema());
+        assertThat(ourFooter.getFileMetaData().getKeyValueMetaData()).containsEntry("parquet.avro.schema", TableSchema.of(table).avroSchema().toString())
+                .containsEntry("writer.model.name", TableParquetWriter.MODEL_NAME);
 
         List<GenericRecord> ourRows = read(ours);
         List<GenericRecord> referenceRows = read(reference);
@@ -143,7 +159,7 @@ class TableWriteSupportTest
             return text.toString();
         }
         if (value instanceof List<?> list) {
-            return list.stream().map(TableWriteSupportTest::plain).toList();
+            return list.stream().map(TableParquetWriterTest::plain).toList();
         }
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> sorted = new TreeMap<>();

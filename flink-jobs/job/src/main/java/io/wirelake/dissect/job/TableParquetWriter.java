@@ -1,0 +1,282 @@
+package io.wirelake.dissect.job;
+
+import io.wirelake.columns.Column;
+import io.wirelake.columns.ColumnType;
+import io.wirelake.columns.Table;
+import io.wirelake.columns.TableSchema;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroSchemaConverter;
+import org.apache.parquet.avro.AvroWriteSupport;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnWriteStore;
+import org.apache.parquet.column.ColumnWriter;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.compression.CompressionCodecFactory;
+import org.apache.parquet.hadoop.CodecFactory;
+import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.MessageType;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Writes a table's rows to one Parquet file straight into parquet-mr's column writers, one call
+ * per value with its levels. parquet-mr's own path (a {@code WriteSupport} feeding a
+ * {@code RecordConsumer}) walks the schema for every field of every row: it marks each field
+ * written in a bit set, looks up a null cache per group in a hash map, and checks for missing
+ * fields at each level. A table's schema is fixed and flat but for its lists and maps, so the
+ * levels are known once: a plain column's value is written at levels 0/0; a list's elements and a
+ * map's keys and values at repetition 0 for the first and 1 for the others, definition 1; an
+ * empty list or map is a null at 0/0.
+ *
+ * <p>The file is what parquet-avro wrote before: the Parquet schema is parquet-avro's translation
+ * of the table's Avro schema (3-level lists, {@code timestamp-micros}, maps), and the footer
+ * carries the Avro schema, so every reader sees the files as before. Row groups are cut as
+ * parquet-mr's writer cuts them: the buffered size is checked every so many rows, and a group
+ * ends within about two rows of its size.
+ *
+ * <p>Strings repeat: most columns of a row hold a default or a value shared by every row of a
+ * flow. A column's last string and its UTF-8 bytes are kept, and the same string (the same
+ * instance) is not encoded again.
+ */
+final class TableParquetWriter
+        implements Closeable
+{
+    /** What a file's footer names as the writer of its rows (parquet-mr's {@code writer.model.name}). */
+    static final String MODEL_NAME = "wirelake";
+
+    private final MessageType schema;
+    private final ParquetProperties properties;
+    private final ParquetFileWriter file;
+    private final CompressionCodecFactory codecs;
+    private final CompressionCodecFactory.BytesInputCompressor compressor;
+    private final Map<String, String> footer;
+    private final long rowGroupBytes;
+    private final ColumnType[] types;
+    /** Per column, its leaves in the schema: one for a plain column or a list, the key and the value for a map. */
+    private final ColumnDescriptor[][] leaves;
+    private final Object[] lastText;
+    private final Binary[] lastBinary;
+
+    private ColumnChunkPageWriteStore pages;
+    private ColumnWriteStore store;
+    private ColumnWriter[][] writers;
+    private long rows;
+    private long nextSizeCheck;
+    private boolean closed;
+
+    TableParquetWriter(Table table, OutputFile out, ParquetProperties properties, CompressionCodecName codec, long rowGroupBytes)
+            throws IOException
+    {
+        TableSchema tableSchema = TableSchema.of(requireNonNull(table, "table is null"));
+        this.schema = parquetSchema(table);
+        this.properties = requireNonNull(properties, "properties is null");
+        this.rowGroupBytes = rowGroupBytes;
+        this.footer = Map.of("parquet.avro.schema", tableSchema.avroSchema().toString(), ParquetWriter.OBJECT_MODEL_NAME_PROP, MODEL_NAME);
+        List<Column> columns = tableSchema.columns();
+        types = new ColumnType[columns.size()];
+        leaves = new ColumnDescriptor[columns.size()][];
+        lastText = new Object[columns.size()];
+        lastBinary = new Binary[columns.size()];
+        List<ColumnDescriptor> descriptors = schema.getColumns();
+        int leaf = 0;
+        for (int index = 0; index < columns.size(); index++) {
+            types[index] = columns.get(index).type();
+            int count = types[index] == ColumnType.STRING_MAP ? 2 : 1;
+            leaves[index] = descriptors.subList(leaf, leaf + count).toArray(ColumnDescriptor[]::new);
+            int nested = types[index] == ColumnType.STRING_LIST || types[index] == ColumnType.STRING_MAP ? 1 : 0;
+            for (ColumnDescriptor descriptor : leaves[index]) {
+                // the levels written below hold for required values only: a schema that differs is a bug here, not bad input
+                if (!descriptor.getPath()[0].equals(schema.getFieldName(index)) || descriptor.getMaxRepetitionLevel() != nested
+                        || descriptor.getMaxDefinitionLevel() != nested) {
+                    throw new IllegalStateException("column " + String.join(".", descriptor.getPath()) + " of " + table.sqlName() + " has levels "
+                            + descriptor.getMaxRepetitionLevel() + "/" + descriptor.getMaxDefinitionLevel() + ", not " + nested + "/" + nested);
+                }
+            }
+            leaf += count;
+        }
+        this.codecs = new CodecFactory(new Configuration(false), properties.getPageSizeThreshold());
+        this.compressor = codecs.getCompressor(codec);
+        this.file = new ParquetFileWriter(out, schema, ParquetFileWriter.Mode.CREATE, rowGroupBytes, ParquetWriter.MAX_PADDING_SIZE_DEFAULT, null, properties);
+        file.start();
+        startRowGroup();
+    }
+
+    /** parquet-avro's Parquet schema of the table: what the files held when parquet-avro wrote them. */
+    static MessageType parquetSchema(Table table)
+    {
+        Configuration configuration = new Configuration(false);
+        // 3-level lists: the old 2-level encoding is ambiguous to other readers (and cannot hold null elements)
+        configuration.setBoolean(AvroWriteSupport.WRITE_OLD_LIST_STRUCTURE, false);
+        return new AvroSchemaConverter(configuration).convert(TableSchema.of(table).avroSchema());
+    }
+
+    /** Writes a row of the table (every column set, as {@link TableSchema#newRow} makes them). */
+    void write(GenericRecord row)
+            throws IOException
+    {
+        for (int index = 0; index < types.length; index++) {
+            Object value = row.get(index);
+            ColumnWriter[] columnWriters = writers[index];
+            switch (types[index]) {
+                case STRING -> columnWriters[0].write(text(index, value), 0, 0);
+                case INT, TIMESTAMP -> columnWriters[0].write((long) (Long) value, 0, 0);
+                case BOOL -> columnWriters[0].write((boolean) (Boolean) value, 0, 0);
+                case BYTES -> columnWriters[0].write(bytes((ByteBuffer) value), 0, 0);
+                case STRING_LIST -> list(columnWriters[0], (List<?>) value);
+                case STRING_MAP -> map(columnWriters[0], columnWriters[1], (Map<?, ?>) value);
+            }
+        }
+        store.endRecord();
+        rows++;
+        if (rows >= nextSizeCheck) {
+            checkRowGroupSize();
+        }
+    }
+
+    @Override
+    public void close()
+            throws IOException
+    {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            flushRowGroup();
+            file.end(footer);
+        }
+        finally {
+            store.close();
+            pages.close();
+            codecs.release();
+            file.close();
+        }
+    }
+
+    private void startRowGroup()
+    {
+        pages = new ColumnChunkPageWriteStore(compressor, schema, properties.getAllocator(), properties.getColumnIndexTruncateLength(),
+                properties.getPageWriteChecksumEnabled());
+        store = properties.newColumnWriteStore(schema, pages, pages);
+        writers = new ColumnWriter[leaves.length][];
+        for (int index = 0; index < leaves.length; index++) {
+            writers[index] = new ColumnWriter[leaves[index].length];
+            for (int leaf = 0; leaf < leaves[index].length; leaf++) {
+                writers[index][leaf] = store.getColumnWriter(leaves[index][leaf]);
+            }
+        }
+        nextSizeCheck = properties.getMinRowCountForPageSizeCheck();
+    }
+
+    /**
+     * As parquet-mr's record writer: measuring the buffered size costs a walk of every column, so
+     * it is done half-way to where the group would be full at the rows' average size, and the
+     * group ends when it is within about two rows of {@code rowGroupBytes}.
+     */
+    private void checkRowGroupSize()
+            throws IOException
+    {
+        long buffered = store.getBufferedSize();
+        long rowBytes = Math.max(1, buffered / rows);
+        if (buffered > rowGroupBytes - 2 * rowBytes) {
+            flushRowGroup();
+            store.close();
+            pages.close();
+            startRowGroup();
+        }
+        else {
+            nextSizeCheck = Math.min(Math.max(properties.getMinRowCountForPageSizeCheck(), (rows + rowGroupBytes / rowBytes) / 2),
+                    rows + properties.getMaxRowCountForPageSizeCheck());
+        }
+    }
+
+    private void flushRowGroup()
+            throws IOException
+    {
+        if (rows == 0) {
+            return;
+        }
+        file.startBlock(rows);
+        store.flush();
+        pages.flushToFileWriter(file);
+        file.endBlock();
+        rows = 0;
+    }
+
+    private Binary text(int index, Object value)
+    {
+        if (value == lastText[index]) {
+            return lastBinary[index];
+        }
+        Binary binary = utf8(value);
+        lastText[index] = value;
+        lastBinary[index] = binary;
+        return binary;
+    }
+
+    /**
+     * A string's UTF-8 bytes as a binary backed by an array: the dictionary writers hash and
+     * compare every value, which costs less on an array than on the buffer that
+     * {@link Binary#fromString} wraps.
+     */
+    private static Binary utf8(Object value)
+    {
+        String text = value.toString();
+        return text.isEmpty() ? Binary.EMPTY : Binary.fromConstantByteArray(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Binary bytes(ByteBuffer value)
+    {
+        int length = value.remaining();
+        if (length == 0) {
+            return Binary.EMPTY;
+        }
+        if (value.hasArray()) {
+            return Binary.fromConstantByteArray(value.array(), value.arrayOffset() + value.position(), length);
+        }
+        return Binary.fromConstantByteBuffer(value);
+    }
+
+    /** A 3-level list: its elements at definition level 1, the first at repetition level 0; an empty list is a null at 0/0. */
+    private static void list(ColumnWriter elements, List<?> values)
+    {
+        if (values.isEmpty()) {
+            elements.writeNull(0, 0);
+            return;
+        }
+        int repetition = 0;
+        for (Object value : values) {
+            elements.write(utf8(value), repetition, 1);
+            repetition = 1;
+        }
+    }
+
+    /** A map's repeated key/value groups: as a list, for the key and the value column alike. */
+    private static void map(ColumnWriter keys, ColumnWriter values, Map<?, ?> entries)
+    {
+        if (entries.isEmpty()) {
+            keys.writeNull(0, 0);
+            values.writeNull(0, 0);
+            return;
+        }
+        int repetition = 0;
+        for (Map.Entry<?, ?> entry : entries.entrySet()) {
+            keys.write(utf8(entry.getKey()), repetition, 1);
+            values.write(utf8(entry.getValue()), repetition, 1);
+            repetition = 1;
+        }
+    }
+}
