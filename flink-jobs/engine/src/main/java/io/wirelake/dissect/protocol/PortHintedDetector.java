@@ -1,5 +1,6 @@
 package io.wirelake.dissect.protocol;
 
+import java.util.BitSet;
 import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
@@ -10,13 +11,14 @@ public abstract class PortHintedDetector
 {
     private final String name;
     private final Transport transport;
-    private final Set<Integer> ports;
+    /** The hinted ports as bits: asked for every new flow's two ports, with no boxing and no hashing. */
+    private final BitSet ports = new BitSet();
 
     protected PortHintedDetector(String name, Transport transport, Set<Integer> ports)
     {
         this.name = requireNonNull(name, "name is null");
         this.transport = requireNonNull(transport, "transport is null");
-        this.ports = Set.copyOf(requireNonNull(ports, "ports is null"));
+        requireNonNull(ports, "ports is null").forEach(port -> this.ports.set(port));
     }
 
     @Override
@@ -34,6 +36,6 @@ public abstract class PortHintedDetector
     @Override
     public final boolean hintsPort(int port)
     {
-        return ports.contains(port);
+        return port >= 0 && ports.get(port);
     }
 }
