@@ -420,8 +420,14 @@ final class KeyedValues
 
     private static int indexOf(byte[] text, byte wanted, int from, int to)
     {
-        long pattern = (wanted & 0xFF) * ONES;
         int index = from;
+        // a byte at a time first: in JSON the next quote is mostly a byte or two away
+        for (int near = Math.min(to, from + Long.BYTES); index < near; index++) {
+            if (text[index] == wanted) {
+                return index;
+            }
+        }
+        long pattern = (wanted & 0xFF) * ONES;
         for (; index + Long.BYTES <= to; index += Long.BYTES) {
             long found = matches((long) LONGS.get(text, index), pattern);
             if (found != 0) {
