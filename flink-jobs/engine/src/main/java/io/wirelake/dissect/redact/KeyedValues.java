@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.function.BiFunction;
@@ -22,8 +21,10 @@ import static java.util.Objects.requireNonNull;
  * member name, no regular expression over the text (Java's engine recurses per repetition of a
  * group, so a long string of escapes would overflow the stack), no recursion. Bodies are read as
  * ISO-8859-1, one char per byte, so a secret's own bytes are what is replaced whatever the body's
- * encoding; text columns that hold characters beyond ISO-8859-1 are read as UTF-8, whose
- * multi-byte sequences never hold the ASCII delimiters looked for.
+ * encoding. A text column that holds characters beyond ISO-8859-1 is scanned as a shadow of one
+ * byte per character (such a character becomes a byte that plays its part: white space to JSON
+ * where {@link Character#isWhitespace} says so, else a plain name character), and its names and
+ * values are read from the text itself, so it is redacted exactly as a string scanner would.
  *
  * <p>Key names repeat (a JSON API's members, its parameters) and a key rule is a regular
  * expression of the form {@code .*(a|b|...).*}, which costs a pass per alternative at every
@@ -83,23 +84,47 @@ final class KeyedValues
     }
 
     /** {@code text[from, to)} with the values of its secret JSON members, then of its secret parameters, replaced; null when it holds none. */
-    byte[] redact(byte[] text, int from, int to, Charset charset)
+    byte[] redact(byte[] text, int from, int to)
     {
-        byte[] json = jsonMembers(text, from, to, charset);
+        Edits json = jsonMembers(text, from, to, null);
         if (json == null) {
-            return parameters(text, from, to, charset);
+            Edits parameters = parameters(text, from, to, null);
+            return parameters == null ? null : parameters.apply(text, from, to);
         }
-        byte[] both = parameters(json, 0, json.length, charset);
-        return both == null ? json : both;
+        byte[] redacted = json.apply(text, from, to);
+        Edits parameters = parameters(redacted, 0, redacted.length, null);
+        return parameters == null ? redacted : parameters.apply(redacted, 0, redacted.length);
     }
 
-    /** A text column's value redacted the same way; the same instance when it holds no secret. */
+    /** A text column's value redacted the same way (only its parameters for a URL); the same instance when it holds no secret. */
     String redact(String text, boolean parametersOnly)
     {
-        Charset charset = latin1(text) ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8;
-        byte[] bytes = text.getBytes(charset);
-        byte[] redacted = parametersOnly ? parameters(bytes, 0, bytes.length, charset) : redact(bytes, 0, bytes.length, charset);
-        return redacted == null ? text : new String(redacted, charset);
+        String result = text;
+        if (!parametersOnly) {
+            byte[] shadow = shadow(result);
+            Edits json = jsonMembers(shadow, 0, shadow.length, wide(result));
+            result = json == null ? result : json.apply(result);
+        }
+        byte[] shadow = shadow(result);
+        Edits parameters = parameters(shadow, 0, shadow.length, wide(result));
+        return parameters == null ? result : parameters.apply(result);
+    }
+
+    /** The text as one byte per character: itself in ISO-8859-1, a character beyond it as 0x1C if it is white space (as 0x1C is), else as 'x'. */
+    private static byte[] shadow(String text)
+    {
+        byte[] shadow = new byte[text.length()];
+        for (int index = 0; index < shadow.length; index++) {
+            char character = text.charAt(index);
+            shadow[index] = character <= 0xFF ? (byte) character : Character.isWhitespace(character) ? (byte) 0x1C : (byte) 'x';
+        }
+        return shadow;
+    }
+
+    /** The text when its shadow stands for characters beyond ISO-8859-1 (names and values are then read from it), else null. */
+    private static String wide(String text)
+    {
+        return latin1(text) ? null : text;
     }
 
     /** Whether a key name's value is a secret. */
@@ -109,17 +134,16 @@ final class KeyedValues
             return keys.matcher(name).matches();
         }
         byte[] bytes = name.getBytes(StandardCharsets.ISO_8859_1);
-        return secret(bytes, 0, bytes.length, StandardCharsets.ISO_8859_1);
+        return secret(bytes, 0, bytes.length, null);
     }
 
     /**
      * JSON members whose names are secret keys: a string followed by {@code :} is a member's name,
      * its value a string or up to {@value #LITERAL_LIMIT} characters of a number or literal.
      */
-    private byte[] jsonMembers(byte[] text, int from, int to, Charset charset)
+    private Edits jsonMembers(byte[] text, int from, int to, String wide)
     {
-        ByteArrayOutputStream result = null;
-        int last = from;
+        Edits edits = null;
         int at = indexOf(text, (byte) '"', from, to);
         while (at >= 0) {
             int nameEnd = stringEnd(text, at, to);
@@ -142,7 +166,7 @@ final class KeyedValues
                 }
                 contentStart = valueStart + 1;
             }
-            else if (!secretName(text, at, nameEnd, charset)) {
+            else if (!secretName(text, at, nameEnd, wide)) {
                 // most names are no secret: the literal's extent is not needed, only where the scan goes on
                 at = afterLiteral(text, valueStart, to);
                 continue;
@@ -151,24 +175,19 @@ final class KeyedValues
                 valueEnd = literalEnd(text, valueStart, to);
                 contentStart = valueStart;
             }
-            if (valueEnd > contentStart && secretName(text, at, nameEnd, charset)
+            if (valueEnd > contentStart && secretName(text, at, nameEnd, wide)
                     && !startsWith(text, contentStart, valueEnd, Redactor.MARKER_START)) {
-                if (result == null) {
-                    result = new ByteArrayOutputStream(to - from + 64);
-                }
-                result.write(text, last, contentStart - last);
-                result.writeBytes(marker.apply(new String(text, contentStart, valueEnd - contentStart, charset), "json").getBytes(charset));
-                last = valueEnd;
+                edits = Edits.add(edits, contentStart, valueEnd, marker.apply(substring(text, contentStart, valueEnd, wide), "json"));
             }
             at = indexOf(text, (byte) '"', valueEnd + (valueEnd < to && text[valueEnd] == '"' ? 1 : 0), to);
         }
-        return finish(result, text, last, to);
+        return edits;
     }
 
     /** Whether the member name quoted from {@code open} to {@code close} is a secret key. */
-    private boolean secretName(byte[] text, int open, int close, Charset charset)
+    private boolean secretName(byte[] text, int open, int close, String wide)
     {
-        return close - open - 1 <= KEY_NAME_LIMIT && secret(text, open + 1, close, charset);
+        return close - open - 1 <= KEY_NAME_LIMIT && secret(text, open + 1, close, wide);
     }
 
     /** Where a number or literal starting at {@code from} ends: at the first byte that is not part of one, or {@value #LITERAL_LIMIT} bytes on. */
@@ -205,14 +224,13 @@ final class KeyedValues
      * (RedactorTest holds the two equal on random text). A value never holds white space, so it is
      * never a marker.
      */
-    private byte[] parameters(byte[] text, int from, int to, Charset charset)
+    private Edits parameters(byte[] text, int from, int to, String wide)
     {
         // every parameter has an '=': text without one (most JSON, most binary bodies) costs one scan
         if (indexOf(text, (byte) '=', from, to) < 0) {
             return null;
         }
-        ByteArrayOutputStream result = null;
-        int last = from;
+        Edits edits = null;
         int at = from;
         while (at < to) {
             // the name's end when a parameter starts here: at the text's start, else after a separator
@@ -234,26 +252,67 @@ final class KeyedValues
             while (valueEnd < to && parameterValueCharacter(text[valueEnd])) {
                 valueEnd++;
             }
-            if (valueEnd > valueStart && secret(text, nameStart, nameEnd, charset)) {
-                if (result == null) {
-                    result = new ByteArrayOutputStream(to - from + 64);
-                }
-                result.write(text, last, valueStart - last);
-                result.writeBytes(marker.apply(new String(text, valueStart, valueEnd - valueStart, charset), "parameter").getBytes(charset));
-                last = valueEnd;
+            if (valueEnd > valueStart && secret(text, nameStart, nameEnd, wide)) {
+                edits = Edits.add(edits, valueStart, valueEnd, marker.apply(substring(text, valueStart, valueEnd, wide), "parameter"));
             }
             at = valueEnd;
         }
-        return finish(result, text, last, to);
+        return edits;
     }
 
-    private static byte[] finish(ByteArrayOutputStream result, byte[] text, int last, int to)
+    /** The characters {@code [start, end)}: from the text itself when a shadow stands for it, else the bytes as ISO-8859-1. */
+    private static String substring(byte[] text, int start, int end, String wide)
     {
-        if (result == null) {
-            return null;
+        return wide != null ? wide.substring(start, end) : new String(text, start, end - start, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Values to replace by markers, in the order found (each after the last). */
+    private static final class Edits
+    {
+        private int[] starts = new int[4];
+        private int[] ends = new int[4];
+        private String[] markers = new String[4];
+        private int count;
+
+        static Edits add(Edits edits, int start, int end, String marker)
+        {
+            Edits to = edits == null ? new Edits() : edits;
+            if (to.count == to.starts.length) {
+                to.starts = Arrays.copyOf(to.starts, 2 * to.count);
+                to.ends = Arrays.copyOf(to.ends, 2 * to.count);
+                to.markers = Arrays.copyOf(to.markers, 2 * to.count);
+            }
+            to.starts[to.count] = start;
+            to.ends[to.count] = end;
+            to.markers[to.count] = marker;
+            to.count++;
+            return to;
         }
-        result.write(text, last, to - last);
-        return result.toByteArray();
+
+        /** {@code text[from, to)} with the edits made; markers are ASCII. */
+        byte[] apply(byte[] text, int from, int to)
+        {
+            ByteArrayOutputStream result = new ByteArrayOutputStream(to - from + 64 * count);
+            int last = from;
+            for (int edit = 0; edit < count; edit++) {
+                result.write(text, last, starts[edit] - last);
+                result.writeBytes(markers[edit].getBytes(StandardCharsets.ISO_8859_1));
+                last = ends[edit];
+            }
+            result.write(text, last, to - last);
+            return result.toByteArray();
+        }
+
+        String apply(String text)
+        {
+            StringBuilder result = new StringBuilder(text.length() + 64 * count);
+            int last = 0;
+            for (int edit = 0; edit < count; edit++) {
+                result.append(text, last, starts[edit]).append(markers[edit]);
+                last = ends[edit];
+            }
+            return result.append(text, last, text.length()).toString();
+        }
     }
 
     /** Where a parameter name starting at {@code from} ends, at its {@code =}; -1 when no name of 1 to 256 characters and an {@code =} is there. */
@@ -283,23 +342,21 @@ final class KeyedValues
 
     /**
      * Whether the name {@code text[start, end)} is a secret key. Names are remembered by their
-     * bytes, read as ISO-8859-1, or as ASCII from UTF-8 text (a UTF-8 name beyond ASCII is matched
-     * every time: it is rare, and the same bytes read differently).
+     * bytes; a name with a character beyond ISO-8859-1 (its shadow is not the name) is matched
+     * every time: it is rare, and different names share its shadow.
      */
-    private boolean secret(byte[] text, int start, int end, Charset charset)
+    private boolean secret(byte[] text, int start, int end, String wide)
     {
+        if (wide != null && !latin1(wide, start, end)) {
+            return keys.matcher(wide.substring(start, end)).matches();
+        }
         int length = end - start;
         if (length > 0 && length <= Long.BYTES && start + Long.BYTES <= text.length) {
-            return shortSecret(text, start, length, charset);
+            return shortSecret(text, start, length);
         }
         int hash = 0;
-        int high = 0;
         for (int index = start; index < end; index++) {
             hash = 31 * hash + text[index];
-            high |= text[index];
-        }
-        if (high < 0 && charset != StandardCharsets.ISO_8859_1) {
-            return match(text, start, end, charset);
         }
         int slot = (hash ^ (hash >>> 15)) & (SLOTS - 1);
         for (byte[] name = names[slot]; name != null; name = names[slot]) {
@@ -308,7 +365,7 @@ final class KeyedValues
             }
             slot = (slot + 1) & (SLOTS - 1);
         }
-        boolean secret = match(text, start, end, charset);
+        boolean secret = match(text, start, end);
         if (remember()) {
             slot = (hash ^ (hash >>> 15)) & (SLOTS - 1);
         }
@@ -319,12 +376,9 @@ final class KeyedValues
     }
 
     /** A name of one to eight bytes, read as one long (the bytes after it masked off): no loop over its bytes. */
-    private boolean shortSecret(byte[] text, int start, int length, Charset charset)
+    private boolean shortSecret(byte[] text, int start, int length)
     {
         long name = (long) LONGS.get(text, start) & (-1L >>> (Long.SIZE - Byte.SIZE * length));
-        if ((name & HIGHS) != 0 && charset != StandardCharsets.ISO_8859_1) {
-            return match(text, start, start + length, charset);
-        }
         int first = (int) (((name + length) * 0x9E3779B97F4A7C15L) >>> (Long.SIZE - Integer.numberOfTrailingZeros(SLOTS)));
         int slot = first;
         while (shortLengths[slot] != 0) {
@@ -333,7 +387,7 @@ final class KeyedValues
             }
             slot = (slot + 1) & (SLOTS - 1);
         }
-        boolean secret = match(text, start, start + length, charset);
+        boolean secret = match(text, start, start + length);
         if (remember()) {
             slot = first;
         }
@@ -343,9 +397,9 @@ final class KeyedValues
         return secret;
     }
 
-    private boolean match(byte[] text, int start, int end, Charset charset)
+    private boolean match(byte[] text, int start, int end)
     {
-        return keys.matcher(new String(text, start, end - start, charset)).matches();
+        return keys.matcher(new String(text, start, end - start, StandardCharsets.ISO_8859_1)).matches();
     }
 
     /** Counts a name about to be remembered; when the tables are full, empties them first and says so. */
@@ -466,7 +520,12 @@ final class KeyedValues
 
     private static boolean latin1(String text)
     {
-        for (int index = 0; index < text.length(); index++) {
+        return latin1(text, 0, text.length());
+    }
+
+    private static boolean latin1(String text, int start, int end)
+    {
+        for (int index = start; index < end; index++) {
             if (text.charAt(index) > 0xFF) {
                 return false;
             }

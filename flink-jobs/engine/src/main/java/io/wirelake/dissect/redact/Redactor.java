@@ -321,12 +321,12 @@ public final class Redactor
         byte[] redacted;
         if (buffer.hasArray()) {
             int from = buffer.arrayOffset() + buffer.position();
-            redacted = keyed.redact(buffer.array(), from, from + buffer.remaining(), StandardCharsets.ISO_8859_1);
+            redacted = keyed.redact(buffer.array(), from, from + buffer.remaining());
         }
         else {
             byte[] bytes = new byte[buffer.remaining()];
             buffer.duplicate().get(bytes);
-            redacted = keyed.redact(bytes, 0, bytes.length, StandardCharsets.ISO_8859_1);
+            redacted = keyed.redact(bytes, 0, bytes.length);
         }
         if (redacted != null) {
             rows.set(column, redacted);

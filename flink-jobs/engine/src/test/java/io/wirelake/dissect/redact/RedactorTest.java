@@ -171,15 +171,17 @@ class RedactorTest
     /**
      * The byte scanner of JSON members against the string scanner it replaced (kept below as it
      * was), on random JSON-like text made of the characters that matter (quotes, escapes, colons,
-     * white space, literals, secret and plain names, bytes beyond ASCII), as a body and as a text
-     * column: the same members redacted, byte for byte.
+     * white space, literals, secret and plain names, bytes beyond ASCII, characters and white space
+     * beyond ISO-8859-1), as a body and as a text column: the same members redacted, byte for byte.
      */
     @Test
     void jsonMembersAreFoundAsTheStringScannerFoundThem()
     {
         Pattern keys = Pattern.compile(String.join("|", RedactionRules.DEFAULT_KEYS.stream().map(key -> "(?:" + key + ")").toList()), Pattern.CASE_INSENSITIVE);
         String[] pieces = {"\"", "\"", "\"", "\"", ":", ":", " : ", "\\", "\\\"", "{", "}", ",", "[", "]", " ", "\t", "\n", "\u001C", "\u00A0", "\u00E9",
-                "token", "Password", "user", "apiKey", "id", "12", "\"token\":", "\"Password\" :", "\"apiKey\":\"", "\"id\":", "\u2603", "-3.5e7", "true", "null", "x", "[redacted ", "[redacted 3 bytes]",
+                "token", "Password", "user", "apiKey", "id", "12", "\"token\":", "\"Password\" :", "\"apiKey\":\"", "\"id\":", "\u2603",
+                // white space beyond ISO-8859-1 (JSON white space to the string scanner), and names of up to 256 characters beyond it
+                "\u3000", "\u2028", "\u1680", "\"password\"\u3000:", "\"" + "\u2603".repeat(250) + "token\":", "\"" + "\u2603".repeat(251) + "token\":", "-3.5e7", "true", "null", "x", "[redacted ", "[redacted 3 bytes]",
                 "a".repeat(255), "b".repeat(256), "c".repeat(257), "7".repeat(63), "8".repeat(70)};
         Random random = new Random(11);
         int redactedTexts = 0;
