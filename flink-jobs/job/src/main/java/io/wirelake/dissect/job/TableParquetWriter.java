@@ -76,6 +76,8 @@ final class TableParquetWriter
     private long rows;
     private long nextSizeCheck;
     private boolean closed;
+    /** A row failed part-way: the file gets no footer. */
+    private boolean aborted;
 
     TableParquetWriter(Table table, OutputFile out, ParquetProperties properties, CompressionCodecName codec, long rowGroupBytes)
             throws IOException
@@ -109,9 +111,20 @@ final class TableParquetWriter
         }
         this.codecs = new CodecFactory(new Configuration(false), properties.getPageSizeThreshold());
         this.compressor = codecs.getCompressor(codec);
-        this.file = new ParquetFileWriter(out, schema, ParquetFileWriter.Mode.CREATE, rowGroupBytes, ParquetWriter.MAX_PADDING_SIZE_DEFAULT, null, properties);
-        file.start();
-        startRowGroup();
+        ParquetFileWriter opened = null;
+        try {
+            opened = new ParquetFileWriter(out, schema, ParquetFileWriter.Mode.CREATE, rowGroupBytes, ParquetWriter.MAX_PADDING_SIZE_DEFAULT, null, properties);
+            opened.start();
+            this.file = opened;
+            startRowGroup();
+        }
+        catch (IOException | RuntimeException e) {
+            codecs.release();
+            if (opened != null) {
+                closeQuietly(opened, e);
+            }
+            throw e;
+        }
     }
 
     /** parquet-avro's Parquet schema of the table: what the files held when parquet-avro wrote them. */
@@ -123,10 +136,18 @@ final class TableParquetWriter
         return new AvroSchemaConverter(configuration).convert(TableSchema.of(table).avroSchema());
     }
 
-    /** Writes a row of the table (every column set, as {@link TableSchema#newRow} makes them). */
+    /**
+     * Writes a row of the table (every column set, as {@link TableSchema#newRow} makes them). A row
+     * that fails part-way leaves the file without a footer (as parquet-mr's writer does): it is not
+     * a Parquet file, rather than one with half a row.
+     */
     void write(GenericRecord row)
             throws IOException
     {
+        if (aborted) {
+            throw new IllegalStateException("a row failed to be written to this file before");
+        }
+        aborted = true;
         for (int index = 0; index < types.length; index++) {
             Object value = row.get(index);
             ColumnWriter[] columnWriters = writers[index];
@@ -144,6 +165,7 @@ final class TableParquetWriter
         if (rows >= nextSizeCheck) {
             checkRowGroupSize();
         }
+        aborted = false;
     }
 
     @Override
@@ -154,16 +176,55 @@ final class TableParquetWriter
             return;
         }
         closed = true;
+        Throwable failure = null;
         try {
-            flushRowGroup();
-            file.end(footer);
+            if (!aborted) {
+                flushRowGroup();
+                file.end(footer);
+            }
         }
-        finally {
-            store.close();
-            pages.close();
+        catch (IOException | RuntimeException e) {
+            failure = e;
+        }
+        // every resource is released, whatever failed first; the first failure is the one thrown
+        failure = closeQuietly(store, failure);
+        failure = closeQuietly(pages, failure);
+        try {
             codecs.release();
-            file.close();
         }
+        catch (RuntimeException e) {
+            failure = first(failure, e);
+        }
+        failure = closeQuietly(file, failure);
+        if (failure instanceof IOException e) {
+            throw e;
+        }
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure != null) {
+            throw new IOException(failure);
+        }
+    }
+
+    private static Throwable closeQuietly(AutoCloseable resource, Throwable failure)
+    {
+        try {
+            resource.close();
+            return failure;
+        }
+        catch (Exception e) {
+            return first(failure, e);
+        }
+    }
+
+    private static Throwable first(Throwable failure, Throwable next)
+    {
+        if (failure == null) {
+            return next;
+        }
+        failure.addSuppressed(next);
+        return failure;
     }
 
     private void startRowGroup()

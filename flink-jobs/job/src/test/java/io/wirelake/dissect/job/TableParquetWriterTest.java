@@ -60,6 +60,24 @@ class TableParquetWriterTest
         check(Table.FLOWS, dissection.flows());
     }
 
+    /** A row that fails part-way leaves no footer: the file is not read as Parquet with half a row in it. */
+    @Test
+    void aRowThatFailsLeavesNoFooter()
+            throws Exception
+    {
+        Path file = directory.resolve("failed.parquet");
+        GenericData.Record good = TableSchema.of(Table.FLOWS).newRow();
+        GenericData.Record bad = TableSchema.of(Table.FLOWS).newRow();
+        // a timestamp column holding text: a bug in a row's maker
+        bad.put(TableSchema.of(Table.FLOWS).position(io.wirelake.columns.Columns.TIMESTAMP_COLUMN), "not a time");
+        TableParquetWriter writer = ParquetTableWriters.writer(Table.FLOWS, new LocalOutputFile(file));
+        writer.write(good);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.write(bad)).isInstanceOf(ClassCastException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.write(good)).isInstanceOf(IllegalStateException.class);
+        writer.close();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> footer(file)).isInstanceOf(Exception.class);
+    }
+
     private void check(Table table, List<GenericData.Record> rows)
             throws Exception
     {
