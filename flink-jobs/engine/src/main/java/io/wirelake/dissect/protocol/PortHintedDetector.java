@@ -18,7 +18,12 @@ public abstract class PortHintedDetector
     {
         this.name = requireNonNull(name, "name is null");
         this.transport = requireNonNull(transport, "transport is null");
-        requireNonNull(ports, "ports is null").forEach(port -> this.ports.set(port));
+        for (int port : requireNonNull(ports, "ports is null")) {
+            if (port < 0 || port > 0xFFFF) {
+                throw new IllegalArgumentException(name + " hints port " + port + ", not a port (0 to 65535)");
+            }
+            this.ports.set(port);
+        }
     }
 
     @Override
