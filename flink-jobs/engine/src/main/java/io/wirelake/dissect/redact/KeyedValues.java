@@ -159,12 +159,14 @@ final class KeyedValues
             int valueStart = skipSpace(text, colon + 1, to);
             int valueEnd;
             int contentStart;
+            boolean secret;
             if (valueStart < to && text[valueStart] == '"') {
                 valueEnd = stringEnd(text, valueStart, to);
                 if (valueEnd < 0) {
                     break;
                 }
                 contentStart = valueStart + 1;
+                secret = valueEnd > contentStart && secretName(text, at, nameEnd, wide);
             }
             else if (!secretName(text, at, nameEnd, wide)) {
                 // most names are no secret: the literal's extent is not needed, only where the scan goes on
@@ -174,9 +176,9 @@ final class KeyedValues
             else {
                 valueEnd = literalEnd(text, valueStart, to);
                 contentStart = valueStart;
+                secret = valueEnd > contentStart;
             }
-            if (valueEnd > contentStart && secretName(text, at, nameEnd, wide)
-                    && !startsWith(text, contentStart, valueEnd, Redactor.MARKER_START)) {
+            if (secret && !startsWith(text, contentStart, valueEnd, Redactor.MARKER_START)) {
                 edits = Edits.add(edits, contentStart, valueEnd, marker.apply(substring(text, contentStart, valueEnd, wide), "json"));
             }
             at = indexOf(text, (byte) '"', valueEnd + (valueEnd < to && text[valueEnd] == '"' ? 1 : 0), to);
