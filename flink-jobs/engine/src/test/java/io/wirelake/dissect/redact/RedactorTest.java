@@ -22,6 +22,10 @@ class RedactorTest
 {
     private static final byte[] KEY = new byte[32];
 
+    /** The default key rules as one expression, as the rules say a whole name must match one of them. */
+    private static final Pattern DEFAULT_KEYS = Pattern.compile(String.join("|", RedactionRules.DEFAULT_KEYS.stream().map(key -> "(?:" + key + ")").toList()),
+            Pattern.CASE_INSENSITIVE);
+
     private final ScanReport report = new ScanReport();
     private final Redactor redactor = new Redactor(new Redaction(RedactionRules.DEFAULTS, KEY), report);
 
@@ -177,30 +181,27 @@ class RedactorTest
     @Test
     void jsonMembersAreFoundAsTheStringScannerFoundThem()
     {
-        Pattern keys = Pattern.compile(String.join("|", RedactionRules.DEFAULT_KEYS.stream().map(key -> "(?:" + key + ")").toList()), Pattern.CASE_INSENSITIVE);
         String[] pieces = {"\"", "\"", "\"", "\"", ":", ":", " : ", "\\", "\\\"", "{", "}", ",", "[", "]", " ", "\t", "\n", "\u001C", "\u00A0", "\u00E9",
                 "token", "Password", "user", "apiKey", "id", "12", "\"token\":", "\"Password\" :", "\"apiKey\":\"", "\"id\":", "\u2603",
                 // white space beyond ISO-8859-1 (JSON white space to the string scanner), and names of up to 256 characters beyond it
-                "\u3000", "\u2028", "\u1680", "\"password\"\u3000:", "\"" + "\u2603".repeat(250) + "token\":", "\"" + "\u2603".repeat(251) + "token\":", "-3.5e7", "true", "null", "x", "[redacted ", "[redacted 3 bytes]",
+                "\u3000", "\u2028", "\u1680", "\"password\"\u3000:", "\"" + "\u2603".repeat(250) + "token\":", "\"" + "\u2603".repeat(251) + "token\":",
+                "-3.5e7", "true", "null", "x", "[redacted ", "[redacted 3 bytes]",
                 "a".repeat(255), "b".repeat(256), "c".repeat(257), "7".repeat(63), "8".repeat(70)};
         Random random = new Random(11);
         int redactedTexts = 0;
         for (int round = 0; round < 20_000; round++) {
-            StringBuilder text = new StringBuilder();
-            for (int piece = random.nextInt(30); piece >= 0; piece--) {
-                text.append(pieces[random.nextInt(pieces.length)]);
-            }
+            String text = randomText(random, pieces, 30);
             // a body is bytes: a character beyond ISO-8859-1 cannot be in one
-            String body = new String(text.toString().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.ISO_8859_1);
-            String expected = oldJsonMembers(keys, text.toString());
+            String body = new String(text.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.ISO_8859_1);
+            String expected = oldJsonMembers(DEFAULT_KEYS, text);
             Rows rows = row();
             rows.set(Columns.REQUEST_BODY, body.getBytes(StandardCharsets.ISO_8859_1));
-            rows.set(Columns.WS_REQUEST_PAYLOAD_DATA, text.toString());
+            rows.set(Columns.WS_REQUEST_PAYLOAD_DATA, text);
             redactor.call(rows);
             // no '=' among the pieces: the parameter pass that follows the JSON pass finds nothing
-            assertThat(text(rows, Columns.REQUEST_BODY)).as("%s", body.replace("\n", "\\n")).isEqualTo(oldJsonMembers(keys, body));
-            assertThat(rows.get(Columns.WS_REQUEST_PAYLOAD_DATA)).as("%s", text.toString().replace("\n", "\\n")).isEqualTo(expected);
-            redactedTexts += expected.equals(text.toString()) ? 0 : 1;
+            assertThat(text(rows, Columns.REQUEST_BODY)).as("%s", body.replace("\n", "\\n")).isEqualTo(oldJsonMembers(DEFAULT_KEYS, body));
+            assertThat(rows.get(Columns.WS_REQUEST_PAYLOAD_DATA)).as("%s", text.replace("\n", "\\n")).isEqualTo(expected);
+            redactedTexts += expected.equals(text) ? 0 : 1;
         }
         assertThat(redactedTexts).isBetween(500, 19_500);
     }
@@ -214,26 +215,32 @@ class RedactorTest
     void parametersAreFoundAsTheRegularExpressionFindsThem()
     {
         Pattern parameter = Pattern.compile("(?:^|[?&;])([^=&;?#\\s]{1,256})=([^&;#\\s]*)");
-        Pattern keys = Pattern.compile(String.join("|", RedactionRules.DEFAULT_KEYS.stream().map(key -> "(?:" + key + ")").toList()), Pattern.CASE_INSENSITIVE);
         // weighted toward what makes a parameter: separators, '=' and names, secret ones among them
         String[] pieces = {"?", "&", "&", "&", ";", "#", "=", "=", "=", "=", " ", "\t", "\n", "\u000B", "\r", "token", "token", "Password",
                 "user", "x", "v", "[redacted ", "[redacted", "/", "%3D", "a".repeat(255), "b".repeat(256), "c".repeat(300), "d".repeat(251), "e".repeat(252)};
         Random random = new Random(7);
         int redactedTexts = 0;
         for (int round = 0; round < 20_000; round++) {
-            StringBuilder text = new StringBuilder();
-            for (int piece = random.nextInt(24); piece >= 0; piece--) {
-                text.append(pieces[random.nextInt(pieces.length)]);
-            }
-            String expected = expectedParameters(parameter, keys, text.toString());
+            String text = randomText(random, pieces, 24);
+            String expected = expectedParameters(parameter, DEFAULT_KEYS, text);
             Rows rows = row();
-            rows.set(Columns.URL, text.toString());
+            rows.set(Columns.URL, text);
             redactor.call(rows);
-            assertThat(rows.get(Columns.URL)).as("%s", text.toString().replace("\n", "\\n")).isEqualTo(expected);
-            redactedTexts += expected.equals(text.toString()) ? 0 : 1;
+            assertThat(rows.get(Columns.URL)).as("%s", text.replace("\n", "\\n")).isEqualTo(expected);
+            redactedTexts += expected.equals(text) ? 0 : 1;
         }
         // the random texts exercise both outcomes
         assertThat(redactedTexts).isBetween(500, 19_500);
+    }
+
+    /** One to {@code most} pieces, each drawn at random. */
+    private static String randomText(Random random, String[] pieces, int most)
+    {
+        StringBuilder text = new StringBuilder();
+        for (int piece = random.nextInt(most); piece >= 0; piece--) {
+            text.append(pieces[random.nextInt(pieces.length)]);
+        }
+        return text.toString();
     }
 
     /** What the regular expression redacts: each match whose name is a secret key and whose value is not empty or a marker. */
