@@ -10,7 +10,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -120,6 +119,9 @@ class KflTrinoDifferentialTest
     {
         KflCompiler compiler = new KflCompiler();
         List<String> disagreements = new ArrayList<>();
+        List<String> compiled = new ArrayList<>();
+        List<CompiledFilter> compiledFilters = new ArrayList<>();
+        List<List<Long>> expected = new ArrayList<>();
         for (String kfl : filters) {
             CompiledFilter filter;
             try {
@@ -130,29 +132,35 @@ class KflTrinoDifferentialTest
                 continue;
             }
             KflEvaluator evaluator = new KflEvaluator(filter);
-            List<Long> expected = new ArrayList<>();
+            List<Long> selected = new ArrayList<>();
             for (GenericData.Record row : rows) {
                 Map<String, Object> values = GeneratedRows.asMap(row);
                 if (evaluator.matches(values)) {
-                    expected.add((Long) row.get("id"));
+                    selected.add((Long) row.get("id"));
                 }
             }
-            if (!expected.isEmpty() && expected.size() < rows.size()) {
+            if (!selected.isEmpty() && selected.size() < rows.size()) {
                 discriminating++;
             }
-            String sql = "SELECT id FROM " + table + " WHERE " + filter.predicate() + " ORDER BY id";
-            try {
-                List<Long> actual = SharedTrino.ids(sql);
-                if (!actual.equals(expected)) {
-                    List<Long> onlyTrino = new ArrayList<>(actual);
-                    onlyTrino.removeAll(expected);
-                    List<Long> onlyCel = new ArrayList<>(expected);
-                    onlyCel.removeAll(actual);
-                    disagreements.add(kfl + "\n    SQL: " + filter.predicate() + "\n    only Trino: " + head(onlyTrino) + "  only CEL: " + head(onlyCel));
-                }
+            compiled.add(kfl);
+            compiledFilters.add(filter);
+            expected.add(selected);
+        }
+        List<String> selects = compiledFilters.stream().map(filter -> "SELECT id FROM " + table + " WHERE " + filter.predicate()).toList();
+        List<IdQueries.Answer> answers = IdQueries.run(selects, SharedTrino::ids);
+        for (int index = 0; index < compiled.size(); index++) {
+            String kfl = compiled.get(index);
+            String predicate = compiledFilters.get(index).predicate();
+            IdQueries.Answer answer = answers.get(index);
+            if (answer.failed()) {
+                disagreements.add(kfl + "\n    SQL: " + predicate + "\n    Trino failed: " + answer.error().getMessage());
             }
-            catch (SQLException e) {
-                disagreements.add(kfl + "\n    SQL: " + filter.predicate() + "\n    Trino failed: " + e.getMessage());
+            else if (!answer.ids().equals(expected.get(index))) {
+                List<Long> onlyTrino = new ArrayList<>(answer.ids());
+                onlyTrino.removeAll(expected.get(index));
+                List<Long> onlyCel = new ArrayList<>(expected.get(index));
+                onlyCel.removeAll(answer.ids());
+                disagreements.add(kfl + "\n    SQL: " + predicate + "\n    only Trino: " + head(onlyTrino) + "  only CEL: " + head(onlyCel));
             }
         }
         return disagreements;
