@@ -14,7 +14,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
@@ -99,10 +104,7 @@ public final class QueryService
             else {
                 TableSource.Snapshots snapshots = (TableSource.Snapshots) source;
                 schema = LakeTables.schemaForStore(snapshots.store());
-                prepareStore(ddl, snapshots.store(), schema);
-                for (String id : snapshots.ids()) {
-                    registerPartition(ddl, schema, id);
-                }
+                prepareSnapshots(ddl, snapshots.store(), schema, snapshots.ids());
             }
         }
         Connection connection = trino.connect();
@@ -169,7 +171,13 @@ public final class QueryService
         }
     }
 
-    private void prepareStore(Connection connection, ObjectStore store, String schema)
+    /**
+     * Makes the lake's tables in the store's schema as this wirelake makes them (again, when an older
+     * one made them with other columns) and registers the snapshots' partitions. Every query opens a
+     * session and every statement costs a round trip (some 200 ms on two cores), so the usual case,
+     * where all is in place, costs one: the tables' columns and the registered partitions, asked together.
+     */
+    private void prepareSnapshots(Connection connection, ObjectStore store, String schema, List<String> ids)
             throws SQLException, java.io.IOException
     {
         if (store instanceof LocalObjectStore && !trino.readsLocalFiles()) {
@@ -177,55 +185,114 @@ public final class QueryService
                     + ": query it with --engine local, or keep the lake on S3 for a shared Trino");
         }
         try (Statement statement = connection.createStatement()) {
-            // Tables made by an older wirelake (other columns) are made again; their partitions are
-            // registered again as they are queried.
+            Lake lake;
+            try {
+                lake = Lake.read(statement, ddlTables.catalog(), schema, ids);
+            }
+            catch (SQLException e) {
+                // A table is missing (its $partitions with it): look at the columns alone, and make what is missing.
+                lake = Lake.read(statement, ddlTables.catalog(), schema, List.of());
+            }
+            boolean ready = true;
             for (Table table : Table.values()) {
-                List<String> columns = new ArrayList<>();
-                try (ResultSet existing = statement.executeQuery("SELECT column_name FROM " + SqlText.identifier(ddlTables.catalog())
-                        + ".information_schema.columns WHERE table_schema = " + SqlText.string(schema) + " AND table_name = " + SqlText.string(table.sqlName())
-                        + " ORDER BY ordinal_position")) {
-                    while (existing.next()) {
-                        columns.add(existing.getString(1));
-                    }
-                }
+                List<String> columns = lake.columns(table);
+                // Tables made by an older wirelake (other columns) are made again; their partitions are
+                // registered again as they are queried.
                 if (!columns.isEmpty() && !columns.equals(LakeTables.partitionedColumnNames(table))) {
                     statement.execute("DROP TABLE " + ddlTables.qualified(schema, table));
+                    ready = false;
+                }
+                else if (columns.isEmpty()) {
+                    ready = false;
                 }
             }
-            for (String ddl : ddlTables.createPartitioned(schema, LakeTables.tablesLocation(store, trino))) {
-                statement.execute(ddl);
+            if (!ready) {
+                for (String ddl : ddlTables.createPartitioned(schema, LakeTables.tablesLocation(store, trino))) {
+                    statement.execute(ddl);
+                }
+                lake = Lake.read(statement, ddlTables.catalog(), schema, ids);
+            }
+            for (String id : ids) {
+                for (Table table : Table.values()) {
+                    if (!lake.registered(table, id)) {
+                        registerPartition(statement, schema, table, id);
+                    }
+                }
             }
         }
     }
 
-    /** Registers a snapshot's partitions once: a registered partition's files are read afresh by every query. */
-    private void registerPartition(Connection connection, String schema, String id)
-            throws SQLException
+    /** What a schema holds: each table's columns in order, and which of some snapshots' partitions are registered. */
+    private record Lake(Map<String, List<String>> columns, Set<String> partitions)
     {
-        try (Statement statement = connection.createStatement()) {
-            for (Table table : Table.values()) {
-                if (isRegistered(statement, schema, table, id)) {
-                    continue;
+        /** One statement; fails when {@code ids} are asked for and a table is missing. */
+        static Lake read(Statement statement, String catalog, String schema, List<String> ids)
+                throws SQLException
+        {
+            StringBuilder sql = new StringBuilder("SELECT 'column', table_name, column_name, ordinal_position FROM " + SqlText.identifier(catalog)
+                    + ".information_schema.columns WHERE table_schema = " + SqlText.string(schema));
+            if (!ids.isEmpty()) {
+                String wanted = ids.stream().map(SqlText::string).collect(Collectors.joining(", "));
+                for (Table table : Table.values()) {
+                    sql.append(" UNION ALL SELECT 'partition', ").append(SqlText.string(table.sqlName())).append(", ")
+                            .append(SqlText.identifier(LakeTables.PARTITION_COLUMN)).append(", 0 FROM ")
+                            .append(SqlText.identifier(catalog)).append(".").append(SqlText.identifier(schema)).append(".")
+                            .append(SqlText.identifier(table.sqlName() + "$partitions")).append(" WHERE ")
+                            .append(SqlText.identifier(LakeTables.PARTITION_COLUMN)).append(" IN (").append(wanted).append(")");
                 }
-                String call = ddlTables.registerPartition(schema, id).get(table.ordinal());
-                try {
-                    statement.execute(call);
-                }
-                catch (SQLException e) {
-                    // Another process may have registered it in between.
-                    if (!isRegistered(statement, schema, table, id)) {
-                        throw e;
+            }
+            Map<String, TreeMap<Long, String>> columns = new HashMap<>();
+            Set<String> partitions = new HashSet<>();
+            try (ResultSet rows = statement.executeQuery(sql.toString())) {
+                while (rows.next()) {
+                    if (rows.getString(1).equals("column")) {
+                        columns.computeIfAbsent(rows.getString(2), name -> new TreeMap<>()).put(rows.getLong(4), rows.getString(3));
+                    }
+                    else {
+                        partitions.add(rows.getString(2) + "/" + rows.getString(3));
                     }
                 }
             }
+            Map<String, List<String>> ordered = new HashMap<>();
+            columns.forEach((table, byPosition) -> ordered.put(table, List.copyOf(byPosition.values())));
+            return new Lake(ordered, partitions);
         }
+
+        List<String> columns(Table table)
+        {
+            return columns.getOrDefault(table.sqlName(), List.of());
+        }
+
+        boolean registered(Table table, String id)
+        {
+            return partitions.contains(table.sqlName() + "/" + id);
+        }
+    }
+
+    /** Registers one partition; its files are read afresh by every query from then on. */
+    private void registerPartition(Statement statement, String schema, Table table, String id)
+            throws SQLException
+    {
+        try {
+            statement.execute(ddlTables.registerPartition(schema, id).get(table.ordinal()));
+        }
+        catch (SQLException e) {
+            // Another process may have registered it in between.
+            if (!isRegistered(statement, schema, table, id)) {
+                throw e;
+            }
+        }
+    }
+
+    private String partitionsTable(String schema, Table table)
+    {
+        return SqlText.identifier(ddlTables.catalog()) + "." + SqlText.identifier(schema) + "." + SqlText.identifier(table.sqlName() + "$partitions");
     }
 
     private boolean isRegistered(Statement statement, String schema, Table table, String id)
             throws SQLException
     {
-        try (ResultSet partitions = statement.executeQuery("SELECT count(*) FROM " + SqlText.identifier(ddlTables.catalog()) + "." + SqlText.identifier(schema)
-                + "." + SqlText.identifier(table.sqlName() + "$partitions") + " WHERE " + SqlText.identifier(LakeTables.PARTITION_COLUMN) + " = " + SqlText.string(id))) {
+        try (ResultSet partitions = statement.executeQuery("SELECT count(*) FROM " + partitionsTable(schema, table) + " WHERE " + SqlText.identifier(LakeTables.PARTITION_COLUMN) + " = " + SqlText.string(id))) {
             partitions.next();
             return partitions.getLong(1) > 0;
         }
