@@ -32,9 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * metadata) on both engines: the local Trino this JVM shares with the other distribution tests, and
  * {@code --engine local}. Each engine's rows are compared with the oracle, CEL's own evaluator over
  * every row of the snapshot's Parquet files read in this JVM ({@link CelOracle}). Every filter runs
- * through the query service the command runs, in this JVM; every tenth also through the command. The SQL the
- * compiler writes for them is recorded in kfl-to-sql's seed-filters.baseline; this test is what
- * says that SQL selects the right rows.
+ * through the query service the command runs, in this JVM; every tenth also through the command,
+ * on one engine or the other in turn. The SQL the compiler writes for them is recorded in
+ * kfl-to-sql's seed-filters.baseline; this test is what says that SQL selects the right rows.
  */
 class QueryEnginesTest
 {
@@ -78,8 +78,8 @@ class QueryEnginesTest
         List<String> differing = new ArrayList<>();
         int throughTheCommand = 0;
         // Every filter through the query service the command runs, in this JVM, against the Trino the
-        // command started; every tenth also through bin/wirelake itself, a process per query (164
-        // processes for all of them took twelve minutes of the suite).
+        // command started; every tenth also through bin/wirelake itself, on the two engines in turn,
+        // a process per query (164 processes for all of them took twelve minutes of the suite).
         QueryService service = new QueryService(new TrinoAccess.Local(Distribution.localTrino(), notice -> {}));
         try (ObjectStore store = new LocalObjectStore(directory.resolve("store"))) {
             for (int index = 0; index < filters.size(); index++) {
@@ -94,7 +94,7 @@ class QueryEnginesTest
                     if (!ids.equals(expected)) {
                         differing.add(engine + ": " + kfl + " selects " + ids.size() + " rows, CEL " + expected.size());
                     }
-                    if (index % 10 == 0) {
+                    if (index % 10 == 0 && engine.ordinal() == (index / 10) % 2) {
                         String name = engine.name().toLowerCase(Locale.ROOT);
                         Distribution.Run query = Distribution.run(directory, environment, "query", "--snapshot", SNAPSHOT, "--engine", name, "--kfl", kfl,
                                 "--columns", "id", "--format", "csv", "--limit", "1000000");
@@ -112,7 +112,7 @@ class QueryEnginesTest
             }
         }
         assertThat(differing).as("filters whose rows differ from CEL's").isEmpty();
-        assertThat(throughTheCommand).as("queries through bin/wirelake").isGreaterThanOrEqualTo(12);
+        assertThat(throughTheCommand).as("queries through bin/wirelake").isGreaterThanOrEqualTo(8);
         // Many seed filters name things the demo cluster does not have (a "production" namespace, eBPF captures, processes):
         // 33 of them select rows of the demo at seed 42; fewer means the comparison has come to say less.
         assertThat(selecting.size()).as("seed filters that select rows of the demo: %s", selecting).isGreaterThanOrEqualTo(30);
