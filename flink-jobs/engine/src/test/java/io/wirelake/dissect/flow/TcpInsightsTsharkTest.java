@@ -3,7 +3,6 @@ package io.wirelake.dissect.flow;
 import io.wirelake.dissect.testing.Dissection;
 import io.wirelake.dissect.testing.TcpAnalysisComparison;
 import io.wirelake.packets.testing.Corpus;
-import io.wirelake.packets.testing.Tshark;
 import org.apache.avro.generic.GenericData;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -41,12 +40,13 @@ class TcpInsightsTsharkTest
     {
         Path path = capture.path();
         List<GenericData.Record> flows = Dissection.of(path).flows();
-        List<TcpAnalysisComparison.Connection> connections = TcpAnalysisComparison.connections(path, List.of(), flows);
-        for (TcpAnalysisComparison.Connection connection : connections) {
+        TcpAnalysisComparison.Analysis analysis = TcpAnalysisComparison.analysis(path, List.of(), flows);
+        for (TcpAnalysisComparison.Connection connection : analysis.connections()) {
             assertThat(connection.ours()).as("%s %s", capture, connection.endpoints()).isEqualTo(connection.theirs());
         }
-        List<Long> samples = Tshark.fields(path, List.of("-Y", "tcp.analysis.ack_rtt"), "tcp.analysis.ack_rtt").stream()
-                .map(row -> Math.round(Double.parseDouble(row[0]) * 1e6)).sorted().toList();
+        List<Long> samples = analysis.ackRttMicros();
+        assertThat(samples).as("tshark's ACK RTT samples, one per segment it flags").hasSize(
+                (int) analysis.connections().stream().mapToLong(connection -> connection.theirs().get("ack_rtt")).sum());
         List<GenericData.Record> tcp = flows.stream().filter(flow -> (Boolean) flow.get("tcp")).toList();
         if (!samples.isEmpty()) {
             long min = tcp.stream().filter(flow -> (Long) flow.get("tcp_rtt_samples") > 0).mapToLong(flow -> (Long) flow.get("tcp_rtt_min")).min().orElseThrow();

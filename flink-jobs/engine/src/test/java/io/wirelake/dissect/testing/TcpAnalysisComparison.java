@@ -42,11 +42,21 @@ public final class TcpAnalysisComparison
     /** One connection's counters, ours and tshark's, by flag name. */
     public record Connection(String endpoints, Map<String, Long> ours, Map<String, Long> theirs) {}
 
+    /** Every TCP connection with both sides' counters, and tshark's ACK RTT samples in microseconds, sorted. */
+    public record Analysis(List<Connection> connections, List<Long> ackRttMicros) {}
+
     /**
      * Every TCP connection of the capture with both sides' counters; fails when the dissection
      * and tshark do not find the same connections.
      */
     public static List<Connection> connections(Path capture, List<String> tsharkOptions, List<GenericData.Record> flows)
+            throws Exception
+    {
+        return analysis(capture, tsharkOptions, flows).connections();
+    }
+
+    /** As {@link #connections}, with tshark's ACK RTT samples from the same run of tshark. */
+    public static Analysis analysis(Path capture, List<String> tsharkOptions, List<GenericData.Record> flows)
             throws Exception
     {
         List<String> fields = new ArrayList<>(List.of("tcp.stream", "ip.src", "ipv6.src", "tcp.srcport", "ip.dst", "ipv6.dst", "tcp.dstport"));
@@ -55,6 +65,7 @@ public final class TcpAnalysisComparison
         }
         Map<Long, String> endpoints = new LinkedHashMap<>();
         Map<Long, Map<String, Long>> counts = new LinkedHashMap<>();
+        List<Long> ackRtts = new ArrayList<>();
         List<String> options = new ArrayList<>(tsharkOptions);
         options.addAll(List.of("-Y", "tcp"));
         for (String[] row : Tshark.fields(capture, options, fields.toArray(String[]::new))) {
@@ -65,8 +76,12 @@ public final class TcpAnalysisComparison
             Map<String, Long> connection = counts.computeIfAbsent(stream, id -> zeros());
             int index = 7;
             for (String flag : COUNTERS.keySet()) {
-                if (!row[index++].isEmpty()) {
+                String value = row[index++];
+                if (!value.isEmpty()) {
                     connection.merge(flag, 1L, Long::sum);
+                    if (flag.equals("ack_rtt")) {
+                        ackRtts.add(Math.round(Double.parseDouble(value) * 1e6));
+                    }
                 }
             }
         }
@@ -92,7 +107,8 @@ public final class TcpAnalysisComparison
         if (flowsRows != connections.size()) {
             throw new AssertionError(flowsRows + " TCP flows rows but " + connections.size() + " tshark streams in " + capture);
         }
-        return connections;
+        ackRtts.sort(Long::compare);
+        return new Analysis(connections, ackRtts);
     }
 
     private static Map<String, Long> zeros()
