@@ -5,16 +5,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Many queries of the form {@code SELECT id FROM t WHERE p}, run as few. A batch of them becomes
- * one {@code UNION ALL} whose every branch keeps its own {@code WHERE} and tags its ids with the
- * branch's index, so that a thousand filters cost forty round trips to Trino instead of a thousand
- * (each round trip costs some 150 ms of planning and scheduling on two cores, whatever the rows).
- * A batch that fails is run again one query at a time, so that each query's own error is its own
- * answer. Ids must lie in [0, 2<sup>32</sup>): the tag sits above them in the same bigint.
+ * Many queries of the form {@code SELECT id FROM t WHERE p}, run as few, in one of two ways.
+ * {@link #run}: a batch of them becomes one {@code UNION ALL} whose every branch keeps its own
+ * {@code WHERE} and tags its ids with the branch's index, so that a thousand filters cost forty
+ * round trips to Trino instead of a thousand (each round trip costs some 150 ms of planning and
+ * scheduling on two cores, whatever the rows); each branch still reads the table. {@link #matching}:
+ * a batch of predicates is evaluated over one read of the table, each as {@code CASE WHEN p THEN
+ * ... ELSE ...}, which is true exactly where {@code WHERE p} keeps the row (not where p is false or
+ * null). Either way a batch that fails is run again one query at a time, so that each query's own
+ * error is its own answer. Ids must lie in [0, 2<sup>31</sup>): they share a bigint with the tag.
  */
 final class IdQueries
 {
     static final int BATCH = 25;
+    /** Predicates per read of the table in {@link #matching}: one bit each below the id. */
+    static final int MASK_BITS = 30;
     private static final long TAG = 1L << 32;
 
     /** What one query selected, in id order, or the error it failed with. */
@@ -53,6 +58,57 @@ final class IdQueries
         List<Answer> answers = new ArrayList<>(selects.size());
         for (int start = 0; start < selects.size(); start += BATCH) {
             answers.addAll(batch(selects.subList(start, Math.min(selects.size(), start + BATCH)), query));
+        }
+        return answers;
+    }
+
+    /** What {@code SELECT id FROM table WHERE p} selects for each predicate, in the order given, from one read of the table per batch. */
+    static List<Answer> matching(String table, List<String> predicates, Query query)
+            throws Exception
+    {
+        List<Answer> answers = new ArrayList<>(predicates.size());
+        for (int start = 0; start < predicates.size(); start += MASK_BITS) {
+            answers.addAll(matchingBatch(table, predicates.subList(start, Math.min(predicates.size(), start + MASK_BITS)), query));
+        }
+        return answers;
+    }
+
+    private static List<Answer> matchingBatch(String table, List<String> predicates, Query query)
+            throws Exception
+    {
+        // Each row's id above a mask of the predicates that keep it.
+        StringBuilder mask = new StringBuilder();
+        for (int index = 0; index < predicates.size(); index++) {
+            mask.append(index == 0 ? "" : " + ").append("CASE WHEN (").append(predicates.get(index)).append(") THEN ").append(1L << index).append(" ELSE 0 END");
+        }
+        List<Long> tagged;
+        try {
+            tagged = query.ids("SELECT id * " + TAG + " + (" + mask + ") FROM " + table + " ORDER BY id");
+        }
+        catch (SQLException e) {
+            List<Answer> alone = new ArrayList<>(predicates.size());
+            for (String predicate : predicates) {
+                alone.add(Answer.of(query, "SELECT id FROM " + table + " WHERE " + predicate + " ORDER BY id"));
+            }
+            return alone;
+        }
+        List<List<Long>> ids = new ArrayList<>(predicates.size());
+        for (int index = 0; index < predicates.size(); index++) {
+            ids.add(new ArrayList<>());
+        }
+        for (long value : tagged) {
+            if (value < 0) {
+                throw new IllegalStateException("an id outside [0, 2^31) in " + value + ": ids must fit above the mask");
+            }
+            for (int index = 0; index < predicates.size(); index++) {
+                if ((value & (1L << index)) != 0) {
+                    ids.get(index).add(value / TAG);
+                }
+            }
+        }
+        List<Answer> answers = new ArrayList<>(predicates.size());
+        for (List<Long> each : ids) {
+            answers.add(new Answer(each, null));
         }
         return answers;
     }
