@@ -398,7 +398,7 @@ public final class Collector
         long droppedByInterface = (long) metrics.packetsDroppedByInterface.get();
         if (dropped > 0 || droppedByInterface > 0) {
             log.warn("captured {} packets; libpcap counted {} dropped by the kernel and {} by the interface, which the segments lack "
-                    + "(a larger ring helps, WIRELAKE_JAVA_OPTS=\"-Dwirelake.collector.buffer-bytes=...\", or a narrower --filter)",
+                    + "(a larger ring helps, WIRELAKE_EXTRA_JAVA_OPTS=\"-Dwirelake.collector.buffer-bytes=...\", or a narrower --filter)",
                     (long) metrics.packetsCaptured.get(), dropped, droppedByInterface);
         }
     }

@@ -188,9 +188,10 @@ final class Distribution
         environment.put("WIRELAKE_HOME", Files.createDirectories(Path.of("target", "wirelake-home").toAbsolutePath()).toString());
         environment.put("JAVA_HOME", System.getProperty("java.home"));
         Path temporary = Files.createDirectories(Path.of("target", "tmp").toAbsolutePath());
-        String options = "-Xmx2g -XX:+UseParallelGC -Djava.io.tmpdir=" + temporary;
+        // Added to the launcher's default JVM options, so that the command runs with the options users get.
+        String options = "-Djava.io.tmpdir=" + temporary;
         String repository = System.getProperty("maven.repo.local");
-        environment.put("WIRELAKE_JAVA_OPTS", repository == null ? options : options + " -Dmaven.repo.local=" + repository);
+        environment.put("WIRELAKE_EXTRA_JAVA_OPTS", repository == null ? options : options + " -Dmaven.repo.local=" + repository);
         return environment;
     }
 }

@@ -119,6 +119,44 @@ class DistributionTest
     }
 
     @Test
+    void theLauncherCapsTheYoungGenerationOnlyOnAHeapThatHasRoomForIt()
+            throws Exception
+    {
+        Path work = Files.createDirectories(Path.of("target", "distribution-heap").toAbsolutePath());
+        // What the JVM was started with, as the JVM itself prints it.
+        String base = Distribution.baseEnvironment(work).get("WIRELAKE_EXTRA_JAVA_OPTS") + " -XX:+PrintCommandLineFlags";
+        Distribution.Run large = Distribution.run(work, Map.of("WIRELAKE_EXTRA_JAVA_OPTS", base + " -Xmx2g"), "--version");
+        assertThat(large.exit()).as(large.both()).isZero();
+        assertThat(large.out()).contains("-XX:MaxNewSize=268435456").contains("-XX:+UseParallelGC").contains("-XX:Tier4InvocationThreshold=50000");
+        // A 512 MiB heap keeps the JVM's own young generation (a third): 256 MiB would halve the old generation.
+        Distribution.Run small = Distribution.run(work, Map.of("WIRELAKE_EXTRA_JAVA_OPTS", base + " -Xmx512m"), "--version");
+        assertThat(small.exit()).as(small.both()).isZero();
+        assertThat(small.out()).contains("-XX:MaxHeapSize=536870912").contains("-XX:+UseParallelGC").doesNotContain("MaxNewSize");
+        // WIRELAKE_JAVA_OPTS replaces the defaults, young generation and all.
+        Distribution.Run replaced = Distribution.run(work, Map.of("WIRELAKE_JAVA_OPTS", "-Xmx2g -XX:+PrintCommandLineFlags"), "--version");
+        assertThat(replaced.exit()).as(replaced.both()).isZero();
+        assertThat(replaced.out()).doesNotContain("MaxNewSize").doesNotContain("Tier4");
+    }
+
+    @Test
+    void anOldJavaIsRefusedWithWhatToDo()
+            throws Exception
+    {
+        Path work = Files.createDirectories(Path.of("target", "distribution-old-java").toAbsolutePath());
+        // A Java 8 as it answers: options it does not know fail, -version names it.
+        Path java8 = work.resolve("java");
+        Files.writeString(java8, """
+                #!/bin/sh
+                if [ "$1" = "-version" ]; then echo 'java version "1.8.0_392"' >&2; exit 0; fi
+                echo "Unrecognized VM option" >&2; exit 1
+                """);
+        Files.setPosixFilePermissions(java8, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Distribution.Run old = Distribution.run(work, Map.of("WIRELAKE_JAVA", java8.toString()), "--version");
+        assertThat(old.exit()).isEqualTo(1);
+        assertThat(old.err()).contains("is Java 8; wirelake needs Java 17 or newer (set JAVA_HOME or WIRELAKE_JAVA)");
+    }
+
+    @Test
     void trinoStartStatesWhatItNeeds()
             throws Exception
     {

@@ -28,9 +28,9 @@ class HostileCaptureTest
         Path work = Distribution.emptyDirectory("hostile-capture");
         HostileTraffic.Truth truth = HostileTraffic.write(work.resolve("hostile.pcap"), HostileTraffic.Options.full());
 
-        Path temporary = Files.createDirectories(Path.of("target", "tmp").toAbsolutePath());
-        Distribution.Run run = Distribution.run(work, Map.of("WIRELAKE_JAVA_OPTS", "-Xmx512m -XX:+UseParallelGC -Djava.io.tmpdir=" + temporary),
-                "dissect", "hostile.pcap", "--out", "tables");
+        // The launcher's default options, with half a gigabyte of heap.
+        Map<String, String> smallHeap = Map.of("WIRELAKE_EXTRA_JAVA_OPTS", Distribution.baseEnvironment(work).get("WIRELAKE_EXTRA_JAVA_OPTS") + " -Xmx512m");
+        Distribution.Run run = Distribution.run(work, smallHeap, "dissect", "hostile.pcap", "--out", "tables");
         assertThat(run.exit()).as(run.both()).isZero();
         assertThat(run.out()).as(run.both()).doesNotContain("defects").doesNotContain("damaged");
         // every flood SYN but what the flow budget holds is evicted as half-open; nothing that carried bytes is
