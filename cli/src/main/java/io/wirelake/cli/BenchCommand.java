@@ -214,7 +214,9 @@ final class BenchCommand
     {
         List<String> options = new ArrayList<>();
         for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            boolean heapOption = argument.startsWith("-Xmx") || argument.startsWith("-XX:MaxRAMPercentage") || argument.startsWith("-XX:MaxHeapSize");
+            // With --heap, the young generation is sized for that heap below, as bin/wirelake sizes it.
+            boolean heapOption = argument.startsWith("-Xmx") || argument.startsWith("-XX:MaxRAMPercentage") || argument.startsWith("-XX:MaxHeapSize")
+                    || argument.startsWith("-XX:MaxNewSize");
             boolean vmOption = argument.startsWith("-X") && !argument.startsWith("-XX:StartFlightRecording") && !argument.startsWith("-XX:FlightRecorderOptions");
             if (vmOption && !(heap != null && heapOption)) {
                 options.add(argument);
@@ -222,8 +224,33 @@ final class BenchCommand
         }
         if (heap != null) {
             options.add("-Xmx" + heap);
+            String replaced = System.getenv("WIRELAKE_JAVA_OPTS");
+            if ((replaced == null || replaced.isBlank()) && heapBytes(heap) > YOUNG_CAP_MINIMUM_HEAP) {
+                options.add("-XX:MaxNewSize=256m");
+            }
         }
         return options;
+    }
+
+    /** bin/wirelake caps the young generation at 256 MiB only on heaps over this (below, a third of the heap is less). */
+    private static final long YOUNG_CAP_MINIMUM_HEAP = 768L << 20;
+
+    /** An -Xmx size (4g, 512m, 1048576k, bytes) in bytes. */
+    static long heapBytes(String size)
+    {
+        String text = size.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!text.matches("[0-9]+[kmgt]?")) {
+            throw new IllegalArgumentException("--heap takes a size as -Xmx does, such as 4g or 512m, not " + size);
+        }
+        char unit = text.charAt(text.length() - 1);
+        int shift = switch (unit) {
+            case 'k' -> 10;
+            case 'm' -> 20;
+            case 'g' -> 30;
+            case 't' -> 40;
+            default -> 0;
+        };
+        return Long.parseLong(shift == 0 ? text : text.substring(0, text.length() - 1)) << shift;
     }
 
     /** The whole command, as users run it: a fresh JVM, Flink MiniCluster, Parquet output. */
