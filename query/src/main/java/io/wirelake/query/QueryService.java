@@ -192,6 +192,14 @@ public final class QueryService
             catch (SQLException e) {
                 // A table is missing (its $partitions with it): look at the columns alone, and make what is missing.
                 lake = Lake.read(statement, ddlTables.catalog(), schema, List.of());
+                boolean missing = false;
+                for (Table table : Table.values()) {
+                    missing |= lake.columns(table).isEmpty();
+                }
+                if (!missing) {
+                    // Every table is there: the failure was something else, and it is the one to report.
+                    throw e;
+                }
             }
             boolean ready = true;
             for (Table table : Table.values()) {

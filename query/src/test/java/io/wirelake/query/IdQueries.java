@@ -140,7 +140,7 @@ final class IdQueries
         for (long value : tagged) {
             int index = (int) (value / TAG);
             if (value < 0 || index >= selects.size()) {
-                throw new IllegalStateException("an id outside [0, 2^32) in " + value + ": ids must fit beside the tag");
+                throw new IllegalStateException("an id outside [0, 2^31) in " + value + ": ids must fit beside the tag");
             }
             ids.get(index).add(value % TAG);
         }

@@ -73,6 +73,8 @@ class QueryServiceSessionsTest
             SharedTrino.executeAsAdmin("CREATE TABLE " + SharedTrino.ddl().qualified(schema, Table.API_CALLS)
                     + " (id bigint, snapshot_id varchar) WITH (external_location = " + io.wirelake.kfl.SqlText.string(LakeTables.tablesLocation(store,
                     service.trino()) + "/api_calls") + ", format = 'PARQUET', partitioned_by = ARRAY['snapshot_id'])");
+            // With a partition registered, which the table made again will not have.
+            SharedTrino.executeAsAdmin(SharedTrino.ddl().registerPartition(schema, "day-1").get(Table.API_CALLS.ordinal()));
             assertThat(count(store, List.of("day-1", "day-2"))).isEqualTo(50);
             assertThat(columns(schema, Table.API_CALLS)).isEqualTo(LakeTables.partitionedColumnNames(Table.API_CALLS));
 
@@ -82,8 +84,8 @@ class QueryServiceSessionsTest
             for (Table table : Table.values()) {
                 assertThat(columns(schema, table)).as(table.sqlName()).isEqualTo(LakeTables.partitionedColumnNames(table));
             }
-            try (LakeSession session = service.open(TableSource.snapshots(store, List.of("day-2")))) {
-                assertThat(session.rows("SELECT count(*) FROM " + session.table(Table.FLOWS) + " WHERE " + session.scope())).containsExactly(List.of(0L));
+            for (Table table : Table.values()) {
+                assertThat(partitions(schema, table)).as(table.sqlName()).containsExactly("day-1", "day-2");
             }
         }
     }
@@ -105,6 +107,19 @@ class QueryServiceSessionsTest
             results.next();
             return results.getLong(1);
         }
+    }
+
+    private static List<String> partitions(String schema, Table table)
+            throws Exception
+    {
+        List<String> ids = new ArrayList<>();
+        try (Connection connection = SharedTrino.get().connectAsAdmin(); Statement statement = connection.createStatement();
+                ResultSet results = statement.executeQuery("SELECT snapshot_id FROM \"" + schema + "\".\"" + table.sqlName() + "$partitions\" ORDER BY 1")) {
+            while (results.next()) {
+                ids.add(results.getString(1));
+            }
+        }
+        return ids;
     }
 
     private static List<String> columns(String schema, Table table)
