@@ -55,20 +55,57 @@ final class IdQueries
     static List<Answer> run(List<String> selects, Query query)
             throws Exception
     {
-        List<Answer> answers = new ArrayList<>(selects.size());
-        for (int start = 0; start < selects.size(); start += BATCH) {
-            answers.addAll(batch(selects.subList(start, Math.min(selects.size(), start + BATCH)), query));
-        }
-        return answers;
+        return inBatches(selects, BATCH, batch -> batch(batch, query));
     }
 
     /** What {@code SELECT id FROM table WHERE p} selects for each predicate, in the order given, from one read of the table per batch. */
     static List<Answer> matching(String table, List<String> predicates, Query query)
             throws Exception
     {
-        List<Answer> answers = new ArrayList<>(predicates.size());
-        for (int start = 0; start < predicates.size(); start += MASK_BITS) {
-            answers.addAll(matchingBatch(table, predicates.subList(start, Math.min(predicates.size(), start + MASK_BITS)), query));
+        return inBatches(predicates, MASK_BITS, batch -> matchingBatch(table, batch, query));
+    }
+
+    private interface Batch
+    {
+        List<Answer> answers(List<String> batch)
+                throws Exception;
+    }
+
+    private static List<Answer> inBatches(List<String> items, int size, Batch batch)
+            throws Exception
+    {
+        List<Answer> answers = new ArrayList<>(items.size());
+        for (int start = 0; start < items.size(); start += size) {
+            answers.addAll(batch.answers(items.subList(start, Math.min(items.size(), start + size))));
+        }
+        return answers;
+    }
+
+    /** Each query of a failed batch run alone, so that its error (or its ids) is its own. */
+    private static List<Answer> alone(List<String> selects, Query query)
+            throws Exception
+    {
+        List<Answer> answers = new ArrayList<>(selects.size());
+        for (String select : selects) {
+            answers.add(Answer.of(query, select + " ORDER BY id"));
+        }
+        return answers;
+    }
+
+    private static List<List<Long>> empty(int count)
+    {
+        List<List<Long>> ids = new ArrayList<>(count);
+        for (int index = 0; index < count; index++) {
+            ids.add(new ArrayList<>());
+        }
+        return ids;
+    }
+
+    private static List<Answer> answers(List<List<Long>> ids)
+    {
+        List<Answer> answers = new ArrayList<>(ids.size());
+        for (List<Long> each : ids) {
+            answers.add(new Answer(each, null));
         }
         return answers;
     }
@@ -86,16 +123,9 @@ final class IdQueries
             tagged = query.ids("SELECT id * " + TAG + " + (" + mask + ") FROM " + table + " ORDER BY id");
         }
         catch (SQLException e) {
-            List<Answer> alone = new ArrayList<>(predicates.size());
-            for (String predicate : predicates) {
-                alone.add(Answer.of(query, "SELECT id FROM " + table + " WHERE " + predicate + " ORDER BY id"));
-            }
-            return alone;
+            return alone(predicates.stream().map(predicate -> "SELECT id FROM " + table + " WHERE " + predicate).toList(), query);
         }
-        List<List<Long>> ids = new ArrayList<>(predicates.size());
-        for (int index = 0; index < predicates.size(); index++) {
-            ids.add(new ArrayList<>());
-        }
+        List<List<Long>> ids = empty(predicates.size());
         for (long value : tagged) {
             if (value < 0) {
                 throw new IllegalStateException("an id outside [0, 2^31) in " + value + ": ids must fit above the mask");
@@ -106,11 +136,7 @@ final class IdQueries
                 }
             }
         }
-        List<Answer> answers = new ArrayList<>(predicates.size());
-        for (List<Long> each : ids) {
-            answers.add(new Answer(each, null));
-        }
-        return answers;
+        return answers(ids);
     }
 
     private static List<Answer> batch(List<String> selects, Query query)
@@ -127,16 +153,9 @@ final class IdQueries
             tagged = query.ids(union.toString());
         }
         catch (SQLException e) {
-            List<Answer> alone = new ArrayList<>(selects.size());
-            for (String select : selects) {
-                alone.add(Answer.of(query, select + " ORDER BY id"));
-            }
-            return alone;
+            return alone(selects, query);
         }
-        List<List<Long>> ids = new ArrayList<>(selects.size());
-        for (int index = 0; index < selects.size(); index++) {
-            ids.add(new ArrayList<>());
-        }
+        List<List<Long>> ids = empty(selects.size());
         for (long value : tagged) {
             int index = (int) (value / TAG);
             if (value < 0 || index >= selects.size()) {
@@ -144,10 +163,6 @@ final class IdQueries
             }
             ids.get(index).add(value % TAG);
         }
-        List<Answer> answers = new ArrayList<>(selects.size());
-        for (List<Long> each : ids) {
-            answers.add(new Answer(each, null));
-        }
-        return answers;
+        return answers(ids);
     }
 }
