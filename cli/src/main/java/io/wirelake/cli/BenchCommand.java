@@ -203,10 +203,46 @@ final class BenchCommand
     {
         System.err.printf(Locale.ROOT, "bench %s: %s (%s packets) and %s (%s packets)%n", name, Sizes.format(first.bytes()), Sizes.count(first.packets()),
                 Sizes.format(second.bytes()), Sizes.count(second.packets()));
+        classArchive = classArchive(first);
         BenchProcesses.Measure[] dissect = {wirelake(first), wirelake(second)};
         EngineRun[] engine = {engine(first), engine(second)};
         BenchProcesses.Measure[] tshark = {tshark(first), tshark(second)};
         return new Result(name, first, second, wholeOnLarger, dissect, engine, tshark);
+    }
+
+    /** bin/wirelake's class archive for the dissect JVMs, once {@link #classArchive(Input)} has found or written it. */
+    private Path classArchive;
+
+    /**
+     * bin/wirelake's class archive for this Java and build (it passes the path when archives are
+     * on): a user's first dissect writes it and every later start maps it, so the timed runs use it
+     * as users' runs do. If it is missing, an untimed dissect through bin/wirelake writes it first.
+     */
+    private Path classArchive(Input input)
+            throws Exception
+    {
+        String archive = System.getProperty("wirelake.cds.archive");
+        String root = System.getProperty("wirelake.root.dir");
+        if (archive == null || root == null) {
+            System.err.println("bench: no class archive (WIRELAKE_CDS=off, or not started by bin/wirelake): the dissect runs load every class from the jars");
+            return null;
+        }
+        Path path = Path.of(archive);
+        String output = "";
+        if (!Files.exists(path)) {
+            System.err.printf("bench: writing bin/wirelake's class archive first, with an untimed dissect of %s ...%n", Sizes.format(input.bytes()));
+            List<String> command = new ArrayList<>(List.of(Path.of(root, "bin", "wirelake").toString(), "dissect", "--overwrite", "--out",
+                    directory.resolve("out").toAbsolutePath().toString()));
+            input.files().forEach(file -> command.add(file.toAbsolutePath().toString()));
+            output = BenchProcesses.run(command);
+        }
+        if (!Files.exists(path)) {
+            System.err.println("bench: bin/wirelake wrote no class archive; the dissect runs go without. What it said:");
+            output.lines().filter(line -> line.startsWith("wirelake:")).forEach(line -> System.err.println("  " + line));
+            return null;
+        }
+        System.err.println("bench: the dissect runs map the class archive " + path);
+        return path;
     }
 
     /** The options this JVM was started with (bin/wirelake's, or WIRELAKE_JAVA_OPTS), with --heap's -Xmx instead of its own if given. */
@@ -217,7 +253,8 @@ final class BenchCommand
             // With --heap, the young generation is sized for that heap below, as bin/wirelake sizes it.
             boolean heapOption = argument.startsWith("-Xmx") || argument.startsWith("-XX:MaxRAMPercentage") || argument.startsWith("-XX:MaxHeapSize")
                     || argument.startsWith("-XX:MaxNewSize");
-            boolean vmOption = argument.startsWith("-X") && !argument.startsWith("-XX:StartFlightRecording") && !argument.startsWith("-XX:FlightRecorderOptions");
+            boolean vmOption = argument.startsWith("-X") && !argument.startsWith("-XX:StartFlightRecording") && !argument.startsWith("-XX:FlightRecorderOptions")
+                    && !argument.startsWith("-XX:SharedArchiveFile") && !argument.startsWith("-Xlog:cds");
             if (vmOption && !(heap != null && heapOption)) {
                 options.add(argument);
             }
@@ -228,6 +265,9 @@ final class BenchCommand
             if ((replaced == null || replaced.isBlank()) && heapBytes(heap) > YOUNG_CAP_MINIMUM_HEAP) {
                 options.add("-XX:MaxNewSize=256m");
             }
+        }
+        if (classArchive != null) {
+            options.addAll(List.of("-XX:SharedArchiveFile=" + classArchive, "-Xlog:cds*=off"));
         }
         return options;
     }

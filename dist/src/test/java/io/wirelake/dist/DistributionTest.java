@@ -138,6 +138,75 @@ class DistributionTest
         assertThat(replaced.out()).doesNotContain("MaxNewSize").doesNotContain("Tier4");
     }
 
+    /**
+     * bin/wirelake's class archive: the first dissection writes it at its end, under a name of its
+     * own until the JVM has exited well; later starts map it, as the JVM's own class-loading log
+     * says; a dissection stopped part-way leaves none, and WIRELAKE_CDS=off writes none. The
+     * command's output is the same with and without it.
+     */
+    @Test
+    void theFirstDissectionWritesAClassArchiveThatLaterStartsMap()
+            throws Exception
+    {
+        Path work = Distribution.emptyDirectory("distribution-class-archive");
+        Distribution.Run generated = Distribution.run(work, Map.of(), "generate", "--out", "captures", "--size", "1MB", "--seed", "7");
+        assertThat(generated.exit()).as(generated.both()).isZero();
+        Path archives = work.resolve("archives");
+        Map<String, String> environment = Map.of("WIRELAKE_CDS_DIR", archives.toString());
+
+        // Stopped while it runs (SIGTERM to the launcher, as a terminal or Kubernetes would): no archive, nothing partial.
+        Path out = work.resolve("stopped.out");
+        Path err = work.resolve("stopped.err");
+        Process stopped = Distribution.start(work, environment, out, err, "dissect", "captures", "--out", "stopped");
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
+        while (!Files.readString(err).contains("also writes a class archive") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(1500);
+        stopped.destroy();
+        assertThat(stopped.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+        assertThat(stopped.exitValue()).as(Files.readString(err)).isEqualTo(143);
+        try (Stream<Path> left = Files.list(archives)) {
+            assertThat(left).isEmpty();
+        }
+
+        Distribution.Run first = Distribution.run(work, environment, "dissect", "captures", "--out", "first");
+        assertThat(first.exit()).as(first.both()).isZero();
+        assertThat(first.err()).contains("also writes a class archive");
+        // The JVM's archive messages stay off the command's output.
+        assertThat(first.out()).doesNotContain("[warning]").doesNotContain("[cds");
+        List<Path> written;
+        try (Stream<Path> list = Files.list(archives)) {
+            written = list.toList();
+        }
+        assertThat(written).singleElement().satisfies(archive -> assertThat(archive.getFileName().toString()).matches("wirelake-[0-9a-f]{16}\\.jsa"));
+
+        Path classes = work.resolve("class-load.log");
+        String options = Distribution.baseEnvironment(work).get("WIRELAKE_EXTRA_JAVA_OPTS") + " -Xlog:class+load=info:file=" + classes;
+        Distribution.Run second = Distribution.run(work, Map.of("WIRELAKE_CDS_DIR", archives.toString(), "WIRELAKE_EXTRA_JAVA_OPTS", options),
+                "dissect", "captures", "--out", "second");
+        assertThat(second.exit()).as(second.both()).isZero();
+        assertThat(second.err()).doesNotContain("class archive");
+        List<String> loaded = Files.readAllLines(classes);
+        // The dynamic archive is the "top" layer above the JDK's own; Flink's classes come from it.
+        assertThat(loaded).anyMatch(line -> line.contains("org.apache.flink.runtime.minicluster.MiniCluster source: shared objects file (top)"));
+        assertThat(loaded.stream().filter(line -> line.endsWith("source: shared objects file (top)")).count()).isGreaterThan(loaded.size() / 2);
+        assertThat(summary(second.out())).isEqualTo(summary(first.out()));
+
+        Path none = work.resolve("none");
+        Distribution.Run off = Distribution.run(work, Map.of("WIRELAKE_CDS", "off", "WIRELAKE_CDS_DIR", none.toString()), "dissect", "captures", "--out", "off");
+        assertThat(off.exit()).as(off.both()).isZero();
+        assertThat(off.err()).doesNotContain("class archive");
+        assertThat(none).doesNotExist();
+        assertThat(summary(off.out())).isEqualTo(summary(first.out()));
+    }
+
+    /** A dissect's summary without the lines that name its output directory or time it. */
+    private static List<String> summary(String out)
+    {
+        return out.lines().filter(line -> !line.contains("throughput") && !line.contains("tables ") && !line.startsWith("wirelake dissect:")).toList();
+    }
+
     @Test
     void anOldJavaIsRefusedWithWhatToDo()
             throws Exception

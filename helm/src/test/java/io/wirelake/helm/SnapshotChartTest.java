@@ -104,6 +104,19 @@ class SnapshotChartTest
     }
 
     @Test
+    void aRunWritesNoClassArchiveInItsShortLivedPodUnlessAsked()
+    {
+        // bin/wirelake's first dissect would write one (10 s more) into a pod that is gone after the run.
+        Container byDefault = cronJobContainer(Chart.render(Chart.BUCKET_ONLY));
+        assertThat(value(byDefault.getEnv(), "WIRELAKE_CDS")).contains("off");
+        Container carried = cronJobContainer(Chart.render(Chart.BUCKET_ONLY + """
+                snapshot:
+                  classArchive: auto
+                """));
+        assertThat(value(carried.getEnv(), "WIRELAKE_CDS")).contains("auto");
+    }
+
+    @Test
     void applicationModeTemplateIsABatchFlinkDeploymentOfTheWirelakeJob()
             throws Exception
     {
