@@ -134,24 +134,28 @@ final class BenchCommand
         processes = new BenchProcesses(directory.resolve("bench.log"));
         Files.deleteIfExists(processes.log());
         String tsharkVersion = BenchProcesses.run(List.of("bash", "-c", "tshark --version 2>/dev/null")).lines().findFirst().orElse("tshark");
-        out.printf("%nbench: %s; Java %s; %d cores; dissect JVM options: %s%n", tsharkVersion, System.getProperty("java.version"),
-                Runtime.getRuntime().availableProcessors(), String.join(" ", dissectJvmOptions()));
-        List<Result> results = new ArrayList<>();
+        List<Input[]> pairs = new ArrayList<>();
         if (corpus != Corpus.real) {
             Input large = generated(Sizes.parse(size), out);
             Input tiny = generated(Sizes.parse(small), out);
-            // whole-run figures on the large capture; marginal ones subtract the small one
-            results.add(measure("generated", tiny, large, true));
+            pairs.add(new Input[] {tiny, large});
         }
         if (corpus != Corpus.generated) {
             if (realSizes.size() != 2) {
                 throw new IllegalArgumentException("--real-sizes takes two sizes, such as 1GB,3GB");
             }
             Path seed = RealCorpusSeed.locate(realSeed, directory, out);
-            Input first = real(seed, Sizes.parse(realSizes.get(0)), out);
-            Input second = real(seed, Sizes.parse(realSizes.get(1)), out);
-            // whole-run figures on the smaller (1 GB) capture, marginal ones between the two
-            results.add(measure("real", first, second, false));
+            pairs.add(new Input[] {real(seed, Sizes.parse(realSizes.get(0)), out), real(seed, Sizes.parse(realSizes.get(1)), out)});
+        }
+        classArchive = classArchive(pairs.get(0)[0]);
+        out.printf("%nbench: %s; Java %s; %d cores; dissect JVM options: %s%n", tsharkVersion, System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(), String.join(" ", dissectJvmOptions()));
+        List<Result> results = new ArrayList<>();
+        for (Input[] pair : pairs) {
+            // generated: whole-run figures on the large capture, marginal ones subtract the small one;
+            // real: whole-run figures on the smaller (1 GB) capture, marginal ones between the two
+            boolean generatedPair = pair[0].corpus().equals("generated");
+            results.add(measure(pair[0].corpus(), pair[0], pair[1], generatedPair));
         }
         for (Result result : results) {
             print(out, result);
@@ -203,7 +207,6 @@ final class BenchCommand
     {
         System.err.printf(Locale.ROOT, "bench %s: %s (%s packets) and %s (%s packets)%n", name, Sizes.format(first.bytes()), Sizes.count(first.packets()),
                 Sizes.format(second.bytes()), Sizes.count(second.packets()));
-        classArchive = classArchive(first);
         BenchProcesses.Measure[] dissect = {wirelake(first), wirelake(second)};
         EngineRun[] engine = {engine(first), engine(second)};
         BenchProcesses.Measure[] tshark = {tshark(first), tshark(second)};

@@ -1,0 +1,123 @@
+package io.wirelake.cli;
+
+import javax.management.ObjectName;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * bin/wirelake's class archive (the JVM's class-data sharing), written by the first command that
+ * dissects with a given Java and build, after the command went well. The launcher asks for it with
+ * {@code -Dwirelake.cds.write=PATH} and {@code -XX:+RecordDynamicDumpInfo}; the archive is dumped
+ * (the JDK's {@code VM.cds dynamic_dump}) under a name of its own, mapped by a second JVM, and only
+ * then renamed to PATH, so a JVM never maps one cut short. Every failure is a line on stderr: the
+ * command's own result stands.
+ */
+final class ClassArchive
+{
+    /** Room the dump must leave: an archive is about 80 MB, and a full disk would end the JVM mid-dump. */
+    private static final long FREE_BYTES_NEEDED = 1L << 30;
+
+    private ClassArchive() {}
+
+    /** Writes the archive the launcher asked for, if it did and none is there yet. */
+    static void writeIfAsked(PrintStream err)
+    {
+        String requested = System.getProperty("wirelake.cds.write");
+        if (requested == null || requested.isBlank()) {
+            return;
+        }
+        Path archive = Path.of(requested).toAbsolutePath();
+        Path directory = archive.getParent();
+        if (Files.exists(archive)) {
+            return;
+        }
+        Path partial = null;
+        try {
+            long free = Files.getFileStore(directory).getUsableSpace();
+            if (free < FREE_BYTES_NEEDED) {
+                err.printf("wirelake: not writing the class archive: %s has %s free, and it needs %s%n", directory, Sizes.format(free),
+                        Sizes.format(FREE_BYTES_NEEDED));
+                return;
+            }
+            err.println("wirelake: writing the class archive for this Java and build, once (later commands start faster; WIRELAKE_CDS=off skips it) ...");
+            long start = System.nanoTime();
+            partial = Files.createTempFile(directory, archive.getFileName() + ".", ".partial");
+            // The JDK makes the file itself (through a name of its own).
+            Files.delete(partial);
+            dump(partial);
+            if (!mapsWell(partial)) {
+                err.println("wirelake: the class archive did not map in a second JVM; none is kept (the next dissection tries again)");
+                return;
+            }
+            Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE);
+            partial = null;
+            err.printf("wirelake: class archive %s written in %.1f s%n", archive, (System.nanoTime() - start) / 1e9);
+        }
+        catch (Exception | LinkageError failure) {
+            err.println("wirelake: could not write the class archive: " + Wirelake.message(failure));
+        }
+        finally {
+            if (partial != null) {
+                deleteQuietly(partial);
+                deleteQuietly(Path.of(partial + ".temp"));
+            }
+        }
+    }
+
+    /** The JDK's dynamic dump of the classes this JVM loaded; the JDK prints its progress on System.out, which is the command's: sent to stderr. */
+    private static void dump(Path file)
+            throws Exception
+    {
+        PrintStream out = System.out;
+        out.flush();
+        System.setOut(System.err);
+        try {
+            ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"), "vmCds",
+                    new Object[] {new String[] {"dynamic_dump", file.toString()}}, new String[] {String[].class.getName()});
+        }
+        finally {
+            System.setOut(out);
+        }
+        if (!Files.isRegularFile(file) || Files.size(file) == 0) {
+            throw new IOException("the JVM wrote no archive (was it started with -XX:+RecordDynamicDumpInfo?)");
+        }
+    }
+
+    /** Whether a JVM of the same Java, class path and heap options starts with the archive required ({@code -Xshare:on}). */
+    private static boolean mapsWell(Path file)
+            throws IOException, InterruptedException
+    {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (argument.startsWith("-Xmx") || argument.startsWith("-XX:MaxRAMPercentage") || argument.startsWith("-XX:MaxHeapSize")
+                    || argument.matches("-XX:[+-]Use\\w*GC") || argument.matches("-XX:[+-]UseCompressed\\w+")) {
+                command.add(argument);
+            }
+        }
+        command.addAll(List.of("-XX:SharedArchiveFile=" + file, "-Xshare:on", "-Xlog:cds*=off", "-cp", System.getProperty("java.class.path"), "-version"));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!process.waitFor(2, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            return false;
+        }
+        return process.exitValue() == 0;
+    }
+
+    private static void deleteQuietly(Path file)
+    {
+        try {
+            Files.deleteIfExists(file);
+        }
+        catch (IOException ignored) {
+            // a leftover is swept by the launcher after two hours
+        }
+    }
+}
