@@ -106,7 +106,7 @@ class SnapshotChartTest
     @Test
     void aRunWritesNoClassArchiveInItsShortLivedPodUnlessAsked()
     {
-        // bin/wirelake's first dissect would write one (10 s more) into a pod that is gone after the run.
+        // bin/wirelake's first dissect would write one (about 10 s more) into a pod that is gone after the run.
         Container byDefault = cronJobContainer(Chart.render(Chart.BUCKET_ONLY));
         assertThat(value(byDefault.getEnv(), "WIRELAKE_CDS")).contains("off");
         Container carried = cronJobContainer(Chart.render(Chart.BUCKET_ONLY + """
