@@ -17,13 +17,17 @@ import java.util.concurrent.TimeUnit;
  * dissects with a given Java and build, after the command went well. The launcher asks for it with
  * {@code -Dwirelake.cds.write=PATH} and {@code -XX:+RecordDynamicDumpInfo}; the archive is dumped
  * (the JDK's {@code VM.cds dynamic_dump}) under a name of its own, mapped by a second JVM, and only
- * then renamed to PATH, so a JVM never maps one cut short. Every failure is a line on stderr: the
- * command's own result stands.
+ * then renamed to PATH. A failure is a line on stderr and a file beside the archive saying why
+ * (PATH.failed), which keeps the launcher from asking again for a day; the command's own result
+ * stands, but for one case: a write that fails part-way (a quota the free-space check did not
+ * see) ends the JVM, which the JDK does not let a caller catch.
  */
 final class ClassArchive
 {
     /** Room the dump must leave: an archive is about 80 MB, and a full disk would end the JVM mid-dump. */
     private static final long FREE_BYTES_NEEDED = 1L << 30;
+    /** Written and removed before the dump, so that a quota (which free space does not show) fails here, not in the JVM's own write. */
+    private static final int TRIAL_BYTES = 128 << 20;
 
     private ClassArchive() {}
 
@@ -43,32 +47,60 @@ final class ClassArchive
         try {
             long free = Files.getFileStore(directory).getUsableSpace();
             if (free < FREE_BYTES_NEEDED) {
-                err.printf("wirelake: not writing the class archive: %s has %s free, and it needs %s%n", directory, Sizes.format(free),
-                        Sizes.format(FREE_BYTES_NEEDED));
+                failed(archive, err, String.format("%s has %s free, and it needs %s", directory, Sizes.format(free), Sizes.format(FREE_BYTES_NEEDED)));
                 return;
             }
             err.println("wirelake: writing the class archive for this Java and build, once (later commands start faster; WIRELAKE_CDS=off skips it) ...");
             long start = System.nanoTime();
             partial = Files.createTempFile(directory, archive.getFileName() + ".", ".partial");
+            trialWrite(partial);
             // The JDK makes the file itself (through a name of its own).
             Files.delete(partial);
             dump(partial);
             if (!mapsWell(partial)) {
-                err.println("wirelake: the class archive did not map in a second JVM; none is kept (the next dissection tries again)");
+                failed(archive, err, "a second JVM with the same Java, class path and options did not map it");
                 return;
             }
             Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE);
             partial = null;
             err.printf("wirelake: class archive %s written in %.1f s%n", archive, (System.nanoTime() - start) / 1e9);
         }
-        catch (Exception | LinkageError failure) {
-            err.println("wirelake: could not write the class archive: " + Wirelake.message(failure));
+        catch (Throwable failure) {
+            failed(archive, err, Wirelake.message(failure));
         }
         finally {
             if (partial != null) {
                 deleteQuietly(partial);
                 deleteQuietly(Path.of(partial + ".temp"));
             }
+        }
+    }
+
+    /** Says why no archive was written, on stderr and in PATH.failed, which the launcher reads as "not again for a day". */
+    private static void failed(Path archive, PrintStream err, String why)
+    {
+        err.println("wirelake: no class archive written (the next try in a day; WIRELAKE_CDS=off stops trying): " + why);
+        try {
+            Files.writeString(Path.of(archive + ".failed"), why + "\n");
+        }
+        catch (IOException | RuntimeException ignored) {
+            // without the marker, the next dissection tries again
+        }
+    }
+
+    private static void trialWrite(Path file)
+            throws IOException
+    {
+        byte[] block = new byte[1 << 20];
+        java.util.Arrays.fill(block, (byte) 0x5a);
+        try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            for (int written = 0; written < TRIAL_BYTES; written += block.length) {
+                var buffer = java.nio.ByteBuffer.wrap(block);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+            }
+            channel.force(false);
         }
     }
 
@@ -81,7 +113,8 @@ final class ClassArchive
         System.setOut(System.err);
         try {
             ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"), "vmCds",
-                    new Object[] {new String[] {"dynamic_dump", file.toString()}}, new String[] {String[].class.getName()});
+                    // (the JDK joins the arguments with spaces and parses them again: a path with a space is quoted)
+                    new Object[] {new String[] {"dynamic_dump", "\"" + file + "\""}}, new String[] {String[].class.getName()});
         }
         finally {
             System.setOut(out);
@@ -97,8 +130,11 @@ final class ClassArchive
     {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (argument.startsWith("-Xmx") || argument.startsWith("-XX:MaxRAMPercentage") || argument.startsWith("-XX:MaxHeapSize")
-                    || argument.matches("-XX:[+-]Use\\w*GC") || argument.matches("-XX:[+-]UseCompressed\\w+")) {
+            // This JVM's options, but for those that record, dump, log, attach or record flights.
+            boolean vmOption = argument.startsWith("-XX:") || argument.startsWith("-Xm") || argument.startsWith("-Xss");
+            boolean left = argument.contains("DynamicDumpInfo") || argument.contains("SharedArchiveFile") || argument.contains("DisplayVMOutput")
+                    || argument.contains("FlightRecord") || argument.contains("OnOutOfMemoryError") || argument.contains("HeapDump");
+            if (vmOption && !left) {
                 command.add(argument);
             }
         }

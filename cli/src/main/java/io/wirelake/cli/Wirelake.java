@@ -85,11 +85,15 @@ public final class Wirelake
     public static void main(String[] arguments)
     {
         int exit = execute(arguments, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
-        if (exit == 0) {
-            // bin/wirelake asks for it on the first dissection with this Java and build
-            ClassArchive.writeIfAsked(System.err);
+        try {
+            if (exit == 0) {
+                // bin/wirelake asks for it on the first dissection with this Java and build
+                ClassArchive.writeIfAsked(System.err);
+            }
         }
-        System.exit(exit);
+        finally {
+            System.exit(exit);
+        }
     }
 
     /** Runs a command line; errors become one clear line on stderr and a non-zero exit code, never a stack trace. */

@@ -68,6 +68,8 @@ class EvidenceCommandsIT
         environment = new HashMap<>(Map.of("WIRELAKE_STORE", work.resolve("store").toString(), "WIRELAKE_HOME", work.resolve("home").toString(),
                 "WIRELAKE_TRINO_PORT", String.valueOf(port), "WIRELAKE_TSA_URL", tsa.url().toString(), "WIRELAKE_TSA_CA", caFile.toString(),
                 "WIRELAKE_ACTOR", "investigator@soc", "WIRELAKE_EXTRA_JAVA_OPTS", "-Xmx1g"));
+        // bin/wirelake's class archive under target/, not the user's ~/.cache
+        environment.put("WIRELAKE_CDS_DIR", Path.of("target", "cds").toAbsolutePath().toString());
     }
 
     @AfterAll

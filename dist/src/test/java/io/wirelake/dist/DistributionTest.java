@@ -151,7 +151,8 @@ class DistributionTest
         Path work = Distribution.emptyDirectory("distribution-class-archive");
         Distribution.Run generated = Distribution.run(work, Map.of(), "generate", "--out", "captures", "--size", "1MB", "--seed", "7");
         assertThat(generated.exit()).as(generated.both()).isZero();
-        Path archives = work.resolve("archives");
+        // (a space in the path: the JDK's dump command splits its arguments at spaces unless quoted)
+        Path archives = work.resolve("class archives");
         Map<String, String> environment = Map.of("WIRELAKE_CDS_DIR", archives.toString());
 
         // Stopped while it dissects (SIGTERM, as a terminal or Kubernetes would send): no archive, nothing partial.

@@ -106,7 +106,7 @@ class SnapshotChartTest
     @Test
     void aRunWritesNoClassArchiveInItsShortLivedPodUnlessAsked()
     {
-        // bin/wirelake's first dissect would write one (about 10 s more) into a pod that is gone after the run.
+        // Off unless asked: a pod is new every run, so only an archive the image carries could be mapped.
         Container byDefault = cronJobContainer(Chart.render(Chart.BUCKET_ONLY));
         assertThat(value(byDefault.getEnv(), "WIRELAKE_CDS")).contains("off");
         Container carried = cronJobContainer(Chart.render(Chart.BUCKET_ONLY + """
