@@ -231,6 +231,12 @@ final class BenchCommand
             return null;
         }
         Path path = Path.of(archive);
+        Path failed = Path.of(archive + ".failed");
+        if (!Files.exists(path) && Files.exists(failed)) {
+            System.err.println("bench: no class archive (bin/wirelake's last try failed, and it waits a day: " + Files.readString(failed).strip()
+                    + "); the dissect runs load every class from the jars");
+            return null;
+        }
         String output = "";
         if (!Files.exists(path)) {
             System.err.printf("bench: writing bin/wirelake's class archive first, with an untimed dissect of %s ...%n", Sizes.format(input.bytes()));

@@ -91,8 +91,9 @@ final class ClassArchive
     private static void trialWrite(Path file)
             throws IOException
     {
+        // random bytes: a file system that compresses would count a run of one byte as next to nothing
         byte[] block = new byte[1 << 20];
-        java.util.Arrays.fill(block, (byte) 0x5a);
+        new java.util.SplittableRandom(1).nextBytes(block);
         try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
             for (int written = 0; written < TRIAL_BYTES; written += block.length) {
                 var buffer = java.nio.ByteBuffer.wrap(block);
@@ -111,8 +112,9 @@ final class ClassArchive
         PrintStream out = System.out;
         out.flush();
         System.setOut(System.err);
+        Object said;
         try {
-            ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"), "vmCds",
+            said = ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"), "vmCds",
                     // (the JDK joins the arguments with spaces and parses them again: a path with a space is quoted)
                     new Object[] {new String[] {"dynamic_dump", "\"" + file + "\""}}, new String[] {String[].class.getName()});
         }
@@ -120,7 +122,7 @@ final class ClassArchive
             System.setOut(out);
         }
         if (!Files.isRegularFile(file) || Files.size(file) == 0) {
-            throw new IOException("the JVM wrote no archive (was it started with -XX:+RecordDynamicDumpInfo?)");
+            throw new IOException("the JVM wrote no archive: " + String.valueOf(said).strip().replace('\n', ' '));
         }
     }
 
@@ -130,11 +132,10 @@ final class ClassArchive
     {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            // This JVM's options, but for those that record, dump, log, attach or record flights.
-            boolean vmOption = argument.startsWith("-XX:") || argument.startsWith("-Xm") || argument.startsWith("-Xss");
-            boolean left = argument.contains("DynamicDumpInfo") || argument.contains("SharedArchiveFile") || argument.contains("DisplayVMOutput")
-                    || argument.contains("FlightRecord") || argument.contains("OnOutOfMemoryError") || argument.contains("HeapDump");
-            if (vmOption && !left) {
+            // What an archive must match (the heap's size and layout, the collector, object headers), not what
+            // would take memory (-Xms, pre-touching) or write files (logs, recordings) beside this JVM.
+            if (argument.startsWith("-Xmx") || argument.matches("-XX:(MaxRAMPercentage|MaxHeapSize|MaxRAM|ObjectAlignmentInBytes)=.*")
+                    || argument.matches("-XX:[+-](Use\\w*GC|UseCompressed\\w+|UseCompactObjectHeaders|Unlock\\w+VMOptions)")) {
                 command.add(argument);
             }
         }
