@@ -33,9 +33,7 @@ class CollectorPipelineTest
     void requestsMadeOnTheWireComeBackFromTrino()
             throws Exception
     {
-        Process id = new ProcessBuilder("id", "-u").start();
-        assertThat(new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip())
-                .as("capturing on loopback needs root (libpcap opens the interface)").isEqualTo("0");
+        Distribution.requireRoot("capturing on loopback needs root (libpcap opens the interface)");
         Path work = Distribution.emptyDirectory("collector-pipeline");
 
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The distribution as a user installs it: the tarball the build made, unpacked once per test JVM
@@ -78,6 +79,14 @@ final class Distribution
         Path directory = Path.of("target", name).toAbsolutePath();
         io.wirelake.catalog.Directories.deleteTree(directory);
         return Files.createDirectories(directory);
+    }
+
+    /** Fails unless this JVM runs as root (as CI does): {@code why} says what needs it. */
+    static void requireRoot(String why)
+            throws IOException
+    {
+        Process id = new ProcessBuilder("id", "-u").start();
+        assertThat(new String(id.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip()).as(why).isEqualTo("0");
     }
 
     /** The environment every command of this JVM shares: the one local Trino, its home and port. */
