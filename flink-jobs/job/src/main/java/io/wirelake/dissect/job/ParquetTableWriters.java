@@ -30,7 +30,8 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>Parquet 1.15's size statistics (per page and column chunk: the bytes of its binary values and
  * histograms of its levels) are not kept: they cost a step per value written, and Trino does not
- * read them. Min/max statistics and the column and offset indexes stay.
+ * read them. Min/max statistics and the column and offset indexes stay. The dictionaries of strings
+ * and longs skip the look-up of a value that repeats the one before ({@link RepeatedValueDictionaries}).
  */
 final class ParquetTableWriters
 {
@@ -60,7 +61,8 @@ final class ParquetTableWriters
         ParquetProperties.Builder properties = ParquetProperties.builder()
                 .withPageSize(PAGE_BYTES)
                 .withDictionaryPageSize(DICTIONARY_PAGE_BYTES)
-                .withSizeStatisticsEnabled(false);
+                .withSizeStatisticsEnabled(false)
+                .withValuesWriterFactory(new RepeatedValueDictionaries());
         for (Column column : TableSchema.of(table).columns()) {
             ColumnStorage storage = ColumnStorage.of(column);
             properties.withDictionaryEncoding(column.sqlName(), storage.dictionary());
