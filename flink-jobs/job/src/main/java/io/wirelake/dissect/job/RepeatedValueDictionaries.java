@@ -24,7 +24,8 @@ import java.lang.reflect.Field;
  * value and looks it up (a fifth of the dissect job's CPU time on real traffic); these give a value
  * the same object as the last one ({@link TableParquetWriter} hands over the same {@link Binary}
  * for the same string) its id without either. The dictionary, the ids, the pages and when a column
- * falls back to plain encoding are exactly Parquet's: only the look-up is skipped.
+ * falls back to plain encoding are exactly Parquet's: only the look-up is skipped. A caller must
+ * not change the bytes of a {@link Binary} it has written (constant binaries, as the writer makes).
  */
 final class RepeatedValueDictionaries
         implements ValuesWriterFactory

@@ -10,6 +10,7 @@ import org.apache.parquet.column.values.dictionary.DictionaryValuesWriter;
 import org.apache.parquet.column.values.dictionary.DictionaryValuesWriter.PlainBinaryDictionaryValuesWriter;
 import org.apache.parquet.column.values.dictionary.DictionaryValuesWriter.PlainLongDictionaryValuesWriter;
 import org.apache.parquet.column.values.fallback.FallbackValuesWriter;
+import org.apache.parquet.column.values.plain.PlainValuesWriter;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
@@ -107,6 +108,28 @@ class RepeatedValueDictionariesTest
                 compareDictionaries(parquets, ours);
             }
         }
+    }
+
+    @Test
+    void aColumnThatOutgrowsItsDictionaryFallsBackToPlainAsParquetsDoes()
+            throws IOException
+    {
+        Random random = new Random(7);
+        var parquets = FallbackValuesWriter.of(new PlainBinaryDictionaryValuesWriter(200, Encoding.PLAIN_DICTIONARY, Encoding.PLAIN_DICTIONARY,
+                HeapByteBufferAllocator.getInstance()), new PlainValuesWriter(64, 1 << 20, HeapByteBufferAllocator.getInstance()));
+        var ours = FallbackValuesWriter.of(new RepeatedValueDictionaries.Strings(200, HeapByteBufferAllocator.getInstance()),
+                new PlainValuesWriter(64, 1 << 20, HeapByteBufferAllocator.getInstance()));
+        Binary value = Binary.EMPTY;
+        for (int step = 0; step < 500; step++) {
+            if (random.nextInt(3) == 0) {
+                value = Binary.fromConstantByteArray(("value-" + step).getBytes(StandardCharsets.UTF_8));
+            }
+            parquets.writeBytes(value);
+            ours.writeBytes(value);
+            assertThat(ours.getBufferedSize()).isEqualTo(parquets.getBufferedSize());
+        }
+        assertThat(ours.getEncoding()).isEqualTo(parquets.getEncoding()).isEqualTo(Encoding.PLAIN);
+        assertThat(ours.getBytes().toByteArray()).isEqualTo(parquets.getBytes().toByteArray());
     }
 
     @Test

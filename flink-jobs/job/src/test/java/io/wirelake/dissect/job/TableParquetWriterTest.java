@@ -122,6 +122,23 @@ class TableParquetWriterTest
             assertThat(plain(ourRows.get(index))).as("%s row %d", table, index).isEqualTo(plain(referenceRows.get(index))).isEqualTo(plain(rows.get(index)));
         }
 
+        pageIndexes(ours);
+        pageIndexes(small);
+        // rows are held and written a batch at a time: files of a batch, a row more or less, and none, hold their rows
+        for (int count : List.of(0, 1, TableParquetWriter.BATCH_ROWS - 1, TableParquetWriter.BATCH_ROWS, TableParquetWriter.BATCH_ROWS + 1)) {
+            Path some = directory.resolve(table.sqlName() + "-" + count + ".parquet");
+            try (TableParquetWriter writer = ParquetTableWriters.writer(table, new LocalOutputFile(some))) {
+                for (GenericData.Record row : rows.subList(0, count)) {
+                    writer.write(row);
+                }
+            }
+            List<GenericRecord> read = read(some);
+            assertThat(read).as("%s, %d rows", table, count).hasSize(count);
+            for (int index = 0; index < count; index++) {
+                assertThat(plain(read.get(index))).as("%s row %d of %d", table, index, count).isEqualTo(plain(rows.get(index)));
+            }
+        }
+
         for (BlockMetaData block : ourFooter.getBlocks()) {
             for (ColumnChunkMetaData chunk : block.getColumns()) {
                 Column column = TableSchema.of(table).columns().stream().filter(candidate -> candidate.sqlName().equals(chunk.getPath().toArray()[0])).findFirst().orElseThrow();
@@ -132,6 +149,32 @@ class TableParquetWriterTest
                 }
                 if (!storage.statistics()) {
                     assertThat(chunk.getStatistics().hasNonNullValue()).as("%s has no statistics", column.sqlName()).isFalse();
+                }
+            }
+        }
+    }
+
+    /**
+     * Each column chunk's offset index (what Trino skips pages by) starts at row 0 and its pages'
+     * first rows rise within the group; the column index, where there is one, has a page for each.
+     */
+    private static void pageIndexes(Path file)
+            throws Exception
+    {
+        try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
+            for (BlockMetaData block : reader.getFooter().getBlocks()) {
+                for (ColumnChunkMetaData chunk : block.getColumns()) {
+                    var offsets = reader.readOffsetIndex(chunk);
+                    assertThat(offsets).as("%s has an offset index", chunk.getPath()).isNotNull();
+                    assertThat(offsets.getFirstRowIndex(0)).isZero();
+                    for (int page = 1; page < offsets.getPageCount(); page++) {
+                        assertThat(offsets.getFirstRowIndex(page)).as("%s page %d", chunk.getPath(), page)
+                                .isGreaterThan(offsets.getFirstRowIndex(page - 1)).isLessThan(block.getRowCount());
+                    }
+                    var columnIndex = reader.readColumnIndex(chunk);
+                    if (columnIndex != null) {
+                        assertThat(columnIndex.getNullPages()).as("%s column index", chunk.getPath()).hasSize(offsets.getPageCount());
+                    }
                 }
             }
         }
