@@ -372,10 +372,7 @@ public final class LocalTrino
         LocalTrinoSecrets secrets = LocalTrinoSecrets.loadOrCreate(secretsDirectory(), java);
         writeConfiguration(secrets);
         Files.deleteIfExists(logFile());
-        // The AOT cache's options go to the server's JVM alone (TrinoAotCache), noted for the stop.
-        List<String> aotOptions = TrinoAotCache.of(home, java, System.getenv()).map(TrinoAotCache::jvmOptions).orElse(List.of());
-        TrinoAotCache.noteRecording(home, aotOptions);
-        launcher(java, "start", aotOptions);
+        launcher(java, "start");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
         int consecutive = 0;
         while (System.nanoTime() < deadline) {
@@ -398,26 +395,7 @@ public final class LocalTrino
     {
         LAST_SEEN_READY.remove(serverKey());
         if (Files.isDirectory(home.resolve("server"))) {
-            Path java = detectJava();
-            // the server's JVM options, read before it stops: what its AOT recording must be mapped with
-            List<String> options = serverJvmOptions();
-            launcher(java, "stop", List.of());
-            // A server that recorded an AOT cache wrote it as it exited: checked, and kept for the next start.
-            TrinoAotCache.adopt(home, java, serverDirectory(), options);
-        }
-    }
-
-    /** The running server's JVM options (its command line, from the launcher's pid file), or none. */
-    private List<String> serverJvmOptions()
-    {
-        try {
-            long pid = Long.parseLong(Files.readString(home.resolve("data/var/run/launcher.pid")).strip());
-            byte[] commandLine = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
-            List<String> arguments = List.of(new String(commandLine, StandardCharsets.UTF_8).split("\0"));
-            return TrinoAotCache.jvmOptionsOf(arguments, "io.trino.server.TrinoServer");
-        }
-        catch (IOException | RuntimeException e) {
-            return List.of();
+            launcher(detectJava(), "stop");
         }
     }
 
@@ -848,17 +826,11 @@ public final class LocalTrino
         return files;
     }
 
-    /** Runs Trino's launcher; {@code jvmOptions} go to the server's JVM only ({@code -J}), not to the launcher's own probe of the Java. */
-    private void launcher(Path java, String command, List<String> jvmOptions)
+    private void launcher(Path java, String command)
             throws IOException, InterruptedException
     {
-        List<String> arguments = new ArrayList<>(List.of(home.resolve("server/bin/launcher").toString(), command,
-                "--etc-dir=" + home.resolve("etc"), "--data-dir=" + home.resolve("data")));
-        jvmOptions.forEach(option -> {
-            arguments.add("-J");
-            arguments.add(option);
-        });
-        ProcessBuilder builder = new ProcessBuilder(arguments).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("server/bin/launcher").toString(), command,
+                "--etc-dir=" + home.resolve("etc"), "--data-dir=" + home.resolve("data")).redirectErrorStream(true);
         builder.environment().put("JAVA_HOME", java.toString());
         builder.environment().put("PATH", java.resolve("bin") + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         s3.ifPresent(settings -> {

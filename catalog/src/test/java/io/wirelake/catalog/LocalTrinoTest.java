@@ -71,26 +71,8 @@ class LocalTrinoTest
                     Optional.of(SharedS3Proxy.IDENTITY), Optional.of(SharedS3Proxy.CREDENTIAL))));
             assertThat(withS3.settingsMismatch()).hasValueSatisfying(reason -> assertThat(reason).contains("no S3 settings")
                     .contains("the store needs S3 endpoint " + endpoint + ", region us-east-1, path style true"));
-            Path launcherLog = home.resolve("data/var/log/launcher.log");
-            long logged = Files.size(launcherLog);
             withS3.start();
             assertThat(withS3.settingsMismatch()).isEmpty();
-            // On Java 25 the stop of that restart kept the AOT cache a start recorded (this server's first, or an earlier
-            // test's), and the new server maps it without a word from its JVM (TrinoAotCacheTest has the cache's own life).
-            String commandLine = Files.readString(Path.of("/proc", Files.readString(home.resolve("data/var/run/launcher.pid")).strip(), "cmdline"));
-            String log = Files.readString(launcherLog);
-            String since = log.length() >= logged ? log.substring((int) logged) : log;
-            // (a server that recorded the cache wrote the JVM's notes on it as it stopped, up to this line)
-            int recorded = since.lastIndexOf("Removed temporary AOT configuration file");
-            String started = recorded < 0 ? since : since.substring(since.indexOf('\n', recorded) + 1);
-            if (LocalTrino.javaVersion(trino.detectJava()) >= TrinoAotCache.MINIMUM_JAVA) {
-                assertThat(commandLine).contains("-XX:AOTCache=").doesNotContain("AOTCacheOutput");
-                assertThat(started).doesNotContainIgnoringCase("AOT cache").doesNotContain("[aot]");
-            }
-            else {
-                assertThat(commandLine).doesNotContain("-XX:AOT");
-            }
-            assertThat(Files.readString(home.resolve("etc/jvm.config"))).doesNotContain("AOT");
             try (Connection connection = withS3.connectAsAdmin(); Statement statement = connection.createStatement()) {
                 statement.execute(create);
             }

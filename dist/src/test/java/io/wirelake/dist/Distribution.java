@@ -196,10 +196,8 @@ final class Distribution
         // wirelake's own home (seal keys, the local Trino) under target/ unless a test names one: never the user's ~/.wirelake.
         environment.put("WIRELAKE_HOME", Files.createDirectories(Path.of("target", "wirelake-home").toAbsolutePath()).toString());
         environment.put("JAVA_HOME", System.getProperty("java.home"));
-        // The launcher's class archive (written by the first command of these tests that dissects, mapped by the rest) and
-        // the local Trino's AOT cache: where the build keeps them for every module's tests (the root pom), else under target/.
-        String cacheDirectory = System.getenv("WIRELAKE_CDS_DIR");
-        environment.put("WIRELAKE_CDS_DIR", cacheDirectory != null ? cacheDirectory : Path.of("target", "cds").toAbsolutePath().toString());
+        // The launcher's class archive: written by the first command of these tests that dissects, mapped by the rest.
+        environment.put("WIRELAKE_CDS_DIR", Path.of("target", "cds").toAbsolutePath().toString());
         Path temporary = Files.createDirectories(Path.of("target", "tmp").toAbsolutePath());
         // Added to the launcher's default JVM options, so that the command runs with the options users get.
         String options = "-Djava.io.tmpdir=" + temporary;
