@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,16 +63,12 @@ class RepeatedValueDictionariesTest
                 else {
                     value = Binary.fromConstantByteArray(("new-" + random.nextInt(1_000)).getBytes(StandardCharsets.UTF_8));
                 }
-                parquets.writeBytes(value);
-                ours.writeBytes(value);
-                if (fellBack(parquets, ours)) {
+                Binary written = value;
+                if (!wroteAlike(random, parquets, ours, writer -> writer.writeBytes(written))) {
                     break;
                 }
-                compareOrCut(random, parquets, ours);
             }
-            if (!parquets.shouldFallBack()) {
-                compareDictionaries(parquets, ours);
-            }
+            endTrial(parquets, ours);
         }
     }
 
@@ -97,16 +94,12 @@ class RepeatedValueDictionariesTest
                 else if (choice == 9) {
                     value = random.nextLong();
                 }
-                parquets.writeLong(value);
-                ours.writeLong(value);
-                if (fellBack(parquets, ours)) {
+                long written = value;
+                if (!wroteAlike(random, parquets, ours, writer -> writer.writeLong(written))) {
                     break;
                 }
-                compareOrCut(random, parquets, ours);
             }
-            if (!parquets.shouldFallBack()) {
-                compareDictionaries(parquets, ours);
-            }
+            endTrial(parquets, ours);
         }
     }
 
@@ -158,6 +151,31 @@ class RepeatedValueDictionariesTest
     private static ColumnDescriptor column(MessageType schema, String name)
     {
         return schema.getColumnDescription(new String[] {name});
+    }
+
+    /**
+     * Writes a value to both and compares them: false once both are too big (where a column falls
+     * back, and the trial ends), else now and then the end of a page or of a row group.
+     */
+    private static boolean wroteAlike(Random random, DictionaryValuesWriter parquets, DictionaryValuesWriter ours, Consumer<DictionaryValuesWriter> write)
+            throws IOException
+    {
+        write.accept(parquets);
+        write.accept(ours);
+        if (fellBack(parquets, ours)) {
+            return false;
+        }
+        compareOrCut(random, parquets, ours);
+        return true;
+    }
+
+    /** The end of a trial: the dictionaries compared, unless they grew too big to be written as dictionaries. */
+    private static void endTrial(DictionaryValuesWriter parquets, DictionaryValuesWriter ours)
+            throws IOException
+    {
+        if (!parquets.shouldFallBack()) {
+            compareDictionaries(parquets, ours);
+        }
     }
 
     /** Whether both dictionaries are too big now (where a column falls back to plain encoding), which they must agree on. */
