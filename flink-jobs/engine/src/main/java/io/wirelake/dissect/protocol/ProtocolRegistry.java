@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
@@ -35,10 +36,13 @@ import static java.util.Objects.requireNonNull;
 public final class ProtocolRegistry
 {
     private final List<ProtocolDetector> detectors;
+    /** The transports some detector reads: asked once per new flow, so answered from a set. */
+    private final Set<Transport> transports;
 
     public ProtocolRegistry(List<ProtocolDetector> detectors)
     {
         this.detectors = List.copyOf(requireNonNull(detectors, "detectors is null"));
+        this.transports = this.detectors.stream().map(ProtocolDetector::transport).collect(Collectors.toUnmodifiableSet());
     }
 
     /**
@@ -146,6 +150,6 @@ public final class ProtocolRegistry
 
     public boolean anyFor(Transport transport)
     {
-        return detectors.stream().anyMatch(detector -> detector.transport() == transport);
+        return transports.contains(transport);
     }
 }

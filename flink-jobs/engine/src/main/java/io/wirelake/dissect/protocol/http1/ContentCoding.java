@@ -21,6 +21,8 @@ public final class ContentCoding
     /** One inflater and buffer per thread: creating an Inflater allocates native memory. */
     private static final ThreadLocal<Inflater> INFLATER = ThreadLocal.withInitial(() -> new Inflater(true));
     private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[32 * 1024]);
+    /** The first guess of a body's decoded size, when four times its encoded size is less. */
+    private static final int FIRST_GUESS = 4 * 1024;
 
     /**
      * A decoded body.
@@ -64,11 +66,13 @@ public final class ContentCoding
             // Part of the encoded body is missing: the decoded size cannot be known.
             return new Decoded(wireSize, new byte[0], "http.body_not_decodable");
         }
-        byte[] kept = new byte[bodyCap];
+        // The kept bytes are inflated straight into the array returned, which starts at a guess of
+        // the decoded size and doubles up to the cap; what lies beyond the cap is inflated into a
+        // scratch buffer only to be counted.
+        byte[] kept = new byte[(int) Math.min(bodyCap, Math.max(FIRST_GUESS, 4L * wire.length))];
         int keptLength = 0;
         long total = 0;
         String anomaly = null;
-        byte[] buffer = BUFFER.get();
         Inflater inflater = INFLATER.get();
         try {
             int start = compressedStart(coding, wire);
@@ -78,17 +82,19 @@ public final class ContentCoding
             inflater.reset();
             inflater.setInput(wire, start, wire.length - start);
             while (!inflater.finished()) {
-                int read = inflater.inflate(buffer);
+                if (keptLength == kept.length && kept.length < bodyCap) {
+                    kept = Arrays.copyOf(kept, (int) Math.min(bodyCap, 2L * kept.length));
+                }
+                boolean keeping = keptLength < kept.length;
+                int read = keeping ? inflater.inflate(kept, keptLength, kept.length - keptLength) : inflater.inflate(BUFFER.get());
                 if (read == 0) {
                     if (inflater.needsInput() || inflater.needsDictionary()) {
                         throw new DataFormatException("truncated " + coding + " body");
                     }
                     continue;
                 }
-                int copy = Math.min(read, bodyCap - keptLength);
-                if (copy > 0) {
-                    System.arraycopy(buffer, 0, kept, keptLength, copy);
-                    keptLength += copy;
+                if (keeping) {
+                    keptLength += read;
                 }
                 total += read;
                 if (total > MAX_DECODED) {
@@ -100,7 +106,7 @@ public final class ContentCoding
         catch (DataFormatException e) {
             anomaly = "http.bad_content_encoding";
         }
-        return new Decoded(total, Arrays.copyOf(kept, keptLength), anomaly);
+        return new Decoded(total, keptLength == kept.length ? kept : Arrays.copyOf(kept, keptLength), anomaly);
     }
 
     /**

@@ -332,8 +332,10 @@ final class Http1Parser
         }
         message.version = startLine.substring(0, firstSpace);
         String code = startLine.substring(firstSpace + 1, firstSpace + 4);
-        if (!code.chars().allMatch(Character::isDigit)) {
-            return false;
+        for (int index = 0; index < code.length(); index++) {
+            if (!Character.isDigit(code.charAt(index))) {
+                return false;
+            }
         }
         message.status = Integer.parseInt(code);
         message.reason = startLine.length() > firstSpace + 5 ? startLine.substring(firstSpace + 5) : "";

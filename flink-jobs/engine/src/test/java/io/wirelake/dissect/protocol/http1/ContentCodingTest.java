@@ -30,6 +30,37 @@ class ContentCodingTest
         }
     }
 
+    /**
+     * The kept bytes are inflated into an array that grows from a guess up to the cap: every cap
+     * around the guess, the doubling steps and the body's own size keeps exactly the body's first
+     * bytes, on bodies that compress far (the guess is short) and hardly (the guess is long).
+     */
+    @Test
+    void keepsTheFirstBytesWhateverTheCap()
+            throws IOException
+    {
+        java.util.Random random = new java.util.Random(20261205);
+        for (int size : new int[] {0, 1, 4095, 4096, 4097, 20_000, 65_536, 300_000}) {
+            for (boolean compressible : new boolean[] {true, false}) {
+                byte[] body = new byte[size];
+                for (int index = 0; index < size; index++) {
+                    body[index] = (byte) (compressible ? 'a' + (index / 1000) % 3 : random.nextInt());
+                }
+                byte[] wire = gzip(body);
+                for (int cap : new int[] {1, 100, 4095, 4096, 4097, 8192, 16_385, 65_536, size - 1, size, size + 1}) {
+                    if (cap < 1) {
+                        continue;
+                    }
+                    ContentCoding.Decoded decoded = ContentCoding.decode("gzip", wire, wire.length, false, cap);
+                    String what = size + " bytes, compressible " + compressible + ", cap " + cap;
+                    assertThat(decoded.anomaly()).as(what).isNull();
+                    assertThat(decoded.size()).as(what).isEqualTo(size);
+                    assertThat(decoded.head()).as(what).isEqualTo(Arrays.copyOf(body, Math.min(cap, size)));
+                }
+            }
+        }
+    }
+
     @Test
     void codingNamesAreNormalised()
     {
@@ -50,6 +81,16 @@ class ContentCodingTest
         assertThat(ContentCoding.decode("gzip", truncated, truncated.length, false, 100).anomaly()).isEqualTo("http.bad_content_encoding");
         assertThat(ContentCoding.decode("gzip", truncated, wire.length, true, 100).anomaly()).isEqualTo("http.body_not_decodable");
         assertThat(ContentCoding.decode("gzip", TEXT, TEXT.length, false, 100).anomaly()).isEqualTo("http.bad_content_encoding");
+    }
+
+    private static byte[] gzip(byte[] body)
+            throws IOException
+    {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (var stream = new GZIPOutputStream(out)) {
+            stream.write(body);
+        }
+        return out.toByteArray();
     }
 
     private static byte[] encode(String coding)
