@@ -3,7 +3,7 @@ package io.wirelake.packets.decode;
 import io.wirelake.packets.capture.CaptureReader;
 import io.wirelake.packets.capture.CaptureReaders;
 import io.wirelake.packets.testing.Corpus;
-import io.wirelake.packets.testing.Tshark;
+import io.wirelake.packets.testing.CorpusFrames;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -15,9 +15,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Every frame of every corpus capture decodes to the addresses and ports tshark shows for it.
  * Fragments: tshark shows ports on the frame that completes a datagram, as does the decoder.
+ * tshark's rows come from {@link CorpusFrames}, run with IP reassembly on.
  */
 class PacketDecoderTsharkTest
 {
+    private static final List<String> FIELDS = List.of("ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "tcp.srcport", "tcp.dstport", "udp.srcport", "udp.dstport",
+            "ip.proto", "ipv6.nxt", "_ws.col.Protocol");
+
     static List<Corpus.Capture> captures()
     {
         return Corpus.captures();
@@ -28,9 +32,9 @@ class PacketDecoderTsharkTest
     void decodesTheSameAddressesAndPortsAsTshark(Corpus.Capture capture)
             throws IOException, InterruptedException
     {
-        List<String[]> reference = Tshark.fields(capture, List.of("-o", "ip.defragment:TRUE", "-o", "ipv6.defragment:TRUE"),
-                "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "tcp.srcport", "tcp.dstport", "udp.srcport", "udp.dstport", "ip.proto", "ipv6.nxt",
-                "_ws.col.Protocol");
+        List<String[]> reference = CorpusFrames.of(capture).stream()
+                .map(row -> FIELDS.stream().mapToInt(CorpusFrames::column).mapToObj(column -> row[column]).toArray(String[]::new))
+                .toList();
         PacketDecoder decoder = new PacketDecoder();
         DecodedPacket packet = new DecodedPacket();
         int frame = 0;
