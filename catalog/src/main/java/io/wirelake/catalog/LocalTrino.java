@@ -54,6 +54,10 @@ public final class LocalTrino
     static final int MINIMUM_JAVA = 24;
     private static final long START_TIMEOUT_SECONDS = 240;
     private static final int READY_STREAK = 3;
+    /** How often a server not answering yet is asked again while it starts. */
+    private static final long NOT_READY_POLL_MILLIS = 250;
+    /** The pause between the queries of a ready streak, so that the streak spans a moment of the server's start-up, not one instant. */
+    private static final long READY_STREAK_POLL_MILLIS = 500;
     /**
      * How long a server this process has seen answer queries is taken as ready without asking
      * again: each check costs two queries (about a second), and a report or an MCP call opens a
@@ -375,17 +379,22 @@ public final class LocalTrino
         launcher(java, "start");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
         int consecutive = 0;
+        long statusDue = System.nanoTime();
         while (System.nanoTime() < deadline) {
             // Right after start-up queries fail now and then ("No nodes available"): ready means
-            // queries on both catalogs succeed several times in a row.
+            // queries on both catalogs succeed several times in a row, half a second apart.
             consecutive = probe() == PortState.OURS && answersQueries() ? consecutive + 1 : 0;
             if (consecutive >= READY_STREAK) {
                 return;
             }
-            if (!launcherStatus(java)) {
-                throw new IOException("Trino stopped while starting; the end of " + logFile() + ":\n" + logTail());
+            // the launcher's status is a process of its own: asked once a second, not at every poll
+            if (consecutive == 0 && System.nanoTime() - statusDue >= 0) {
+                if (!launcherStatus(java)) {
+                    throw new IOException("Trino stopped while starting; the end of " + logFile() + ":\n" + logTail());
+                }
+                statusDue = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
             }
-            Thread.sleep(1000);
+            Thread.sleep(consecutive == 0 ? NOT_READY_POLL_MILLIS : READY_STREAK_POLL_MILLIS);
         }
         throw new IOException("Trino did not answer a query within " + START_TIMEOUT_SECONDS + " s; the end of " + logFile() + ":\n" + logTail());
     }

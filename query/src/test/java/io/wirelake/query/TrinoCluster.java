@@ -267,7 +267,7 @@ final class TrinoCluster
                 streak = 0;
                 last = e.getMessage();
             }
-            Thread.sleep(1000);
+            Thread.sleep(500);
         }
         throw new IOException("the Trino cluster did not get ready within 300 s (" + last + "); logs under " + home);
     }

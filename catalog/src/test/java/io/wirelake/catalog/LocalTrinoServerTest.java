@@ -3,9 +3,14 @@ package io.wirelake.catalog;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.wirelake.store.ObjectStore;
+import io.wirelake.store.testing.SharedS3Proxy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -15,6 +20,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,15 +43,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The local Trino is this local user's alone. One real Trino, in a home under a directory every
- * user may traverse (so what stops another user is the home's own permissions): another local
- * user ({@code nobody}, through {@code setpriv}) can read none of its secrets and is refused
- * without the password; plain HTTP gets nothing; the web UI is off; the query user cannot point
- * a table at files; nothing outside the data roots is readable even by the admin user; and a
- * stranger on the port (an HTTPS server with a certificate of its own, a plain HTTP server that
- * answers like Trino) receives no request at all.
+ * One real local Trino, installed and started once for this class, its tests in order: a fresh
+ * start on loopback; then the lockdown, that the server is this local user's alone; then the
+ * restart a store on S3 asks for, and the stop. The home is under a directory every user may
+ * traverse, so that what stops another user is the home's own permissions: another local user
+ * ({@code nobody}, through {@code setpriv}) can read none of its secrets and is refused without
+ * the password; plain HTTP gets nothing; the web UI is off; the query user cannot point a table at
+ * files; nothing outside the data roots is readable even by the admin user; and a stranger on the
+ * port (an HTTPS server with a certificate of its own, a plain HTTP server that answers like Trino)
+ * receives no request at all. The later tests start the server if the first did not (a start is
+ * a no-op on a running server), so each fails for its own reason.
  */
-class LocalTrinoLockdownTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LocalTrinoServerTest
 {
     private static Path base;
     private static Path home;
@@ -62,23 +72,47 @@ class LocalTrinoLockdownTest
         home = base.resolve("home/trino");
         port = freePort();
         trino = new LocalTrino(home, port, Optional.empty());
-        trino.start();
     }
 
     @AfterAll
     static void stop()
             throws Exception
     {
-        if (trino != null) {
+        if (trino != null && trino.probe() == LocalTrino.PortState.OURS) {
             trino.stop();
         }
         Directories.deleteTree(base);
     }
 
     @Test
+    @Order(1)
+    void startsAndAnswersOnLoopback()
+            throws Exception
+    {
+        assertThat(trino.isReady()).isFalse();
+        trino.start();
+        assertThat(trino.isReady()).isTrue();
+        try (Connection connection = trino.connect(); Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT regexp_like('ab', 'a(?=b)')")) {
+            // The driver reports a failed query when its results are read.
+            result.next();
+            throw new AssertionError("RE2J must reject lookahead, as CEL's RE2 does, but Trino ran it");
+        }
+        catch (SQLException expected) {
+            assertThat(expected.getMessage()).contains("invalid or unsupported Perl syntax");
+        }
+        assertThat(Files.readString(home.resolve("etc/node.properties"))).contains("node.bind-ip=127.0.0.1");
+        // A second start is a no-op on a running server.
+        trino.start();
+        assertThat(trino.settingsMismatch()).isEmpty();
+    }
+
+    @Test
+    @Order(2)
     void anotherLocalUserReadsNoSecretAndIsRefusedWithoutThePassword()
             throws Exception
     {
+        trino.start();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home))).isEqualTo("rwx------");
         Path secrets = trino.secretsDirectory();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets))).isEqualTo("rwx------");
@@ -128,9 +162,11 @@ class LocalTrinoLockdownTest
     }
 
     @Test
+    @Order(2)
     void theQueryUserCannotPointATableOrAPartitionAtFiles()
             throws Exception
     {
+        trino.start();
         Path data = Files.createDirectories(base.resolve("data/lines")).getParent();
         Files.writeString(data.resolve("lines/part-0.txt"), "x\n");
         String location = trino.locationOf(data);
@@ -148,9 +184,11 @@ class LocalTrinoLockdownTest
     }
 
     @Test
+    @Order(2)
     void nothingOutsideTheDataRootsIsReadableEvenByTheAdmin()
             throws Exception
     {
+        trino.start();
         String secret = "top-secret-" + UUID.randomUUID();
         Path outside = Files.createDirectories(base.resolve("outside"));
         Files.writeString(outside.resolve("secret.txt"), secret + "\n");
@@ -190,9 +228,11 @@ class LocalTrinoLockdownTest
     }
 
     @Test
+    @Order(2)
     void aStrangerOnThePortReceivesNothing()
             throws Exception
     {
+        trino.start();
         List<String> received = Collections.synchronizedList(new ArrayList<>());
         // Another user's server that answers like Trino, over HTTPS with a certificate of its own ...
         HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -223,6 +263,52 @@ class LocalTrinoLockdownTest
             https.stop(0);
             http.stop(0);
         }
+    }
+
+    @Test
+    @Order(3)
+    void restartsWithTheSettingsOfAStoreOnS3AndStops()
+            throws Exception
+    {
+        trino.start();
+        // The same server wanted for a store on S3: started without S3 settings, it cannot read s3://
+        // locations, so it is restarted with them, and then it can.
+        String endpoint = SharedS3Proxy.endpoint();
+        String prefix = "settings-" + UUID.randomUUID();
+        try (ObjectStore bucket = SharedS3Proxy.store(prefix)) {
+            bucket.put("lines/part-0.txt", "from-s3\n".getBytes(StandardCharsets.UTF_8));
+        }
+        String create = "CREATE TABLE lake_admin.settings_check.lines (line varchar) WITH (format = 'TEXTFILE', external_location = 's3://"
+                + SharedS3Proxy.BUCKET + "/" + prefix + "/lines')";
+        try (Connection connection = trino.connectAsAdmin(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE SCHEMA IF NOT EXISTS lake_admin.settings_check");
+            assertThatThrownBy(() -> statement.execute(create)).hasMessageContaining("External location is not a valid file system URI");
+        }
+        LocalTrino withS3 = new LocalTrino(home, port, Optional.empty(), Optional.of(new LocalTrino.S3Settings(endpoint, "us-east-1", true,
+                Optional.of(SharedS3Proxy.IDENTITY), Optional.of(SharedS3Proxy.CREDENTIAL))));
+        assertThat(withS3.settingsMismatch()).hasValueSatisfying(reason -> assertThat(reason).contains("no S3 settings")
+                .contains("the store needs S3 endpoint " + endpoint + ", region us-east-1, path style true"));
+        withS3.start();
+        assertThat(withS3.settingsMismatch()).isEmpty();
+        try (Connection connection = withS3.connectAsAdmin(); Statement statement = connection.createStatement()) {
+            statement.execute(create);
+        }
+        // The query user reads the table the admin made, in the query catalog (the same metastore).
+        try (Connection connection = withS3.connect(); Statement statement = connection.createStatement()) {
+            try (ResultSet lines = statement.executeQuery("SELECT line FROM hive.settings_check.lines")) {
+                assertThat(lines.next()).isTrue();
+                assertThat(lines.getString(1)).isEqualTo("from-s3");
+            }
+        }
+        // Settings without S3 accept the server with S3 (it reads local directories too); other S3 settings do not.
+        assertThat(trino.settingsMismatch()).isEmpty();
+        assertThat(new LocalTrino(home, port, Optional.empty(), Optional.of(new LocalTrino.S3Settings("http://127.0.0.1:1", "eu-west-1", false,
+                Optional.empty(), Optional.empty()))).settingsMismatch()).hasValueSatisfying(reason -> assertThat(reason)
+                .contains("started with S3 endpoint " + endpoint).contains("needs S3 endpoint http://127.0.0.1:1, region eu-west-1"));
+
+        trino.stop();
+        assertThat(trino.isReady()).isFalse();
+        assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(IOException.class);
     }
 
     private static void answerLikeTrino(com.sun.net.httpserver.HttpExchange exchange, List<String> received)
