@@ -59,9 +59,10 @@ public final class LocalTrino
     /** The pause between the queries of a ready streak, so that the streak spans a moment of the server's start-up, not one instant. */
     private static final long READY_STREAK_POLL_MILLIS = 500;
     /**
-     * How long a server this process has seen answer queries is taken as ready without asking
-     * again: each check costs two queries (about a second), and a report or an MCP call opens a
-     * session per query. The TLS probe still runs every time, so a server that stopped is noticed.
+     * How long a server this process, or another process of this home ({@link ServerSeenReady}),
+     * has seen answer queries is taken as ready without asking again: each check costs two queries
+     * (about a second), every command is a process, and a report or an MCP call opens a session per
+     * query. The TLS probe still runs every time, so a server that stopped is noticed.
      */
     private static final long READY_MEMORY_NANOS = TimeUnit.SECONDS.toNanos(60);
     /** Per server (home and port): when this process last saw it answer queries. */
@@ -120,6 +121,7 @@ public final class LocalTrino
     private final int port;
     private final Optional<Path> javaHome;
     private final Optional<S3Settings> s3;
+    private final ServerSeenReady seenReady;
 
     /**
      * @param home where the server, its configuration, data and file metastore live
@@ -136,6 +138,7 @@ public final class LocalTrino
         this.port = port;
         this.javaHome = requireNonNull(javaHome, "javaHome is null");
         this.s3 = requireNonNull(s3, "s3 is null");
+        this.seenReady = new ServerSeenReady(this.home, READY_MEMORY_NANOS, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -403,6 +406,7 @@ public final class LocalTrino
             throws IOException, InterruptedException
     {
         LAST_SEEN_READY.remove(serverKey());
+        seenReady.forget();
         if (Files.isDirectory(home.resolve("server"))) {
             launcher(detectJava(), "stop");
         }
@@ -450,11 +454,11 @@ public final class LocalTrino
         return answersOrAnswered();
     }
 
-    /** For a server the probe found ours: it answered queries within the last minute, or answers now. */
+    /** For a server the probe found ours: it answered queries within the last minute (as this process or another of this home saw), or answers now. */
     private boolean answersOrAnswered()
     {
         Long seen = LAST_SEEN_READY.get(serverKey());
-        return (seen != null && System.nanoTime() - seen < READY_MEMORY_NANOS) || answersQueries();
+        return (seen != null && System.nanoTime() - seen < READY_MEMORY_NANOS) || seenReady.recently() || answersQueries();
     }
 
     /** Whether queries on both catalogs run now (asked, not remembered); remembers when they do. */
@@ -467,12 +471,20 @@ public final class LocalTrino
                 }
             }
             LAST_SEEN_READY.put(serverKey(), System.nanoTime());
+            seenReady.seen();
             return true;
         }
         catch (SQLException e) {
             LAST_SEEN_READY.remove(serverKey());
+            seenReady.forget();
             return false;
         }
+    }
+
+    /** Forgets which servers this process saw answer (as a new process would know nothing): for tests. */
+    static void forgetWhatThisProcessSaw()
+    {
+        LAST_SEEN_READY.clear();
     }
 
     private String serverKey()

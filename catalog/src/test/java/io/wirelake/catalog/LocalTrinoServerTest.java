@@ -266,6 +266,40 @@ class LocalTrinoServerTest
     }
 
     @Test
+    @Order(2)
+    void anotherProcessTakesTheServerSeenReadyWithoutAskingIt()
+            throws Exception
+    {
+        trino.start();
+        assertThat(trino.isReady()).isTrue();
+        ServerSeenReady seen = new ServerSeenReady(home, 60, TimeUnit.SECONDS);
+        Path record = home.resolve("data/wirelake-seen-ready");
+        // The server process: the launcher's pid, alive (ps says so), and its start time.
+        String pid = Files.readString(home.resolve("data/var/run/launcher.pid")).strip();
+        assertThat(run(List.of("ps", "-o", "pid=", "-p", pid)).output()).isEqualTo(pid);
+        String instance = seen.instance();
+        assertThat(instance).matches(pid + " [0-9]+");
+        assertThat(Files.readAllLines(record).get(0)).isEqualTo(instance);
+        assertThat(seen.recently()).isTrue();
+
+        // As a new process: a fresh record is taken as it is (the server is not asked, so the record stays as it was) ...
+        LocalTrino.forgetWhatThisProcessSaw();
+        String fresh = Files.readString(record);
+        assertThat(trino.isReady()).isTrue();
+        assertThat(Files.readString(record)).isEqualTo(fresh);
+        // ... a record of another server process, an old one, or one from the future is not: the server is asked, and the record made anew.
+        long now = System.currentTimeMillis();
+        for (String stale : List.of("1 1\n" + now + "\n", instance + "\n" + (now - 61_000) + "\n", instance + "\n" + (now + 61_000) + "\n", "garbage")) {
+            Files.writeString(record, stale);
+            assertThat(seen.recently()).as(stale).isFalse();
+            LocalTrino.forgetWhatThisProcessSaw();
+            assertThat(trino.isReady()).as(stale).isTrue();
+            assertThat(Files.readAllLines(record)).as(stale).hasSize(2).first().isEqualTo(instance);
+            assertThat(seen.recently()).as(stale).isTrue();
+        }
+    }
+
+    @Test
     @Order(3)
     void restartsWithTheSettingsOfAStoreOnS3AndStops()
             throws Exception
@@ -307,6 +341,7 @@ class LocalTrinoServerTest
                 .contains("started with S3 endpoint " + endpoint).contains("needs S3 endpoint http://127.0.0.1:1, region eu-west-1"));
 
         trino.stop();
+        assertThat(home.resolve("data/wirelake-seen-ready")).as("what was seen of the stopped server").doesNotExist();
         assertThat(trino.isReady()).isFalse();
         assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(IOException.class);
     }
