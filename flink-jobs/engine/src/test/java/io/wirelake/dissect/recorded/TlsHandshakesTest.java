@@ -134,7 +134,8 @@ class TlsHandshakesTest
                 client.getOutputStream().close();
                 String output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertThat(client.waitFor(20, TimeUnit.SECONDS)).isTrue();
-                assertThat(client.exitValue() == 0).as("%s: the client's own verdict\n%s", scenario.name(), output).isEqualTo(scenario.established());
+                assertThat(client.exitValue() == 0).as("%s: the client's own verdict\n%s\n%s", scenario.name(), output,
+                        scenario.name().startsWith("nginx") ? nginx.state() : "").isEqualTo(scenario.established());
             }
             capture = recording.stop();
         }

@@ -149,11 +149,18 @@ public final class LoopbackCapture
         tcpdump.destroyForcibly();
     }
 
+    /** Ports {@link #freePort} handed out in this JVM: never handed out twice, so two servers of one test never get the same. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     public static int freePort()
             throws IOException
     {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            }
         }
     }
 

@@ -13,10 +13,27 @@ public final class Nginx
         implements AutoCloseable
 {
     private final Process process;
+    private final Path directory;
 
-    private Nginx(Process process)
+    private Nginx(Process process, Path directory)
     {
         this.process = process;
+        this.directory = directory;
+    }
+
+    /** Whether it runs, and what it said (its error log and output), for a test's failure message. */
+    public String state()
+    {
+        StringBuilder state = new StringBuilder(process.isAlive() ? "nginx runs" : "nginx ended with " + process.exitValue());
+        for (String name : new String[] {"error.log", "nginx.out"}) {
+            try {
+                state.append("\n").append(name).append(": ").append(java.nio.file.Files.readString(directory.resolve(name)));
+            }
+            catch (IOException e) {
+                state.append("\n").append(name).append(": ").append(e);
+            }
+        }
+        return state.toString();
     }
 
     /**
@@ -48,7 +65,7 @@ public final class Nginx
         for (int port : ports) {
             LoopbackCapture.waitForPort(port, "tcp");
         }
-        return new Nginx(process);
+        return new Nginx(process, directory);
     }
 
     @Override
