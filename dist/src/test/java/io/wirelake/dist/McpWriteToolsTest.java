@@ -74,7 +74,7 @@ class McpWriteToolsTest
             assertThat(status.path("status").asText()).isIn("queued", "dissecting");
             assertThat(status.path("progress").path("capture_bytes").asLong()).isPositive();
             assertThat(Instant.now()).as("the dissection ends").isBefore(deadline);
-            Thread.sleep(2000);
+            Thread.sleep(250);
             status = ok(server, "get_snapshot_dissection_status", Map.of("snapshot_id", "mcp-slice"));
         }
         assertThat(status.path("status").asText()).as(status.toString()).isEqualTo("dissected");

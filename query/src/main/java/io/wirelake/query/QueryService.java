@@ -125,12 +125,7 @@ public final class QueryService
         return switch (engine) {
             case TRINO -> {
                 try (LakeSession session = open(selection.source())) {
-                    String columns = selection.columns().stream()
-                            .map(column -> DisplayColumn.byName(column).map(display -> "(" + display.sql() + ") AS " + SqlText.identifier(column))
-                                    .orElseGet(() -> SqlText.identifier(column)))
-                            .collect(Collectors.joining(", "));
-                    yield session.query("SELECT " + columns + " FROM " + session.table(selection.table()) + " WHERE " + session.scope() + " AND ("
-                            + selection.filter().predicate() + ") ORDER BY \"timestamp\", \"id\" LIMIT " + selection.limit(), sink);
+                    yield select(session, selection, sink);
                 }
             }
             case LOCAL -> {
@@ -138,6 +133,18 @@ public final class QueryService
                 yield new LocalEngine(workDirectory).select(selection, sink);
             }
         };
+    }
+
+    /** The rows a filter selects on Trino, in time order, in a session {@link #open} made for the selection's source; returns how many. */
+    public long select(LakeSession session, Selection selection, LakeSession.RowSink sink)
+            throws Exception
+    {
+        String columns = selection.columns().stream()
+                .map(column -> DisplayColumn.byName(column).map(display -> "(" + display.sql() + ") AS " + SqlText.identifier(column))
+                        .orElseGet(() -> SqlText.identifier(column)))
+                .collect(Collectors.joining(", "));
+        return session.query("SELECT " + columns + " FROM " + session.table(selection.table()) + " WHERE " + session.scope() + " AND ("
+                + selection.filter().predicate() + ") ORDER BY \"timestamp\", \"id\" LIMIT " + selection.limit(), sink);
     }
 
     /** Hides a snapshot's partitions again (after its deletion); a Trino that never saw them is left alone. */
