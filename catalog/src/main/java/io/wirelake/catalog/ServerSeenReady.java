@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * When the local Trino was last seen answering queries, as every process of its home knows it:
  * each {@code bin/wirelake} command is a process of its own, and without this each one asked the
- * server two queries (about a second) before its own. The record names the server process it is
+ * server two queries (and opened a connection for them) before its own. The record names the server process it is
  * about (the launcher's pid and that process's start time, from {@code /proc}), so a server that
  * stopped, or was started again, is never taken for the one seen; where there is no {@code /proc}
  * nothing is shared and every process asks. The file sits in the home, which only its user reads.
