@@ -71,13 +71,25 @@ class GracefulStopTest
                 assertThat(process.exitValue()).as("ended by SIGTERM through its shutdown hook: %s", log).isEqualTo(143);
             }
             finally {
-                process.destroyForcibly();
+                // the output to its end first (it holds the stop's report): destroying a process closes its streams
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
                 reader.join(Duration.ofSeconds(10).toMillis());
             }
             List<Integer> markers = Segments.markers(new LocalObjectStore(storeDirectory), "node-t");
-            assertThat(markers).as("%d markers (missing %s; the kernel's backlog dropped %d packets meanwhile); the collector said: %s",
-                            markers.size(), missing(markers), LoopbackTraffic.backlogDrops() - backlogDropsBefore, log)
-                    .containsExactlyElementsOf(IntStream.range(0, BURST).boxed().toList());
+            String said = String.format("%d markers (missing %s; the kernel's backlog dropped %d packets meanwhile); the collector said: %s",
+                    markers.size(), missing(markers), LoopbackTraffic.backlogDrops() - backlogDropsBefore, log);
+            long counted = droppedAsCounted(log);
+            if (counted == 0) {
+                assertThat(markers).as(said).containsExactlyElementsOf(IntStream.range(0, BURST).boxed().toList());
+            }
+            else {
+                // A busy machine can fill libpcap's ring: what it dropped the collector counts and reports at the stop, and
+                // only that may be missing (silent loss still fails); what the segments hold is still each marker once, in order.
+                assertThat(markers).as(said).isSorted().doesNotHaveDuplicates().allMatch(marker -> marker >= 0 && marker < BURST);
+                assertThat(BURST - markers.size()).as(said).isLessThanOrEqualTo((int) counted);
+            }
         }
     }
 
@@ -101,6 +113,21 @@ class GracefulStopTest
         assertThat(markers).as("%d markers (missing %s; the kernel's backlog dropped %d packets meanwhile)",
                         markers.size(), missing(markers), LoopbackTraffic.backlogDrops() - backlogDropsBefore)
                 .containsExactlyElementsOf(IntStream.range(0, BURST).boxed().toList());
+    }
+
+    /** What the collector reported at its stop as dropped by the kernel or the interface (libpcap's counters), 0 when it reported nothing. */
+    private static long droppedAsCounted(List<String> log)
+    {
+        java.util.regex.Pattern report = java.util.regex.Pattern.compile("libpcap counted (\\d+) dropped by the kernel and (\\d+) by the interface");
+        synchronized (log) {
+            for (String line : log) {
+                java.util.regex.Matcher matcher = report.matcher(line);
+                if (matcher.find()) {
+                    return Long.parseLong(matcher.group(1)) + Long.parseLong(matcher.group(2));
+                }
+            }
+        }
+        return 0;
     }
 
     /** The markers not there, as ranges: a short description of a long list. */

@@ -58,21 +58,27 @@ final class LoopbackTraffic
     private static final int BURST_WINDOW = 64;
     /** The longest a burst waits for the receiver before it sends anyway (a datagram the socket dropped never arrives). */
     private static final long BURST_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** The longest a burst waits at its end for the receiver to have every marker. */
+    private static final long BURST_SETTLE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     /**
      * Markers {@code from} to {@code to - 1} as fast as one thread sends, but at most
-     * {@link #BURST_WINDOW} ahead of the receiving socket, so every one passes the capture point.
+     * {@link #BURST_WINDOW} ahead of the receiving socket, so every one passes the capture point;
+     * returns once the socket has had every one (at most {@link #BURST_SETTLE_NANOS} after the last).
      */
     void burst(int from, int to)
             throws Exception
     {
         AtomicInteger received = new AtomicInteger(from - 1);
+        // the markers the socket got, each once: the burst ends when all have passed the capture point
+        java.util.BitSet got = new java.util.BitSet(to - from);
+        AtomicInteger gotCount = new AtomicInteger();
         Thread reader = new Thread(() -> {
             byte[] buffer = new byte[2048];
             DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
             try {
                 receiver.setSoTimeout(200);
-                while (received.get() < to - 1) {
+                while (gotCount.get() < to - from) {
                     try {
                         receiver.receive(packet);
                     }
@@ -84,7 +90,12 @@ final class LoopbackTraffic
                     }
                     Matcher matcher = Segments.MARKER.matcher(new String(buffer, 0, packet.getLength(), StandardCharsets.ISO_8859_1));
                     if (matcher.find()) {
-                        received.accumulateAndGet(Integer.parseInt(matcher.group(1)), Math::max);
+                        int marker = Integer.parseInt(matcher.group(1));
+                        received.accumulateAndGet(marker, Math::max);
+                        if (marker >= from && marker < to && !got.get(marker - from)) {
+                            got.set(marker - from);
+                            gotCount.incrementAndGet();
+                        }
                     }
                 }
             }
@@ -101,6 +112,13 @@ final class LoopbackTraffic
                     LockSupport.parkNanos(20_000);
                 }
                 sendMarker(i, 200);
+            }
+            // A datagram sent has not necessarily passed the capture point yet: on a busy machine the other core's
+            // backlog queue may be served late. Until the socket has them all (or a few seconds, as the socket itself
+            // may drop some), a stop that follows could come before the kernel showed them to any capture.
+            long giveUp = System.nanoTime() + BURST_SETTLE_NANOS;
+            while (gotCount.get() < to - from && System.nanoTime() < giveUp) {
+                LockSupport.parkNanos(100_000);
             }
         }
         finally {
