@@ -410,6 +410,8 @@ public final class LocalTrino
         if (Files.isDirectory(home.resolve("server"))) {
             launcher(detectJava(), "stop");
         }
+        // again: another process may have recorded the server while it stopped
+        seenReady.forget();
     }
 
     /**
@@ -464,6 +466,8 @@ public final class LocalTrino
     /** Whether queries on both catalogs run now (asked, not remembered); remembers when they do. */
     private boolean answersQueries()
     {
+        // the server process is named before it is asked: the record then never names a server started in between
+        String instance = seenReady.instance();
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
             for (String query : List.of("SELECT count(*) FROM tpch.tiny.region", "SELECT count(*) FROM hive.information_schema.schemata")) {
                 try (var results = statement.executeQuery(query)) {
@@ -471,7 +475,7 @@ public final class LocalTrino
                 }
             }
             LAST_SEEN_READY.put(serverKey(), System.nanoTime());
-            seenReady.seen();
+            seenReady.seen(instance);
             return true;
         }
         catch (SQLException e) {

@@ -49,10 +49,13 @@ final class ServerSeenReady
         }
     }
 
-    /** Records that the running server answered queries now (nothing when it cannot be named). */
-    void seen()
+    /**
+     * Records that the server process named (by {@link #instance}, read before the queries were
+     * sent) answered queries now; nothing when it could not be named. Naming it before the queries
+     * means a server started in between is never recorded for the one that answered.
+     */
+    void seen(String instance)
     {
-        String instance = instance();
         if (instance.isEmpty()) {
             return;
         }

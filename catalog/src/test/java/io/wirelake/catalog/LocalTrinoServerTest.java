@@ -61,6 +61,7 @@ class LocalTrinoServerTest
     private static Path home;
     private static int port;
     private static LocalTrino trino;
+    private static Throwable startFailure;
 
     @BeforeAll
     static void start()
@@ -78,10 +79,31 @@ class LocalTrinoServerTest
     static void stop()
             throws Exception
     {
-        if (trino != null && trino.probe() == LocalTrino.PortState.OURS) {
-            trino.stop();
+        try {
+            // whatever a test left: a server that never answered may run all the same
+            if (trino != null && Files.isDirectory(home.resolve("server"))) {
+                trino.stop();
+            }
         }
-        Directories.deleteTree(base);
+        finally {
+            Directories.deleteTree(base);
+        }
+    }
+
+    /** Starts the server unless it runs (the first test starts it); a start that failed once is not tried again by every test. */
+    private static void running()
+            throws Exception
+    {
+        if (startFailure != null) {
+            throw new AssertionError("the server did not start (in an earlier test)", startFailure);
+        }
+        try {
+            trino.start();
+        }
+        catch (Exception | AssertionError failure) {
+            startFailure = failure;
+            throw failure;
+        }
     }
 
     @Test
@@ -90,7 +112,7 @@ class LocalTrinoServerTest
             throws Exception
     {
         assertThat(trino.isReady()).isFalse();
-        trino.start();
+        running();
         assertThat(trino.isReady()).isTrue();
         try (Connection connection = trino.connect(); Statement statement = connection.createStatement();
                 ResultSet result = statement.executeQuery("SELECT regexp_like('ab', 'a(?=b)')")) {
@@ -112,7 +134,7 @@ class LocalTrinoServerTest
     void anotherLocalUserReadsNoSecretAndIsRefusedWithoutThePassword()
             throws Exception
     {
-        trino.start();
+        running();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home))).isEqualTo("rwx------");
         Path secrets = trino.secretsDirectory();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets))).isEqualTo("rwx------");
@@ -166,7 +188,7 @@ class LocalTrinoServerTest
     void theQueryUserCannotPointATableOrAPartitionAtFiles()
             throws Exception
     {
-        trino.start();
+        running();
         Path data = Files.createDirectories(base.resolve("data/lines")).getParent();
         Files.writeString(data.resolve("lines/part-0.txt"), "x\n");
         String location = trino.locationOf(data);
@@ -188,7 +210,7 @@ class LocalTrinoServerTest
     void nothingOutsideTheDataRootsIsReadableEvenByTheAdmin()
             throws Exception
     {
-        trino.start();
+        running();
         String secret = "top-secret-" + UUID.randomUUID();
         Path outside = Files.createDirectories(base.resolve("outside"));
         Files.writeString(outside.resolve("secret.txt"), secret + "\n");
@@ -232,7 +254,7 @@ class LocalTrinoServerTest
     void aStrangerOnThePortReceivesNothing()
             throws Exception
     {
-        trino.start();
+        running();
         List<String> received = Collections.synchronizedList(new ArrayList<>());
         // Another user's server that answers like Trino, over HTTPS with a certificate of its own ...
         HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -270,7 +292,7 @@ class LocalTrinoServerTest
     void anotherProcessTakesTheServerSeenReadyWithoutAskingIt()
             throws Exception
     {
-        trino.start();
+        running();
         assertThat(trino.isReady()).isTrue();
         ServerSeenReady seen = new ServerSeenReady(home, 60, TimeUnit.SECONDS);
         Path record = home.resolve("data/wirelake-seen-ready");
@@ -304,7 +326,7 @@ class LocalTrinoServerTest
     void restartsWithTheSettingsOfAStoreOnS3AndStops()
             throws Exception
     {
-        trino.start();
+        running();
         // The same server wanted for a store on S3: started without S3 settings, it cannot read s3://
         // locations, so it is restarted with them, and then it can.
         String endpoint = SharedS3Proxy.endpoint();

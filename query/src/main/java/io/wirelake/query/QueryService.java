@@ -139,6 +139,9 @@ public final class QueryService
     public long select(LakeSession session, Selection selection, LakeSession.RowSink sink)
             throws Exception
     {
+        if (!session.source().equals(selection.source())) {
+            throw new IllegalArgumentException("the session is open on " + session.source() + ", the selection is of " + selection.source());
+        }
         String columns = selection.columns().stream()
                 .map(column -> DisplayColumn.byName(column).map(display -> "(" + display.sql() + ") AS " + SqlText.identifier(column))
                         .orElseGet(() -> SqlText.identifier(column)))

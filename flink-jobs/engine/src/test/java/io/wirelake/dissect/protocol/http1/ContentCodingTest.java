@@ -33,7 +33,8 @@ class ContentCodingTest
     /**
      * The kept bytes are inflated into an array that grows from a guess up to the cap: every cap
      * around the guess, the doubling steps and the body's own size keeps exactly the body's first
-     * bytes, on bodies that compress far (the guess is short) and hardly (the guess is long).
+     * bytes, in gzip and zlib-wrapped deflate, on bodies that compress far (the guess is short) and
+     * hardly (the guess is long).
      */
     @Test
     void keepsTheFirstBytesWhateverTheCap()
@@ -46,16 +47,18 @@ class ContentCodingTest
                 for (int index = 0; index < size; index++) {
                     body[index] = (byte) (compressible ? 'a' + (index / 1000) % 3 : random.nextInt());
                 }
-                byte[] wire = gzip(body);
-                for (int cap : new int[] {1, 100, 4095, 4096, 4097, 8192, 16_385, 65_536, size - 1, size, size + 1}) {
-                    if (cap < 1) {
-                        continue;
+                for (String coding : new String[] {"gzip", "deflate"}) {
+                    byte[] wire = coding.equals("gzip") ? gzip(body) : zlib(body);
+                    for (int cap : new int[] {1, 100, 4095, 4096, 4097, 8192, 16_385, 65_536, size - 1, size, size + 1}) {
+                        if (cap < 1) {
+                            continue;
+                        }
+                        ContentCoding.Decoded decoded = ContentCoding.decode(coding, wire, wire.length, false, cap);
+                        String what = coding + ", " + size + " bytes, compressible " + compressible + ", cap " + cap;
+                        assertThat(decoded.anomaly()).as(what).isNull();
+                        assertThat(decoded.size()).as(what).isEqualTo(size);
+                        assertThat(decoded.head()).as(what).isEqualTo(Arrays.copyOf(body, Math.min(cap, size)));
                     }
-                    ContentCoding.Decoded decoded = ContentCoding.decode("gzip", wire, wire.length, false, cap);
-                    String what = size + " bytes, compressible " + compressible + ", cap " + cap;
-                    assertThat(decoded.anomaly()).as(what).isNull();
-                    assertThat(decoded.size()).as(what).isEqualTo(size);
-                    assertThat(decoded.head()).as(what).isEqualTo(Arrays.copyOf(body, Math.min(cap, size)));
                 }
             }
         }
@@ -88,6 +91,16 @@ class ContentCodingTest
     {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (var stream = new GZIPOutputStream(out)) {
+            stream.write(body);
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] zlib(byte[] body)
+            throws IOException
+    {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (var stream = new DeflaterOutputStream(out)) {
             stream.write(body);
         }
         return out.toByteArray();
