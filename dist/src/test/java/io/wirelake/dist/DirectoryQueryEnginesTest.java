@@ -82,16 +82,7 @@ class DirectoryQueryEnginesTest
                 CompiledFilter filter = compiler.compile(kfl, now);
                 List<Long> expected = CelOracle.matchingIds(kfl, filter.table(), tables.resolve(filter.table().sqlName()));
                 for (QueryService.Engine engine : QueryService.Engine.values()) {
-                    List<Long> ids = new ArrayList<>();
-                    Selection selection = new Selection(source, filter, List.of("id"), Selection.MAXIMUM_LIMIT);
-                    if (engine == QueryService.Engine.TRINO) {
-                        // one session for all filters: the query each command sends, without making the directory's tables again each time
-                        service.select(session, selection, values -> ids.add((Long) values.get(0)));
-                    }
-                    else {
-                        service.select(selection, engine, values -> ids.add((Long) values.get(0)));
-                    }
-                    ids.sort(Long::compare);
+                    List<Long> ids = QueryEnginesTest.selectedIds(service, session, new Selection(source, filter, List.of("id"), Selection.MAXIMUM_LIMIT), engine);
                     if (!ids.equals(expected)) {
                         differing.add(engine + ": " + kfl + " selects " + ids.size() + " rows, CEL " + expected.size());
                     }

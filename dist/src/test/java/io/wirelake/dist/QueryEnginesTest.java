@@ -90,16 +90,8 @@ class QueryEnginesTest
                 CompiledFilter compiled = compiler.compile(kfl, Instant.now());
                 List<Long> expected = CelOracle.matchingIds(kfl, compiled.table(), tables.resolve(compiled.table().sqlName()).resolve("snapshot_id=" + SNAPSHOT));
                 for (QueryService.Engine engine : QueryService.Engine.values()) {
-                    List<Long> ids = new ArrayList<>();
-                    Selection selection = new Selection(TableSource.snapshots(store, List.of(SNAPSHOT)), compiled, List.of("id"), Selection.MAXIMUM_LIMIT);
-                    if (engine == QueryService.Engine.TRINO) {
-                        // one session for all filters: the same query each command sends, without preparing the snapshot again each time
-                        service.select(session, selection, values -> ids.add((Long) values.get(0)));
-                    }
-                    else {
-                        service.select(selection, engine, values -> ids.add((Long) values.get(0)));
-                    }
-                    ids.sort(Long::compare);
+                    List<Long> ids = selectedIds(service, session,
+                            new Selection(TableSource.snapshots(store, List.of(SNAPSHOT)), compiled, List.of("id"), Selection.MAXIMUM_LIMIT), engine);
                     if (!ids.equals(expected)) {
                         differing.add(engine + ": " + kfl + " selects " + ids.size() + " rows, CEL " + expected.size());
                     }
@@ -125,5 +117,24 @@ class QueryEnginesTest
         // Many seed filters name things the demo cluster does not have (a "production" namespace, eBPF captures, processes):
         // 33 of them select rows of the demo at seed 42; fewer means the comparison has come to say less.
         assertThat(selecting.size()).as("seed filters that select rows of the demo: %s", selecting).isGreaterThanOrEqualTo(30);
+    }
+
+    /**
+     * The ids a selection selects on an engine, sorted: on Trino in the session given (one for all
+     * of a test's filters: the query each command sends, without preparing its source again each
+     * time), locally as the command does.
+     */
+    static List<Long> selectedIds(QueryService service, LakeSession session, Selection selection, QueryService.Engine engine)
+            throws Exception
+    {
+        List<Long> ids = new ArrayList<>();
+        if (engine == QueryService.Engine.TRINO) {
+            service.select(session, selection, values -> ids.add((Long) values.get(0)));
+        }
+        else {
+            service.select(selection, engine, values -> ids.add((Long) values.get(0)));
+        }
+        ids.sort(Long::compare);
+        return ids;
     }
 }

@@ -22,7 +22,7 @@ class ContentCodingTest
             throws IOException
     {
         for (String coding : new String[] {"gzip", "x-gzip", "deflate", "raw-deflate"}) {
-            byte[] wire = encode(coding);
+            byte[] wire = encode(coding, TEXT);
             ContentCoding.Decoded decoded = ContentCoding.decode(coding.equals("raw-deflate") ? "deflate" : coding, wire, wire.length, false, 100);
             assertThat(decoded.anomaly()).as(coding).isNull();
             assertThat(decoded.size()).as(coding).isEqualTo(TEXT.length);
@@ -48,7 +48,7 @@ class ContentCodingTest
                     body[index] = (byte) (compressible ? 'a' + (index / 1000) % 3 : random.nextInt());
                 }
                 for (String coding : new String[] {"gzip", "deflate"}) {
-                    byte[] wire = coding.equals("gzip") ? gzip(body) : zlib(body);
+                    byte[] wire = encode(coding, body);
                     for (int cap : new int[] {1, 100, 4095, 4096, 4097, 8192, 16_385, 65_536, size - 1, size, size + 1}) {
                         if (cap < 1) {
                             continue;
@@ -79,34 +79,15 @@ class ContentCodingTest
     void brokenBodiesAreAnomaliesNotExceptions()
             throws IOException
     {
-        byte[] wire = encode("gzip");
+        byte[] wire = encode("gzip", TEXT);
         byte[] truncated = Arrays.copyOf(wire, wire.length / 2);
         assertThat(ContentCoding.decode("gzip", truncated, truncated.length, false, 100).anomaly()).isEqualTo("http.bad_content_encoding");
         assertThat(ContentCoding.decode("gzip", truncated, wire.length, true, 100).anomaly()).isEqualTo("http.body_not_decodable");
         assertThat(ContentCoding.decode("gzip", TEXT, TEXT.length, false, 100).anomaly()).isEqualTo("http.bad_content_encoding");
     }
 
-    private static byte[] gzip(byte[] body)
-            throws IOException
-    {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (var stream = new GZIPOutputStream(out)) {
-            stream.write(body);
-        }
-        return out.toByteArray();
-    }
-
-    private static byte[] zlib(byte[] body)
-            throws IOException
-    {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (var stream = new DeflaterOutputStream(out)) {
-            stream.write(body);
-        }
-        return out.toByteArray();
-    }
-
-    private static byte[] encode(String coding)
+    /** The body encoded by the JDK: gzip, zlib-wrapped deflate ("deflate") or raw deflate ("raw-deflate"). */
+    private static byte[] encode(String coding, byte[] body)
             throws IOException
     {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -116,7 +97,7 @@ class ContentCodingTest
             default -> new DeflaterOutputStream(out, new Deflater(Deflater.DEFAULT_COMPRESSION, true));
         };
         try (stream) {
-            stream.write(TEXT);
+            stream.write(body);
         }
         return out.toByteArray();
     }
